@@ -1,0 +1,145 @@
+"""The command line: ``python -m generator check|build|serve|export|schemas``.
+
+This is the thin shell around the pure core. Problems are printed one a line, with a count, and the
+exit status is 1; there is never a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .problems import Problems
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root).resolve()
+
+
+def run_check(root: Path, *, strict: bool = True, explain: bool = False) -> tuple[Problems, list]:
+    """Load, validate and render everything (nothing is written). Returns problems and pages."""
+    from .load import load
+    from .render import render
+
+    problems = Problems()
+    ds = load(root, problems)
+    pages = render(ds, root, problems) if not problems.errors else []
+    if explain:
+        for line in understood(ds):
+            print(line)
+    return problems, pages
+
+
+def understood(ds) -> list[str]:
+    """What each amount of money was read as, so a contributor can see it was understood."""
+    from .values import Money
+
+    out = []
+    for rel, doc in sorted(ds.documents.items()):
+        def walk(value, path):
+            if isinstance(value, dict):
+                for k, v in value.items():
+                    yield from walk(v, path + (k,))
+            elif isinstance(value, list):
+                for i, v in enumerate(value):
+                    yield from walk(v, path + (i,))
+            elif isinstance(value, str):
+                yield path, value
+
+        from .reader import format_path
+        from .values import parse_money
+
+        for path, text in walk(doc.data, ()):
+            try:
+                money = parse_money(text)
+            except Exception:  # not an amount: nothing to show
+                continue
+            if isinstance(money, Money):
+                line, col = doc.where(path)
+                out.append(f"{rel}:{line}:{col}: {format_path(path)}: {text!r} is read as "
+                           f"{money.exact()}")
+    return out
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    t0 = time.perf_counter()
+    problems, pages = run_check(_root(args), strict=not args.lenient, explain=args.explain)
+    report = problems.report()
+    failed = problems.failed(strict=not args.lenient)
+    print(report, file=sys.stderr if failed else sys.stdout)
+    if not failed:
+        print(f"checked in {time.perf_counter() - t0:.2f} s; {len(pages)} pages would be built")
+    return 1 if failed else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .render import write_tree
+
+    root = _root(args)
+    out = Path(args.out).resolve()
+    if out == root or root in out.parents and not str(out).startswith(str(root / "build")):
+        if (root / "site_src") in out.parents or out.parent == root and out.name in (
+                "site_src", "data", "templates", "generator", "tests"):
+            print(f"{args.out}: refusing to write generated files into the source tree",
+                  file=sys.stderr)
+            return 2
+    problems, pages = run_check(root)
+    if problems.failed(strict=True):
+        print(problems.report(), file=sys.stderr)
+        return 1
+    write_tree(pages, out)
+    print(f"wrote {len(pages)} pages to {out}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .mkdocs_glue import build_site
+
+    return build_site(_root(args), Path(args.site_dir), strict=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .mkdocs_glue import serve
+
+    return serve(_root(args), args.addr)
+
+
+def cmd_schemas(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    written = write_schemas(_root(args) / "schemas")
+    for p in written:
+        print(f"wrote {p}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=".", help="project folder (default: current folder)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("check", help="check all data and articles; print every problem")
+    p.add_argument("--lenient", action="store_true", help="report warnings without failing")
+    p.add_argument("--explain", action="store_true", help="also show how every amount was read")
+    p.set_defaults(func=cmd_check)
+    p = sub.add_parser("build", help="check, then build the site atomically into site/")
+    p.add_argument("--site-dir", default="site")
+    p.set_defaults(func=cmd_build)
+    p = sub.add_parser("serve", help="serve the site locally with live reload")
+    p.add_argument("--addr", default="127.0.0.1:8000")
+    p.set_defaults(func=cmd_serve)
+    p = sub.add_parser("export", help="write the generated Markdown tree to a folder to inspect")
+    p.add_argument("out")
+    p.set_defaults(func=cmd_export)
+    p = sub.add_parser("schemas", help="regenerate the JSON Schemas in schemas/")
+    p.set_defaults(func=cmd_schemas)
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,617 @@
+"""render: a :class:`~generator.load.Dataset` + templates + articles → a list of Markdown pages.
+
+Pure: it reads ``templates/`` and ``site_src/`` and returns :class:`Page` objects; it never writes
+into the source tree and never imports MkDocs. :func:`write_tree` writes the pages to a folder for
+inspection (``python -m generator export DIR``).
+
+Safety: every value that reaches a page through ``{{ … }}`` is escaped for *both* Markdown and HTML
+(see :func:`md_escape`) unless it is :class:`~markupsafe.Markup` built by this module. Templates and
+articles run in Jinja's immutable sandbox with ``StrictUndefined``.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as _dt
+import json
+import math
+import posixpath
+import re
+import sys
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+from pydantic import BaseModel, Field, ValidationError
+
+from . import model as m
+from .load import Dataset, explain, suggest, validate
+from .problems import Problems
+from .reader import parse_yaml, read_file
+from .values import DateField, Line, Money, Paragraph, PartialDate
+
+MAX_ARTICLE_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # docs-relative POSIX path of the Markdown file, e.g. "companies/anthropic.md"
+    content: str
+    origin: str  # project-relative file a contributor edits for this page
+
+
+# ---------------------------------------------------------------------------------------------
+# Escaping
+
+_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|<>&\"':~=^$@%"}
+_MD_TABLE = str.maketrans(_MD_SPECIAL)
+
+
+def md_escape(value: Any) -> Markup:
+    """Text → Markup that Markdown and HTML both show literally (entities for all syntax)."""
+    text = str(value).replace("\r", " ").replace("\n", " ")
+    return Markup(text.translate(_MD_TABLE))
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if hasattr(value, "__html__"):
+        return Markup(value.__html__())
+    if isinstance(value, (Money, PartialDate)):
+        return md_escape(value.display())
+    return md_escape(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-page state: citations are numbered per page, in order of first use.
+
+
+@dataclass
+class PageState:
+    path: str
+    sources: list[str] = field(default_factory=list)
+
+    def number(self, source_id: str) -> int:
+        if source_id not in self.sources:
+            self.sources.append(source_id)
+        return self.sources.index(source_id) + 1
+
+
+_page: contextvars.ContextVar[PageState] = contextvars.ContextVar("page")
+
+
+def rel(target: str) -> str:
+    """Link from the page being rendered to another docs path ('sources.md#src-x')."""
+    here = posixpath.dirname(_page.get().path)
+    path, _, anchor = target.partition("#")
+    out = posixpath.relpath(path, here or ".")
+    return out + (f"#{anchor}" if anchor else "")
+
+
+class RenderError(Exception):
+    """A reference an article or template made that the data cannot satisfy."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A value from the data with its provenance; renders as the value plus its citations."""
+
+    value: Any
+    sources: tuple[str, ...]
+    status: str
+    label: str = ""
+
+    def text(self) -> str:
+        v = self.value
+        if isinstance(v, (Money, PartialDate)):
+            return v.display()
+        if isinstance(v, Decimal):
+            return f"{v:,f}".rstrip("0").rstrip(".") if "." in f"{v:f}" else f"{v:,}"
+        if isinstance(v, int) and not isinstance(v, bool):
+            return f"{v:,}" if v >= 10000 else str(v)
+        return str(v)
+
+    def __html__(self) -> str:
+        return str(md_escape(self.text()) + cite_marks(self.sources, self.status))
+
+    def __str__(self) -> str:
+        return self.text()
+
+    @property
+    def plain(self) -> Markup:
+        """The value without citations (for a second mention in the same sentence)."""
+        return md_escape(self.text())
+
+
+def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
+    state = _page.get()
+    marks = []
+    for sid in sources:
+        n = state.number(sid)
+        marks.append(f'<a href="#fl-src-{n}" title="Source {n}">{n}</a>')
+    out = '<sup class="fl-cite">[' + ",".join(marks) + "]</sup>"
+    if status != "confirmed":
+        out += f' <span class="fl-status fl-status--{status}" title="{m.STATUS_MEANING[status]}">' \
+               f"{status}</span>"
+    return Markup(out)
+
+
+def status_badge(status: str) -> Markup:
+    return Markup(f'<span class="fl-status fl-status--{status}" '
+                  f'title="{m.STATUS_MEANING[status]}">{status}</span>')
+
+
+def weakest(statuses: Iterable[str]) -> str:
+    order = ["confirmed", "reported", "rumored", "unverified"]
+    return max(statuses, key=order.index, default="confirmed")
+
+
+# ---------------------------------------------------------------------------------------------
+# The functions articles and templates call
+
+
+class Api:
+    """What data-bound prose can reach. Every unknown id raises RenderError with a suggestion."""
+
+    def __init__(self, ds: Dataset):
+        self.ds = ds
+
+    # -- lookups
+    def company_record(self, company_id: str) -> m.Company:
+        c = self.ds.companies.get(company_id)
+        if c is None:
+            raise RenderError(f"unknown company '{company_id}'{suggest(company_id, self.ds.companies)}")
+        return c
+
+    def event_record(self, company_id: str, event_id: str) -> m.Event:
+        c = self.company_record(company_id)
+        e = c.event(event_id)
+        if e is None:
+            raise RenderError(f"company '{company_id}' has no event '{event_id}'"
+                              f"{suggest(event_id, [x.id for x in c.events])}")
+        return e
+
+    def fig(self, path: str) -> Figure:
+        """``fig('anthropic/series-h/post_money_valuation')``: one field of one event."""
+        parts = str(path).split("/")
+        if len(parts) != 3:
+            raise RenderError(f"fig('{path}'): expected 'company/event/field', such as "
+                              "'anthropic/series-h/post_money_valuation'")
+        e = self.event_record(parts[0], parts[1])
+        fields = ["date", "amount_raised", "amount_committed", "pre_money_valuation",
+                  "post_money_valuation", "round"]
+        if parts[2] not in fields:
+            raise RenderError(f"fig('{path}'): unknown field '{parts[2]}'{suggest(parts[2], fields)}")
+        value = getattr(e, parts[2])
+        if value is None:
+            raise RenderError(f"fig('{path}'): event '{parts[1]}' of '{parts[0]}' has no "
+                              f"{parts[2]}")
+        return Figure(value, tuple(e.sources), e.status, f"{parts[0]} {parts[1]} {parts[2]}")
+
+    def metric(self, company_id: str, kind: str, date: str) -> Figure:
+        c = self.company_record(company_id)
+        for mt in c.metrics:
+            if mt.kind == kind and str(mt.date) == str(date):
+                return Figure(mt.value, tuple(mt.sources), mt.status)
+        known = [f"{x.kind} {x.date}" for x in c.metrics]
+        raise RenderError(f"company '{company_id}' has no {kind} metric dated {date}"
+                          f"{suggest(f'{kind} {date}', known)}")
+
+    def cell(self, table_id: str, row_id: str, column: str) -> Figure:
+        t = self.ds.tables.get(table_id)
+        if t is None:
+            raise RenderError(f"unknown table '{table_id}'{suggest(table_id, self.ds.tables)}")
+        row = next((r for r in t.rows if r.id == row_id), None)
+        if row is None:
+            raise RenderError(f"table '{table_id}' has no row '{row_id}'"
+                              f"{suggest(row_id, [r.id for r in t.rows])}")
+        cols = {c.id: c for c in t.columns}
+        if column not in cols:
+            raise RenderError(f"table '{table_id}' has no column '{column}'{suggest(column, cols)}")
+        value = row.values.get(column)
+        if value is None:
+            raise RenderError(f"table '{table_id}', row '{row_id}' has no value for '{column}'")
+        unit = cols[column].unit
+        fig = Figure(value, tuple(row.sources), row.status)
+        if unit:
+            return Figure(f"{fig.text()} {unit}", fig.sources, fig.status)
+        return fig
+
+    # -- arithmetic on figures (results carry the union of sources and the weakest status)
+    @staticmethod
+    def _num(f: Any) -> Decimal:
+        v = f.value if isinstance(f, Figure) else f
+        if isinstance(v, Money):
+            return v.amount
+        if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            return Decimal(v)
+        raise RenderError(f"cannot compute with {v!r}; expected a figure holding an amount or number")
+
+    @staticmethod
+    def _merge(*figs: Any) -> tuple[tuple[str, ...], str]:
+        sources: list[str] = []
+        statuses = []
+        for f in figs:
+            if isinstance(f, Figure):
+                sources += [s for s in f.sources if s not in sources]
+                statuses.append(f.status)
+        return tuple(sources), weakest(statuses)
+
+    def ratio(self, a: Figure, b: Figure, digits: int = 1) -> Figure:
+        """a ÷ b, shown as '2.5×'."""
+        den = self._num(b)
+        if den == 0:
+            raise RenderError("ratio(): division by zero")
+        q = (self._num(a) / den).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        return Figure(f"{q}×", *self._merge(a, b))
+
+    def growth(self, a: Figure, b: Figure, digits: int = 0) -> Figure:
+        """Change from b to a in per cent, shown as '154%'."""
+        den = self._num(b)
+        if den == 0:
+            raise RenderError("growth(): division by zero")
+        pct = ((self._num(a) - den) / den * 100).quantize(Decimal(1).scaleb(-digits),
+                                                          rounding=ROUND_HALF_EVEN)
+        return Figure(f"{pct:+}%".replace("+", "+" if pct > 0 else ""), *self._merge(a, b))
+
+    def diff(self, a: Figure, b: Figure) -> Figure:
+        """a − b for two amounts of the same currency."""
+        va, vb = a.value, b.value
+        if not (isinstance(va, Money) and isinstance(vb, Money)) or va.currency != vb.currency:
+            raise RenderError("diff(): both figures must be amounts in the same currency")
+        d = abs(va.amount - vb.amount)
+        return Figure(Money(d, va.currency), *self._merge(a, b))
+
+    def total(self, *figs: Figure) -> Figure:
+        vals = [f.value for f in figs]
+        if not vals or not all(isinstance(v, Money) for v in vals) or \
+                len({v.currency for v in vals}) != 1:
+            raise RenderError("total(): every figure must be an amount in one currency")
+        return Figure(Money(sum((v.amount for v in vals), Decimal(0)), vals[0].currency),
+                      *self._merge(*figs))
+
+    # -- links
+    def link(self, company_id: str) -> Markup:
+        c = self.company_record(company_id)
+        return Markup(f"[{md_escape(c.name)}]({rel(f'companies/{c.id}.md')})")
+
+    def cite(self, *source_ids: str) -> Markup:
+        for s in source_ids:
+            if s not in self.ds.sources:
+                raise RenderError(f"unknown source '{s}'{suggest(s, self.ds.sources)}")
+        return cite_marks(source_ids)
+
+    def page_link(self, docs_path: str, text: str) -> Markup:
+        return Markup(f"[{md_escape(text)}]({rel(docs_path)})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Views for templates: computed facts about companies, kept out of the templates themselves
+
+
+def valuation_marks(c: m.Company) -> list[m.Event]:
+    return sorted((e for e in c.events if e.post_money_valuation), key=lambda e: e.date)
+
+
+def latest_mark(c: m.Company, statuses: tuple[str, ...] = ("confirmed", "reported")
+                ) -> m.Event | None:
+    marks = [e for e in valuation_marks(c) if e.status in statuses
+             and e.kind not in ("reported-talks", "declined-offer")]
+    return marks[-1] if marks else None
+
+
+def relations(ds: Dataset, c: m.Company) -> list[dict]:
+    """Both directions: what this file declares, and what other files declare about it."""
+    out = []
+    for r in c.relationships:
+        out.append({"company": ds.companies[r.company], "label": m.ROLE_LABEL[r.role][0], "rel": r})
+    for other in sorted(ds.companies.values(), key=lambda x: x.name.casefold()):
+        for r in other.relationships:
+            if r.company == c.id:
+                out.append({"company": other, "label": m.ROLE_LABEL[r.role][1], "rel": r})
+    return out
+
+
+def investors_text(e: m.Event) -> Markup:
+    parts = []
+    for inv in e.investors:
+        name = inv.name
+        if inv.company:
+            parts.append(_link_static(inv.company, name))
+        else:
+            parts.append(md_escape(name))
+        if inv.role != "participant":
+            parts[-1] = Markup(f"{parts[-1]} ({inv.role})")
+    return Markup(", ").join(parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Environment
+
+_ds_for_templates: contextvars.ContextVar[Dataset] = contextvars.ContextVar("ds")
+
+
+def _link_static(company_id: str, name: str | None = None) -> Markup:
+    ds = _ds_for_templates.get()
+    c = ds.companies[company_id]
+    return Markup(f"[{md_escape(name or c.name)}]({rel(f'companies/{c.id}.md')})")
+
+
+def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
+    env = ImmutableSandboxedEnvironment(
+        loader=loader, undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+    )
+    env.filters["md"] = md_escape
+    env.filters["status"] = status_badge
+    env.filters["display"] = lambda v: md_escape(v.display()) if hasattr(v, "display") else md_escape(v)
+    return env
+
+
+def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
+    return {
+        "fig": api.fig, "metric": api.metric, "cell": api.cell, "ratio": api.ratio,
+        "growth": api.growth, "diff": api.diff, "total": api.total, "link": api.link,
+        "cite": api.cite, "page_link": api.page_link, "company": api.company_record,
+        "event": api.event_record,
+    }
+
+
+def _error_line(exc: BaseException, name: str) -> int:
+    """The template line an exception was raised from (Jinja rewrites tracebacks to show it)."""
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.lineno:
+        return exc.lineno
+    line = 0
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename in (name, f"<template:{name}>") or \
+                tb.tb_frame.f_code.co_filename.endswith(name):
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _render_template(env, name: str, origin: str, ctx: dict, problems: Problems,
+                     line_offset: int = 0) -> str | None:
+    try:
+        return env.get_template(name).render(ctx)
+    except jinja2.TemplateSyntaxError as exc:
+        problems.error(origin, f"template syntax: {exc.message}", line=(exc.lineno or 0) + line_offset)
+    except jinja2.UndefinedError as exc:
+        problems.error(origin, f"{exc.message}; check the spelling, or see CONTRIBUTING.md for "
+                       "the names articles can use", line=_error_line(exc, name) + line_offset)
+    except jinja2.exceptions.SecurityError as exc:
+        problems.error(origin, f"not allowed in a page: {exc}",
+                       line=_error_line(exc, name) + line_offset)
+    except RenderError as exc:
+        problems.error(origin, str(exc), line=_error_line(exc, name) + line_offset)
+    except (TypeError, ValueError, ArithmeticError, AttributeError, KeyError, IndexError) as exc:
+        problems.error(origin, f"template error: {exc}", line=_error_line(exc, name) + line_offset)
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Articles and hand-written pages
+
+
+class PageMeta(BaseModel):
+    model_config = {"extra": "forbid", "frozen": True, "strict": True}
+    title: Line
+    description: Paragraph
+    published: DateField | None = Field(None, description="Articles: first publication date.")
+    updated: DateField | None = None
+    hide_toc: bool = False
+
+
+_FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+
+
+def read_page_source(path: Path, rel_path: str, problems: Problems
+                     ) -> tuple[PageMeta | None, str, int] | None:
+    text = read_file(path, rel_path, problems, max_bytes=MAX_ARTICLE_BYTES)
+    if text is None:
+        return None
+    fm = _FRONT.match(text)
+    if not fm:
+        problems.error(rel_path, "a page starts with front matter between '---' lines holding at "
+                       "least title: and description:", line=1, column=1)
+        return None
+    doc = parse_yaml(fm.group(1), rel_path, problems)
+    if doc is None:
+        return None
+    # positions inside the front matter are one line below the file's (the opening '---')
+    doc.positions = {k: (ln + 1, c) for k, (ln, c) in doc.positions.items()}
+    doc.key_positions = {k: (ln + 1, c) for k, (ln, c) in doc.key_positions.items()}
+    meta = validate(rel_path, doc, PageMeta, problems)
+    body = text[fm.end():]
+    offset = fm.group(0).count("\n")
+    return meta, body, offset
+
+
+def reading_minutes(markdown_text: str) -> int:
+    words = len(re.findall(r"[A-Za-z0-9$€£%][^\s]*", re.sub(r"<[^>]+>", " ", markdown_text)))
+    return max(1, math.ceil(words / 230))
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _front_matter(meta: dict[str, Any]) -> str:
+    lines = ["---"]
+    for k, v in meta.items():
+        if v is None:
+            continue
+        lines.append(f"{k}: {json.dumps(v, ensure_ascii=False)}")
+    lines.append("---\n")
+    return "\n".join(lines)
+
+
+def _sources_footer(ds: Dataset) -> tuple[str, str]:
+    """The numbered sources list of the page being rendered, and its 'data as of' date."""
+    state = _page.get()
+    if not state.sources:
+        return "", ""
+    items = []
+    latest = max(ds.sources[s].published for s in state.sources)
+    for n, sid in enumerate(state.sources, 1):
+        s = ds.sources[sid]
+        items.append(
+            f'<li id="fl-src-{n}" value="{n}">{md_escape(s.publisher)}, '
+            f'<a href="{md_escape(s.url)}">{md_escape(s.title)}</a>, '
+            f"{md_escape(s.published.display())}. "
+            f'<a href="{rel("sources.md#src-" + sid)}" class="fl-srcref">About this source</a></li>')
+    html = ('\n\n<section class="fl-sources" markdown="0" aria-labelledby="fl-sources-h">\n'
+            '<h2 id="fl-sources-h">Sources for this page</h2>\n<ol>\n' + "\n".join(items) +
+            "\n</ol>\n</section>\n")
+    return html, latest.display()
+
+
+def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site_src",
+           templates: str = "templates") -> list[Page]:
+    """Every Markdown page of the site. Problems are added to ``problems``; pages with problems
+    are left out, so callers must check ``problems`` before publishing anything."""
+    api = Api(ds)
+    tpl_dir = root / templates
+    env = make_env(jinja2.FileSystemLoader(str(tpl_dir)))
+    globals_ = _template_globals(ds, api)
+    env.globals.update(globals_)
+    env.globals.update({
+        "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
+        "relations": lambda c: relations(ds, c), "investors_text": investors_text,
+        "cite_marks": cite_marks, "status_badge": status_badge,
+        "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
+                                     for e in valuation_marks(c)),
+                                    key=lambda ce: (ce[1].date, ce[0].name.casefold())),
+    })
+    pages: list[Page] = []
+    tok = _ds_for_templates.set(ds)
+    try:
+        def emit(path: str, template: str, origin: str, meta: dict, **ctx: Any) -> None:
+            state = PageState(path)
+            t = _page.set(state)
+            try:
+                body = _render_template(env, template, f"{templates}/{template}", ctx, problems)
+                if body is None:
+                    return
+                footer, as_of = _sources_footer(ds)
+            finally:
+                _page.reset(t)
+            meta = {**meta, "data_as_of": as_of or None, "edit_path": origin}
+            pages.append(Page(path, _front_matter(meta) + body + footer, origin))
+
+        for c in sorted(ds.companies.values(), key=lambda c: c.id):
+            emit(f"companies/{c.id}.md", "company.md.j2", ds.origin("companies", c.id),
+                 {"title": c.name, "description": c.summary, "page_kind": "company"}, c=c)
+        emit("companies/index.md", "companies.md.j2", "data/companies",
+             {"title": "Companies", "description": "Every company profiled, with its latest "
+              "valuation mark and where it comes from.", "page_kind": "index"},
+             companies=sorted(ds.companies.values(), key=lambda c: c.name.casefold()))
+        emit("valuations.md", "valuations.md.j2", "data/companies",
+             {"title": "Valuations compared", "description": "Post-money valuation marks across "
+              "companies, with status and sources.", "page_kind": "index"},
+             companies=sorted(ds.companies.values(), key=lambda c: c.name.casefold()))
+        for t in sorted(ds.tables.values(), key=lambda t: t.id):
+            emit(f"tables/{t.id}.md", "table.md.j2", ds.origin("tables", t.id),
+                 {"title": t.title, "description": t.description, "page_kind": "table"}, t=t)
+        emit("sources.md", "sources.md.j2", "data/sources",
+             {"title": "Sources", "description": "Every source behind the figures on this site: "
+              "publisher, title, address and dates.", "page_kind": "sources"},
+             sources=sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
+                                                               s.published, s.id)),
+             citing=ds.citing())
+
+        articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages)
+        emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
+             {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
+              "infrastructure behind them.", "page_kind": "index"}, articles=articles)
+    finally:
+        _ds_for_templates.reset(tok)
+    return pages
+
+
+def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: dict,
+                     problems: Problems, pages: list[Page]) -> list[dict]:
+    """Hand-written pages and articles: front matter checked, Jinja run in the sandbox."""
+    src = root / site_src
+    articles: list[dict] = []
+    bodies: dict[str, str] = {}
+    env = make_env(jinja2.FunctionLoader(lambda name: (bodies[name], name, lambda: True)))
+    env.globals.update(globals_)
+    for path in sorted(_markdown_files(src, site_src, problems)):
+        rel_doc = path.relative_to(src).as_posix()
+        origin = f"{site_src}/{rel_doc}"
+        got = read_page_source(path, origin, problems)
+        if got is None:
+            continue
+        meta, body, offset = got
+        if meta is None:
+            continue
+        is_article = rel_doc.startswith("articles/")
+        if is_article and meta.published is None:
+            problems.error(origin, "articles need 'published:' in their front matter (YYYY-MM-DD)",
+                           line=2, column=1)
+            continue
+        state = PageState(rel_doc)
+        t = _page.set(state)
+        try:
+            bodies[origin] = body
+            out = _render_template(env, origin, origin, {}, problems, line_offset=offset)
+            if out is None:
+                continue
+            footer, as_of = _sources_footer(ds)
+        finally:
+            _page.reset(t)
+        fm = {
+            "title": meta.title, "description": meta.description,
+            "published": str(meta.published) if meta.published else None,
+            "updated": str(meta.updated) if meta.updated else None,
+            "data_as_of": as_of or None, "edit_path": origin,
+            "page_kind": "article" if is_article else "page",
+            "reading_minutes": reading_minutes(out) if is_article else None,
+            "hide": ["toc"] if meta.hide_toc else None,
+        }
+        text = _front_matter(fm)
+        pages.append(Page(rel_doc, text + out + footer, origin))
+        if is_article and rel_doc != "articles/index.md":
+            articles.append({"path": rel_doc, "meta": meta, "minutes": fm["reading_minutes"]})
+    articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
+    return articles
+
+
+def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
+    """Markdown files under site_src, refusing links and never leaving the folder."""
+    import os
+
+    out: list[Path] = []
+    if not src.is_dir():
+        problems.error(site_src, "the folder of articles and pages is missing")
+        return out
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
+        base = Path(dirpath)
+        for d in list(dirnames):
+            if (base / d).is_symlink():
+                problems.error(f"{site_src}/{(base / d).relative_to(src).as_posix()}",
+                               "is a symbolic link; links are never followed")
+                dirnames.remove(d)
+        for f in filenames:
+            p = base / f
+            relp = f"{site_src}/{p.relative_to(src).as_posix()}"
+            if p.suffix.lower() in (".md", ".markdown"):
+                if p.suffix != ".md":
+                    problems.error(relp, "pages use the extension .md")
+                    continue
+                out.append(p)  # links and special files are refused by read_file
+    return out
+
+
+def write_tree(pages: list[Page], out: Path) -> None:
+    """Write the generated Markdown to a folder, for inspection (never into the source tree)."""
+    for p in pages:
+        target = out / p.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(p.content, encoding="utf-8")

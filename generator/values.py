@@ -1,0 +1,390 @@
+"""The value types of the data files: money, dates, ids, plain text and addresses.
+
+Each type parses the exact text a contributor wrote and refuses anything ambiguous with a message
+that shows the accepted notation. They are used as pydantic field types by :mod:`generator.model`;
+the JSON Schema each one shows to editors is declared here too.
+
+Money notation (documented in CONTRIBUTING.md)::
+
+    [about | more than | less than] CUR NUMBER [thousand | million | billion | trillion]
+
+    USD 65 billion          USD 1.25 billion        EUR 1.7 billion
+    about USD 86 billion    more than USD 900 billion    SAR 32
+
+CUR is an ISO 4217 code in capitals, NUMBER has digits and at most one decimal point, and the
+scale words are short-scale (a billion is 1,000,000,000). The value is kept as an exact decimal.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import ipaddress
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+# ---------------------------------------------------------------------------------------------
+# Money
+
+CURRENCIES: dict[str, tuple[str, Decimal]] = {
+    # code: (display prefix, largest plausible amount)
+    "USD": ("US$", Decimal(20) * 10**12),
+    "EUR": ("€", Decimal(20) * 10**12),
+    "GBP": ("£", Decimal(20) * 10**12),
+    "CHF": ("CHF ", Decimal(20) * 10**12),
+    "SAR": ("SAR ", Decimal(80) * 10**12),
+    "CNY": ("CN¥", Decimal(150) * 10**12),
+    "HKD": ("HK$", Decimal(150) * 10**12),
+    "JPY": ("¥", Decimal(3000) * 10**12),
+    "KRW": ("₩", Decimal(30000) * 10**12),
+    "INR": ("₹", Decimal(1700) * 10**12),
+}
+SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+QUALIFIERS = ("about", "more than", "less than")
+MONEY_EXAMPLE = "'USD 65 billion' (also 'about USD 86 billion', 'EUR 1.7 billion', 'USD 750 million')"
+_MONEY = re.compile(
+    r"(?:(?P<q>about|more than|less than) )?(?P<cur>[A-Z]{3}) (?P<num>[0-9]+(?:\.[0-9]+)?)"
+    r"(?: (?P<scale>thousand|million|billion|trillion))?\Z"
+)
+_SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR"}
+
+
+@dataclass(frozen=True, order=True)
+class Money:
+    amount: Decimal  # exact, in currency units (e.g. 65000000000 for USD 65 billion)
+    currency: str
+    qualifier: str = ""  # "", "about", "more than", "less than"
+
+    def __str__(self) -> str:  # the canonical notation, as a contributor would write it
+        for word, exp in sorted(SCALES.items(), key=lambda kv: -kv[1]):
+            unit = Decimal(10) ** exp
+            if self.amount >= unit:
+                num = _plain(self.amount / unit)
+                text = f"{self.currency} {num} {word}"
+                break
+        else:
+            text = f"{self.currency} {_plain(self.amount)}"
+        return f"{self.qualifier} {text}" if self.qualifier else text
+
+    def exact(self) -> str:
+        """The amount written out in full, as the check shows what it understood."""
+        q = f"{self.qualifier} " if self.qualifier else ""
+        return f"{q}{self.currency} {self.amount:,}"
+
+    def display(self) -> str:
+        """For readers: 'US$965 billion', 'about US$86 billion', '€1.7 billion'."""
+        prefix = CURRENCIES[self.currency][0]
+        for word, exp in sorted(SCALES.items(), key=lambda kv: -kv[1]):
+            unit = Decimal(10) ** exp
+            if exp >= 6 and self.amount >= unit:
+                text = f"{prefix}{_plain(self.amount / unit)} {word}"
+                break
+        else:
+            text = f"{prefix}{_plain(self.amount)}" if self.amount % 1 == 0 or prefix.endswith(" ") \
+                else f"{prefix}{self.amount:.2f}"
+        return f"{self.qualifier} {text}" if self.qualifier else text
+
+
+def _plain(d: Decimal) -> str:
+    s = f"{d:f}"
+    if "." in s:
+        s = s.rstrip("0").rstrip(".")
+    return s
+
+
+def parse_money(value: Any) -> Money:
+    if isinstance(value, Money):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("money", "expected an amount of money such as {example}, got "
+                                  "{got}", {"example": MONEY_EXAMPLE, "got": repr(value)})
+    if isinstance(value, (int, float)):
+        raise PydanticCustomError(
+            "money", "a bare number has no currency; write the amount as {example}",
+            {"example": MONEY_EXAMPLE})
+    if not isinstance(value, str):
+        raise PydanticCustomError("money", "expected an amount of money such as {example}",
+                                  {"example": MONEY_EXAMPLE})
+    m = _MONEY.match(value)
+    if not m:
+        hint = _money_hint(value)
+        raise PydanticCustomError("money", "{value} is not in the money notation{hint}; write it as "
+                                  "{example}", {"value": repr(value), "hint": hint,
+                                                "example": MONEY_EXAMPLE})
+    cur = m.group("cur")
+    if cur not in CURRENCIES:
+        raise PydanticCustomError("money", "unknown currency {cur}, expected one of {known}",
+                                  {"cur": repr(cur), "known": ", ".join(CURRENCIES)})
+    try:
+        amount = Decimal(m.group("num")) * (Decimal(10) ** SCALES.get(m.group("scale") or "", 0))
+    except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
+        raise PydanticCustomError("money", "{value} is not a number", {"value": repr(value)})
+    if amount <= 0:
+        raise PydanticCustomError("money", "amount must be greater than zero, got {value}",
+                                  {"value": repr(value)})
+    if amount != amount.quantize(Decimal("0.01")):
+        raise PydanticCustomError("money", "{value} has fractions of a cent; round it to whole "
+                                  "cents", {"value": repr(value)})
+    cap = CURRENCIES[cur][1]
+    if amount > cap:
+        raise PydanticCustomError(
+            "money", "{value} is more than {cap}, larger than any company or deal; check the "
+            "scale word (a thousand times too big is a common slip)",
+            {"value": repr(value), "cap": str(Money(cap, cur))})
+    amount = amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
+    return Money(amount, cur,
+                 m.group("q") or "")
+
+
+def _money_hint(value: str) -> str:
+    v = value.strip()
+    for sym, code in sorted(_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+        if sym in v:
+            return f" (use the currency code {code} instead of the sign '{sym}')"
+    if re.match(r"[a-z]{3} ", v):
+        return f" (currency codes are written in capitals: '{v[:3].upper()}')"
+    if re.search(r"\d,\d", v):
+        return " (no thousands separators; use a scale word instead)"
+    if re.search(r"\d\s*(bn|b|m|k|t|tn|mn|mm)\b", v, re.I):
+        return " (abbreviations such as B, bn or M are ambiguous; write the scale word in full)"
+    if re.fullmatch(r"[0-9.eE+_-]+", v):
+        return " (a bare number has no currency)"
+    if re.match(r"(?:about |more than |less than )?[0-9]", v):
+        return " (the currency code comes first)"
+    if v.startswith(("approximately", "approx", "~", "over", "up to", ">", "<")):
+        return " (qualifiers are 'about', 'more than' or 'less than'; 'up to' amounts go in " \
+               "amount_committed)"
+    return ""
+
+
+MoneyField = Annotated[
+    Money,
+    BeforeValidator(parse_money),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({
+        "type": "string",
+        "pattern": _MONEY.pattern.replace("(?P<q>", "(").replace("(?P<cur>", "(")
+        .replace("(?P<num>", "(").replace("(?P<scale>", "(").replace(r"\Z", "$"),
+        "description": "An amount of money: [about|more than|less than] CURRENCY NUMBER "
+                       "[thousand|million|billion|trillion], e.g. 'USD 65 billion'.",
+        "examples": ["USD 65 billion", "about USD 86 billion", "EUR 1.7 billion"],
+    }),
+]
+
+# ---------------------------------------------------------------------------------------------
+# Dates (ISO 8601 calendar dates, with reduced precision when the day or month is not known)
+
+DATE_EXPECTED = "a date written YYYY-MM-DD (or YYYY-MM, or YYYY, when the day or month is not known)"
+_DATE = re.compile(r"(?P<y>[0-9]{4})(?:-(?P<m>[0-9]{2})(?:-(?P<d>[0-9]{2}))?)?\Z")
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December"]
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    year: int
+    month: int = 0  # 0 when not known
+    day: int = 0
+
+    def __str__(self) -> str:
+        if self.day:
+            return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+        if self.month:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}"
+
+    def display(self) -> str:
+        if self.day:
+            return f"{self.day} {MONTHS[self.month - 1]} {self.year}"
+        if self.month:
+            return f"{MONTHS[self.month - 1]} {self.year}"
+        return str(self.year)
+
+    @property
+    def earliest(self) -> _dt.date:
+        return _dt.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def latest(self) -> _dt.date:
+        month = self.month or 12
+        day = self.day or calendar.monthrange(self.year, month)[1]
+        return _dt.date(self.year, month, day)
+
+    def iso_sortable(self) -> str:
+        return self.earliest.isoformat()
+
+
+def parse_date(value: Any) -> PartialDate:
+    if isinstance(value, PartialDate):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise PydanticCustomError("date", "expected {expected}, got {got}",
+                                  {"expected": DATE_EXPECTED, "got": repr(value)})
+    m = _DATE.match(value)
+    if not m:
+        raise PydanticCustomError("date", "{value} is not a date in the expected format; expected "
+                                  "{expected}", {"value": repr(value), "expected": DATE_EXPECTED})
+    y, mo, d = int(m.group("y")), int(m.group("m") or 0), int(m.group("d") or 0)
+    if not 1800 <= y <= 2200:
+        raise PydanticCustomError("date", "year {y} is out of range; expected {expected}",
+                                  {"y": y, "expected": DATE_EXPECTED})
+    if m.group("m") is not None and not 1 <= mo <= 12:
+        raise PydanticCustomError("date", "{value} has month {mo}, which does not exist; expected "
+                                  "{expected}", {"value": repr(value), "mo": mo,
+                                                 "expected": DATE_EXPECTED})
+    if m.group("d") is not None:
+        last = calendar.monthrange(y, mo)[1]
+        if not 1 <= d <= last:
+            raise PydanticCustomError(
+                "date", "{value} is not a real date ({month} {y} has {last} days)",
+                {"value": repr(value), "month": MONTHS[mo - 1], "y": y, "last": last})
+    return PartialDate(y, mo, d)
+
+
+DateField = Annotated[
+    PartialDate,
+    BeforeValidator(parse_date),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({
+        "type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        "description": "ISO 8601 date: YYYY-MM-DD, or YYYY-MM / YYYY when less is known.",
+        "examples": ["2026-05-28", "2021-05"],
+    }),
+]
+
+# ---------------------------------------------------------------------------------------------
+# Ids, text, addresses, numbers
+
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")
+SLUG_EXPECTED = "lower-case letters a-z, digits and single hyphens, such as 'series-h'"
+
+
+def parse_slug(value: Any) -> str:
+    if not isinstance(value, str) or isinstance(value, bool):
+        raise PydanticCustomError("id", "expected an id made of {expected}, got {got}",
+                                  {"expected": SLUG_EXPECTED, "got": repr(value)})
+    if len(value) > 64 or not _SLUG.match(value):
+        raise PydanticCustomError("id", "{value} is not a valid id; use {expected}",
+                                  {"value": repr(value), "expected": SLUG_EXPECTED})
+    return value
+
+
+Slug = Annotated[str, BeforeValidator(parse_slug), WithJsonSchema(
+    {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64})]
+
+
+def _text(max_len: int, multiline: bool):
+    def parse(value: Any) -> str:
+        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+            raise PydanticCustomError("text", "expected text, got {got}", {"got": _kind(value)})
+        if isinstance(value, int):
+            value = str(value)
+        if not isinstance(value, str):
+            raise PydanticCustomError("text", "expected text")
+        if value != value.strip():
+            raise PydanticCustomError("text", "text has spaces or line breaks at the start or end; "
+                                      "remove them")
+        if not value:
+            raise PydanticCustomError("text", "is empty; write the text or remove the field")
+        if not multiline and "\n" in value:
+            raise PydanticCustomError("text", "must be a single line")
+        if len(value) > max_len:
+            raise PydanticCustomError("text", "is {n} characters long, over the limit of {max}",
+                                      {"n": len(value), "max": max_len})
+        return value
+
+    return parse
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)
+
+
+Name = Annotated[str, BeforeValidator(_text(120, False)),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 120})]
+Line = Annotated[str, BeforeValidator(_text(300, False)),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 300})]
+Paragraph = Annotated[str, BeforeValidator(_text(2000, True)),
+                      WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 2000})]
+
+_HOST = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
+_URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+\Z")
+
+
+def parse_url(value: Any) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError("url", "expected a web address starting with https://, got {got}",
+                                  {"got": _kind(value)})
+    v = value
+    if not _URL_CHARS.match(v):
+        raise PydanticCustomError("url", "{value} contains spaces or characters that are not "
+                                  "allowed in a web address; percent-encode them",
+                                  {"value": repr(v)})
+    parts = urlsplit(v)
+    scheme = parts.scheme.lower()
+    if scheme != "https":
+        shown = scheme + ":" if scheme else "no scheme"
+        raise PydanticCustomError("url", "{value} uses {shown}; only https:// addresses on public "
+                                  "hosts are accepted", {"value": repr(v), "shown": shown})
+    if not v.startswith("https://"):
+        raise PydanticCustomError("url", "{value} must start with 'https://' in lower case",
+                                  {"value": repr(v)})
+    if parts.username or parts.password or "@" in parts.netloc:
+        raise PydanticCustomError("url", "{value} contains a user name or password",
+                                  {"value": repr(v)})
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        raise PydanticCustomError("url", "{value} points at an IP address; use the public host "
+                                  "name", {"value": repr(v)})
+    except ValueError:
+        pass
+    if host != host.lower() or not _HOST.match(host) or host.endswith(
+            (".local", ".localhost", ".internal", ".invalid", ".test", ".example", ".lan")) or \
+            host in ("localhost",):
+        raise PydanticCustomError("url", "{value} is not on a public host name", {"value": repr(v)})
+    if parts.port is not None and parts.port != 443:
+        raise PydanticCustomError("url", "{value} names a port; use the plain https address",
+                                  {"value": repr(v)})
+    return v
+
+
+Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
+    {"type": "string", "format": "uri", "pattern": "^https://"})]
+
+
+def parse_decimal(value: Any) -> Decimal:
+    """Exact non-negative decimal numbers (spec figures). YAML floats arrive as text; 1e3 is refused."""
+    if isinstance(value, bool) or value is None:
+        raise PydanticCustomError("number", "expected a number such as 3.35, got {got}",
+                                  {"got": _kind(value)})
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+        return Decimal(value)
+    raise PydanticCustomError("number", "{value} is not a plain decimal number; write digits with "
+                              "at most one decimal point, such as 3.35 (no units, exponents or "
+                              "thousands separators)", {"value": repr(value)})
+
+
+def parse_int(value: Any) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    raise PydanticCustomError("integer", "expected a whole number such as 80, got {got}",
+                              {"got": _kind(value)})
