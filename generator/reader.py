@@ -229,13 +229,14 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
                 if isinstance(ev, yaml.ScalarEvent):
                     if is_key:
                         key = ev.value
-                        if ev.style is None and key == "<<":
+                        if ev.implicit[0] and key == "<<":
                             problems.error(rel, "merge keys ('<<') are not allowed; write the "
                                            "fields out in full", line=pos[0], column=pos[1])
                             break
                         stack[-1][2] = (key, pos)
                         continue
-                    value = ev.value if ev.style is not None else resolve_plain(ev.value)
+                    plain = ev.implicit[0] and ev.style in (None, "")
+                    value = resolve_plain(ev.value) if plain else ev.value
                     add_value(value, pos)
                     continue
                 if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):

@@ -32,7 +32,7 @@ from . import model as m
 from .load import Dataset, explain, suggest, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
-from .values import DateField, Line, Money, Paragraph, PartialDate
+from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
 
 MAX_ARTICLE_BYTES = 512 * 1024
 
@@ -113,7 +113,7 @@ class Figure:
         if isinstance(v, Decimal):
             return f"{v:,f}".rstrip("0").rstrip(".") if "." in f"{v:f}" else f"{v:,}"
         if isinstance(v, int) and not isinstance(v, bool):
-            return f"{v:,}" if v >= 10000 else str(v)
+            return f"{v:,}"
         return str(v)
 
     def __html__(self) -> str:
@@ -139,6 +139,14 @@ def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
         out += f' <span class="fl-status fl-status--{status}" title="{m.STATUS_MEANING[status]}">' \
                f"{status}</span>"
     return Markup(out)
+
+
+def short_date(d: PartialDate) -> str:
+    """'28 May 2026', 'May 2021', '2021' with abbreviated month names, for table cells."""
+    if not d.month:
+        return str(d.year)
+    month = MONTHS[d.month - 1][:3] if len(MONTHS[d.month - 1]) > 4 else MONTHS[d.month - 1]
+    return f"{d.day} {month} {d.year}" if d.day else f"{month} {d.year}"
 
 
 def status_badge(status: str) -> Markup:
@@ -217,6 +225,8 @@ class Api:
         if value is None:
             raise RenderError(f"table '{table_id}', row '{row_id}' has no value for '{column}'")
         unit = cols[column].unit
+        if cols[column].type == "year":
+            value = str(value)
         fig = Figure(value, tuple(row.sources), row.status)
         if unit:
             return Figure(f"{fig.text()} {unit}", fig.sources, fig.status)
@@ -349,6 +359,7 @@ def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
     )
     env.filters["md"] = md_escape
     env.filters["status"] = status_badge
+    env.filters["short"] = lambda d: md_escape(short_date(d))
     env.filters["display"] = lambda v: md_escape(v.display()) if hasattr(v, "display") else md_escape(v)
     return env
 
@@ -442,10 +453,14 @@ def reading_minutes(markdown_text: str) -> int:
 
 
 def _front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter for MkDocs. Title and description are entity-escaped: the theme pastes
+    ``page.meta.title`` into HTML without escaping, so the text must already be inert."""
     lines = ["---"]
     for k, v in meta.items():
         if v is None:
             continue
+        if k in ("title", "description"):
+            v = str(md_escape(v))
         lines.append(f"{k}: {json.dumps(v, ensure_ascii=False)}")
     lines.append("---\n")
     return "\n".join(lines)
@@ -461,13 +476,12 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
     for n, sid in enumerate(state.sources, 1):
         s = ds.sources[sid]
         items.append(
-            f'<li id="fl-src-{n}" value="{n}">{md_escape(s.publisher)}, '
-            f'<a href="{md_escape(s.url)}">{md_escape(s.title)}</a>, '
+            f'{n}. <span id="fl-src-{n}"></span>{md_escape(s.publisher)}, '
+            f'<a href="{md_escape(s.url)}" rel="noopener">{md_escape(s.title)}</a>, '
             f"{md_escape(s.published.display())}. "
-            f'<a href="{rel("sources.md#src-" + sid)}" class="fl-srcref">About this source</a></li>')
-    html = ('\n\n<section class="fl-sources" markdown="0" aria-labelledby="fl-sources-h">\n'
-            '<h2 id="fl-sources-h">Sources for this page</h2>\n<ol>\n' + "\n".join(items) +
-            "\n</ol>\n</section>\n")
+            f'[About this source]({rel("sources.md#src-" + sid)}){{: .fl-srcref }}')
+    html = ('\n\n<div class="fl-sources" markdown>\n\n## Sources for this page\n\n' +
+            "\n".join(items) + "\n\n</div>\n")
     return html, latest.display()
 
 

@@ -169,7 +169,7 @@ MoneyField = Annotated[
     PlainSerializer(str, return_type=str),
     WithJsonSchema({
         "type": "string",
-        "pattern": _MONEY.pattern.replace("(?P<q>", "(").replace("(?P<cur>", "(")
+        "pattern": "^" + _MONEY.pattern.replace("(?P<q>", "(").replace("(?P<cur>", "(")
         .replace("(?P<num>", "(").replace("(?P<scale>", "(").replace(r"\Z", "$"),
         "description": "An amount of money: [about|more than|less than] CURRENCY NUMBER "
                        "[thousand|million|billion|trillion], e.g. 'USD 65 billion'.",

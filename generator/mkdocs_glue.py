@@ -1,0 +1,143 @@
+"""The only module that imports MkDocs: a plugin that feeds the core's pages to MkDocs, and the
+atomic build and serve commands.
+
+``on_files`` runs :func:`generator.load.load` and :func:`generator.render.render` and hands MkDocs the
+generated pages as in-memory files (nothing is written into ``site_src/``). Any problem stops the
+build with the located report. :func:`build_site` builds into a fresh folder and swaps it into
+place only when everything succeeded, so a failed build leaves the previous ``site/`` as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from mkdocs.config import config_options as c
+from mkdocs.config import load_config
+from mkdocs.config.base import Config
+from mkdocs.exceptions import Abort, PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .load import load
+from .problems import Problems, ProblemsFound
+from .render import render
+
+log = logging.getLogger("mkdocs.plugins.frontier_ledger")
+
+
+class LedgerConfig(Config):
+    data_root = c.Type(str, default=".")  # project folder holding data/ and templates/, relative to mkdocs.yml
+    templates = c.Type(str, default="templates")
+    edit_url_base = c.Optional(c.Type(str))  # e.g. https://github.com/OWNER/REPO/edit/main/
+    strict_data = c.Type(bool, default=True)  # warnings in data fail the build
+
+
+class LedgerPlugin(BasePlugin[LedgerConfig]):
+    def __init__(self) -> None:
+        self.origins: dict[str, str] = {}
+
+    def on_config(self, config):
+        self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
+        return config
+
+    def on_files(self, files: Files, config) -> Files:
+        problems = Problems()
+        ds = load(self.root, problems)
+        pages = render(ds, self.root, problems, site_src=_docs_rel(config, self.root),
+                       templates=self.config.templates) if not problems.errors else []
+        if problems.failed(strict=self.config.strict_data):
+            raise PluginError("the data or articles have problems:\n" + problems.report())
+        for w in problems.warnings:
+            log.info(w.format())
+        self.origins = {}
+        for page in pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.path, content=page.content))
+            self.origins[page.path] = page.origin
+        # Markdown that the core did not render (not under site_src) is never published raw.
+        for f in list(files.documentation_pages()):
+            if f.src_uri not in self.origins:
+                files.remove(f)
+        return files
+
+    def on_page_context(self, context, page, config, nav):
+        origin = self.origins.get(page.file.src_uri)
+        base = self.config.edit_url_base
+        page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
+        return context
+
+
+def _docs_rel(config, root: Path) -> str:
+    return Path(config.docs_dir).resolve().relative_to(root).as_posix()
+
+
+# ---------------------------------------------------------------------------------------------
+# The shell commands
+
+
+def _quiet_logging() -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_ledger", False) for h in logger.handlers):
+        h = logging.StreamHandler(sys.stderr)
+        h.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        h.setLevel(logging.WARNING)
+        h._ledger = True  # type: ignore[attr-defined]
+        logger.addHandler(h)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
+    """Check and build into a new folder; swap it in only if everything passed."""
+    from mkdocs.commands.build import build
+
+    t0 = time.perf_counter()
+    site_dir = (root / site_dir).resolve() if not site_dir.is_absolute() else site_dir
+    tmp = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
+    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    _quiet_logging()
+    try:
+        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
+        build(cfg)
+    except PluginError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(str(exc).removeprefix("the data or articles have problems:\n"), file=sys.stderr)
+        print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
+        return 1
+    except (Abort, Exception) as exc:  # MkDocs reports its own problems through logging
+        shutil.rmtree(tmp, ignore_errors=True)
+        print(f"build failed: {exc}", file=sys.stderr)
+        print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
+        return 1
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(tmp, site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+    n = sum(1 for _ in site_dir.rglob("index.html"))
+    print(f"built {n} pages into {site_dir} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def serve(root: Path, addr: str) -> int:
+    from mkdocs.commands.serve import serve as mk_serve
+
+    _quiet_logging()
+    logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    try:
+        mk_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=addr,
+                 watch=[str(root / "data"), str(root / "templates")])
+    except (Abort, PluginError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+__all__ = ["LedgerPlugin", "build_site", "serve", "ProblemsFound"]

@@ -1,0 +1,157 @@
+"""render: golden Markdown, escaping of data, data-bound articles, the sandbox."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.load import load
+from generator.problems import Problems
+from generator.render import md_escape, render
+
+GOLDEN = Path(__file__).parent / "golden" / "mini"
+
+
+def _render(root: Path) -> tuple[Problems, dict[str, str]]:
+    problems = Problems()
+    ds = load(root, problems)
+    pages = render(ds, root, problems)
+    return problems, {p.path: p.content for p in pages}
+
+
+def test_generated_markdown_matches_golden_files(project, update_golden):
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    if update_golden:
+        for old in GOLDEN.rglob("*.md"):
+            old.unlink()
+        for path, content in pages.items():
+            (GOLDEN / path).parent.mkdir(parents=True, exist_ok=True)
+            (GOLDEN / path).write_text(content, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+                for p in GOLDEN.rglob("*.md")}
+    assert sorted(pages) == sorted(expected), "pages added or removed; rerun with --update-golden"
+    for path, content in pages.items():
+        assert content == expected[path], f"{path} differs; rerun with --update-golden if intended"
+
+
+def test_every_page_records_the_file_to_edit(project):
+    problems = Problems()
+    ds = load(project, problems)
+    origins = {p.path: p.origin for p in render(ds, project, problems)}
+    assert origins["companies/acme-ai.md"] == "data/companies/acme-ai.yaml"
+    assert origins["tables/chips.md"] == "data/tables/chips.yaml"
+    assert origins["articles/first.md"] == "site_src/articles/first.md"
+    assert origins["index.md"] == "site_src/index.md"
+
+
+def test_article_figures_are_computed_from_data(project):
+    _, pages = _render(project)
+    home = pages["index.md"]
+    # 10 billion / 1 billion, from the two rounds' post-money valuations, with both rounds' sources
+    assert "US&#36;10 billion" in home
+    assert "10&#46;0×" in home
+    article = pages["articles/first.md"]
+    assert "US&#36;1&#46;5 billion" in article and "1 February 2023" in article
+    assert "1,000 W" in article and "&#43;900&#37;" in article
+    # every cited source is listed, numbered, at the end of the page, and "data as of" follows it
+    assert article.count('<span id="fl-src-') == 2
+    assert 'data_as_of: "2 February 2023"' in article
+    assert "reading_minutes: 1" in article
+
+
+def test_changing_a_figure_changes_every_page_that_uses_it(project):
+    f = project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
+                                       "post_money_valuation: USD 12 billion")
+                 .replace("pre_money_valuation: USD 8.5 billion",
+                          "pre_money_valuation: USD 10.5 billion"))
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    assert "US&#36;12 billion" in pages["index.md"]
+    assert "12&#46;0×" in pages["index.md"]
+    assert "US&#36;12 billion" in pages["companies/acme-ai.md"]
+    assert "US&#36;12 billion" in pages["valuations.md"]
+
+
+@pytest.mark.parametrize("text", [
+    "<img src=x onerror=alert(1)>",
+    "[x](javascript:alert(1))",
+    "a | b",
+    "# heading",
+    "*bold* _it_ `code` {: onclick=x }",
+    "&lt;b&gt; &amp;",
+    "line\nbreak",
+])
+def test_md_escape_leaves_no_markdown_or_html_syntax(text):
+    out = str(md_escape(text))
+    assert not re.search(r"[<>\[\]()|#*_`{}&]", re.sub(r"&#\d+;", "", out))
+    assert "\n" not in out
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) a | b"
+
+
+def test_hostile_company_name_is_literal_text_in_every_generated_page(project):
+    f = project / "data/companies/bigcloud.yaml"
+    f.write_text(f.read_text().replace("name: BigCloud", f"name: \"{HOSTILE}\""))
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    for path, content in pages.items():
+        assert "<img" not in content, path
+        assert "](javascript" not in content, path
+        assert "a | b" not in content, path
+    assert "# &#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in pages["companies/bigcloud.md"]
+
+
+@pytest.mark.parametrize("body, message", [
+    ('{{ fig("acme-ai/series-c/post_money_valuation") }}',
+     "company 'acme-ai' has no event 'series-c'; did you mean 'series-b'?"),
+    ('{{ fig("acme/series-b/post_money_valuation") }}',
+     "unknown company 'acme'; did you mean 'acme-ai'?"),
+    ('{{ fig("acme-ai/series-b/post_money") }}',
+     "fig('acme-ai/series-b/post_money'): unknown field 'post_money'; did you mean "
+     "'post_money_valuation'?"),
+    ('{{ cite("no-such-source") }}', "unknown source 'no-such-source'"),
+    ('{{ figure("x") }}', "'figure' is undefined; check the spelling, or see CONTRIBUTING.md for "
+                          "the names articles can use"),
+    ('{% if %}', "template syntax: Expected an expression, got 'end of statement block'"),
+    ('{{ cell("chips", "x1", "price") }}', "table 'chips', row 'x1' has no value for 'price'"),
+])
+def test_article_reference_errors_name_path_and_line(project, body, message):
+    art = project / "site_src/articles/first.md"
+    text = art.read_text()
+    art.write_text(text + "\nSome prose.\n\n" + body + "\n")
+    line = text.count("\n") + 4
+    problems, _ = _render(project)
+    assert [p.format() for p in problems.sorted()] == [
+        f"site_src/articles/first.md:{line}: {message}"]
+
+
+@pytest.mark.parametrize("body", [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ fig.__globals__ }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ self._TemplateReference__context }}",
+    "{% for c in ''.__class__.__base__.__subclasses__() %}{{ c }}{% endfor %}",
+    "{{ ds.root.read_text() }}",
+])
+def test_article_template_code_cannot_reach_python_internals(project, body):
+    art = project / "site_src/articles/first.md"
+    text = art.read_text()
+    art.write_text(text + body + "\n")
+    problems, pages = _render(project)
+    errs = problems.sorted()
+    assert len(errs) == 1, problems.report()
+    assert errs[0].path == "site_src/articles/first.md"
+    assert errs[0].line == text.count("\n") + 1
+    assert "articles/first.md" not in pages
+
+
+def test_pages_are_never_written_into_the_source_tree(project):
+    before = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    _render(project)
+    after = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
+    assert before == after
