@@ -46,14 +46,15 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        problems = Problems()
-        ds = load(self.root, problems)
-        pages = render(ds, self.root, problems, site_src=_docs_rel(config, self.root),
-                       templates=self.config.templates) if not problems.errors else []
-        if problems.failed(strict=self.config.strict_data):
-            raise PluginError("the data or articles have problems:\n" + problems.report())
-        for w in problems.warnings:
-            log.info(w.format())
+        pages = _PREPARED.pop(self.root, None)
+        if pages is None:  # mkdocs serve, or mkdocs build run directly
+            problems = Problems()
+            pages = check_and_render(self.root, problems, site_src=_docs_rel(config, self.root),
+                                     templates=self.config.templates)
+            if problems.failed(strict=self.config.strict_data):
+                raise PluginError("the data or articles have problems:\n" + problems.report())
+            for w in problems.warnings:
+                log.info(w.format())
         self.origins = {}
         for page in pages:
             existing = files.get_file_from_path(page.path)
@@ -72,6 +73,18 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         base = self.config.edit_url_base
         page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
         return context
+
+
+# Pages that build_site has already checked and rendered, handed to the plugin (one use each).
+_PREPARED: dict[Path, list] = {}
+
+
+def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_src",
+                     templates: str = "templates") -> list:
+    ds = load(root, problems)
+    if problems.errors:
+        return []
+    return render(ds, root, problems, site_src=site_src, templates=templates)
 
 
 def _docs_rel(config, root: Path) -> str:
@@ -106,17 +119,30 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
     _quiet_logging()
     try:
         cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
-        build(cfg)
-    except PluginError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        print(str(exc).removeprefix("the data or articles have problems:\n"), file=sys.stderr)
+    except Abort as exc:
+        print(f"mkdocs.yml: {exc}", file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
+    problems = Problems()
+    plugin_root = root
+    for name, plugin in cfg.plugins.items():
+        if isinstance(plugin, LedgerPlugin):
+            plugin_root = (root / plugin.config.data_root).resolve()
+    pages = check_and_render(plugin_root, problems, site_src=_docs_rel(cfg, plugin_root))
+    if problems.failed(strict=strict):
+        print(problems.report(), file=sys.stderr)
+        print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
+        return 1
+    _PREPARED[plugin_root] = pages
+    try:
+        build(cfg)
     except (Abort, Exception) as exc:  # MkDocs reports its own problems through logging
         shutil.rmtree(tmp, ignore_errors=True)
         print(f"build failed: {exc}", file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
+    finally:
+        _PREPARED.pop(plugin_root, None)
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(tmp, site_dir)

@@ -254,7 +254,8 @@ DateField = Annotated[
     BeforeValidator(parse_date),
     PlainSerializer(str, return_type=str),
     WithJsonSchema({
-        "type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        "anyOf": [{"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+                  {"type": "integer", "minimum": 1800, "maximum": 2200}],
         "description": "ISO 8601 date: YYYY-MM-DD, or YYYY-MM / YYYY when less is known.",
         "examples": ["2026-05-28", "2021-05"],
     }),

@@ -1,0 +1,87 @@
+"""End to end: the strict MkDocs build, atomic publishing, the shipped site."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.mkdocs_glue import build_site
+
+from conftest import REPO
+
+pytestmark = pytest.mark.build
+
+
+def tree_digest(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_mini_project_builds_strictly_with_every_page_kind(project):
+    assert build_site(project, Path("site")) == 0
+    site = project / "site"
+    for page in ("index.html", "companies/index.html", "companies/acme-ai/index.html",
+                 "valuations/index.html", "sources/index.html", "tables/chips/index.html",
+                 "articles/index.html", "articles/first/index.html", "404.html"):
+        assert (site / page).is_file(), page
+    profile = (site / "companies/acme-ai/index.html").read_text()
+    # the edit button points at the YAML file, not at a generated file
+    assert 'href="https://github.com/frontier-ledger/frontier-ledger/edit/main/data/companies/' \
+           'acme-ai.yaml"' in profile
+    # citations link to the page's own source list, which links to the sources page
+    assert 'href="../../sources/#src-acme-news-2021"' in profile
+    assert re.search(r'<sup class="fl-cite">\[<a href="#fl-src-1"', profile)
+    # no comment section, no request to another host from the page itself
+    assert "comment" not in profile.lower()
+    assert "fonts.googleapis" not in profile and "fonts.gstatic" not in profile
+    for tag in re.findall(r"<(?:script|link|img|iframe|source)\b[^>]*>", profile):
+        if 'rel="canonical"' in tag or 'rel="alternate"' in tag:
+            continue  # an address, not a request
+        for src in re.findall(r'(?:src|href)="([^"]+)"', tag):
+            assert not src.startswith(("http:", "https:", "//")), tag
+    # nothing generated was written into the source tree
+    assert not (project / "site_src" / "companies").exists()
+
+
+def test_failed_check_leaves_previous_site_byte_for_byte(project, capsys):
+    assert build_site(project, Path("site")) == 0
+    before = tree_digest(project / "site")
+    f = project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace("status: reported", "status: reportd"))
+    assert build_site(project, Path("site")) == 1
+    err = capsys.readouterr().err
+    assert "data/companies/acme-ai.yaml:28:13: events[1].status: 'reportd' is not allowed" in err
+    assert "site/ was left as it was" in err
+    assert "Traceback" not in err
+    assert tree_digest(project / "site") == before
+    assert not list(project.glob(".site.*")), "temporary build folders left behind"
+
+
+def test_failed_mkdocs_build_leaves_previous_site(project, capsys):
+    assert build_site(project, Path("site")) == 0
+    before = tree_digest(project / "site")
+    # a broken link in an article is a warning, and the build is strict
+    art = project / "site_src/articles/first.md"
+    art.write_text(art.read_text() + "\nSee [nowhere](../missing.md).\n")
+    assert build_site(project, Path("site")) == 1
+    assert tree_digest(project / "site") == before
+
+
+def test_export_writes_the_generated_tree_for_inspection(project, tmp_path):
+    out = tmp_path / "exported"
+    assert main(["--root", str(project), "export", str(out)]) == 0
+    assert (out / "companies/acme-ai.md").read_text().startswith("---\ntitle: \"Acme AI\"")
+    assert not (project / "site_src/companies").exists()
+
+
+def test_shipped_site_builds_strictly(tmp_path):
+    """The real data, articles and templates: one strict end-to-end build into a temporary folder."""
+    site = tmp_path / "site"
+    assert build_site(REPO, site) == 0
+    assert (site / "companies/anthropic/index.html").is_file()
+    assert (site / "companies/openai/index.html").is_file()
+    assert not (REPO / "site_src" / "companies").exists()
