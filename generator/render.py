@@ -39,8 +39,10 @@ MAX_ARTICLE_BYTES = 512 * 1024
 
 @dataclass(frozen=True)
 class Page:
-    path: str  # docs-relative POSIX path of the Markdown file, e.g. "companies/anthropic.md"
-    content: str
+    """A generated file: Markdown pages (str content) and assets such as chart downloads (bytes)."""
+
+    path: str  # docs-relative POSIX path, e.g. "companies/anthropic.md" or "charts/x.svg"
+    content: str | bytes
     origin: str  # project-relative file a contributor edits for this page
 
 
@@ -369,7 +371,7 @@ def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
         "fig": api.fig, "metric": api.metric, "cell": api.cell, "ratio": api.ratio,
         "growth": api.growth, "diff": api.diff, "total": api.total, "link": api.link,
         "cite": api.cite, "page_link": api.page_link, "company": api.company_record,
-        "event": api.event_record,
+        "event": api.event_record, "chart": api.chart,
     }
 
 
@@ -466,6 +468,67 @@ def _front_matter(meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def json_ld(data: dict[str, Any]) -> str:
+    """JSON for a <script type="application/ld+json"> block that no data can break out of."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def company_json_ld(c: m.Company) -> str:
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Organization",
+                            "name": c.name, "description": c.summary}
+    if c.website:
+        data["url"] = c.website
+    if c.founded:
+        data["foundingDate"] = str(c.founded)
+    if c.headquarters:
+        data["location"] = c.headquarters
+    return json_ld(data)
+
+
+def article_json_ld(meta: "PageMeta") -> str:
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Article",
+                            "headline": meta.title, "description": meta.description,
+                            "publisher": {"@type": "Organization", "name": "Frontier Ledger"}}
+    if meta.published:
+        data["datePublished"] = str(meta.published)
+        data["dateModified"] = str(meta.updated or meta.published)
+    return json_ld(data)
+
+
+def _meta_line(fm: dict[str, Any]) -> str:
+    """The dates line under a page's title: published, updated, reading time, data as of."""
+    bits = []
+    if fm.get("published"):
+        bits.append(f"Published {_display_iso(fm['published'])}")
+    if fm.get("updated"):
+        bits.append(f"updated {_display_iso(fm['updated'])}")
+    if fm.get("reading_minutes"):
+        bits.append(f"{fm['reading_minutes']} min read")
+    if fm.get("data_as_of"):
+        bits.append(f"data as of {fm['data_as_of']}")
+    if not bits:
+        return ""
+    text = " · ".join(bits)
+    return f'<p class="fl-meta">{md_escape(text[0].upper() + text[1:])}</p>\n'
+
+
+def _display_iso(iso: str) -> str:
+    from .values import parse_date
+
+    return parse_date(iso).display()
+
+
+def _with_meta_line(body: str, line: str) -> str:
+    """Insert the dates line after the page's first heading (or at the top)."""
+    if not line:
+        return body
+    m_ = re.search(r"^# .*\n", body, re.M)
+    if not m_:
+        return line + "\n" + body
+    return body[: m_.end()] + "\n" + line + body[m_.end():]
+
+
 def _sources_footer(ds: Dataset) -> tuple[str, str]:
     """The numbered sources list of the page being rendered, and its 'data as of' date."""
     state = _page.get()
@@ -489,7 +552,11 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
            templates: str = "templates") -> list[Page]:
     """Every Markdown page of the site. Problems are added to ``problems``; pages with problems
     are left out, so callers must check ``problems`` before publishing anything."""
+    from .charts import Registry
+
     api = Api(ds)
+    registry = Registry(ds, root, problems)
+    api.chart = registry.place  # type: ignore[attr-defined]
     tpl_dir = root / templates
     env = make_env(jinja2.FileSystemLoader(str(tpl_dir)))
     globals_ = _template_globals(ds, api)
@@ -516,11 +583,13 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
             finally:
                 _page.reset(t)
             meta = {**meta, "data_as_of": as_of or None, "edit_path": origin}
+            body = _with_meta_line(body, _meta_line(meta))
             pages.append(Page(path, _front_matter(meta) + body + footer, origin))
 
         for c in sorted(ds.companies.values(), key=lambda c: c.id):
             emit(f"companies/{c.id}.md", "company.md.j2", ds.origin("companies", c.id),
-                 {"title": c.name, "description": c.summary, "page_kind": "company"}, c=c)
+                 {"title": c.name, "description": c.summary, "page_kind": "company",
+                  "jsonld": company_json_ld(c)}, c=c)
         emit("companies/index.md", "companies.md.j2", "data/companies",
              {"title": "Companies", "description": "Every company profiled, with its latest "
               "valuation mark and where it comes from.", "page_kind": "index"},
@@ -543,6 +612,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
+        pages.extend(registry.assets())
     finally:
         _ds_for_templates.reset(tok)
     return pages
@@ -588,8 +658,11 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
             "page_kind": "article" if is_article else "page",
             "reading_minutes": reading_minutes(out) if is_article else None,
             "hide": ["toc"] if meta.hide_toc else None,
+            "jsonld": article_json_ld(meta) if is_article else None,
         }
         text = _front_matter(fm)
+        if is_article:
+            out = _with_meta_line(out, _meta_line(fm))
         pages.append(Page(rel_doc, text + out + footer, origin))
         if is_article and rel_doc != "articles/index.md":
             articles.append({"path": rel_doc, "meta": meta, "minutes": fm["reading_minutes"]})
@@ -624,8 +697,11 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
 
 
 def write_tree(pages: list[Page], out: Path) -> None:
-    """Write the generated Markdown to a folder, for inspection (never into the source tree)."""
+    """Write the generated files to a folder, for inspection (never into the source tree)."""
     for p in pages:
         target = out / p.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(p.content, encoding="utf-8")
+        if isinstance(p.content, bytes):
+            target.write_bytes(p.content)
+        else:
+            target.write_text(p.content, encoding="utf-8")

@@ -100,15 +100,20 @@ def test_hostile_company_name_is_literal_text_in_every_generated_page(project):
     problems, pages = _render(project)
     assert problems.report() == "no problems found"
     for path, content in pages.items():
-        assert "<img" not in content, path
-        assert "](javascript" not in content, path
-        assert "a | b" not in content, path
+        if path.endswith(".md"):
+            front, body = content.split("\n---\n", 1)
+            assert "<" not in front and ">" not in front, path  # entities and \u003c only
+        else:
+            body = content if isinstance(content, str) else content.decode()
+        assert "<img" not in body, path
+        assert "](javascript" not in body, path
+        assert "a | b" not in body, path
     assert "# &#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in pages["companies/bigcloud.md"]
 
 
 @pytest.mark.parametrize("body, message", [
     ('{{ fig("acme-ai/series-c/post_money_valuation") }}',
-     "company 'acme-ai' has no event 'series-c'; did you mean 'series-b'?"),
+     "company 'acme-ai' has no event 'series-c'; did you mean 'series-a' or 'series-b'?"),
     ('{{ fig("acme/series-b/post_money_valuation") }}',
      "unknown company 'acme'; did you mean 'acme-ai'?"),
     ('{{ fig("acme-ai/series-b/post_money") }}',
