@@ -131,12 +131,22 @@ class Figure:
 
 
 def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
+    """Superscript links to the page's numbered source list; runs of three or more numbers are
+    shown as a range (8–14). A status other than confirmed is spelled out after them."""
     state = _page.get()
-    marks = []
-    for sid in sources:
-        n = state.number(sid)
-        marks.append(f'<a href="#fl-src-{n}" title="Source {n}">{n}</a>')
-    out = '<sup class="fl-cite">[' + ",".join(marks) + "]</sup>"
+    numbers = sorted({state.number(sid) for sid in sources})
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+
+    def a(n: int) -> str:
+        return f'<a href="#fl-src-{n}" title="Source {n}">{n}</a>'
+
+    parts = [f"{a(r[0])}–{a(r[-1])}" if len(r) >= 3 else ",".join(a(n) for n in r) for r in runs]
+    out = '<sup class="fl-cite">[' + ",".join(parts) + "]</sup>"
     if status != "confirmed":
         out += f' <span class="fl-status fl-status--{status}" title="{m.STATUS_MEANING[status]}">' \
                f"{status}</span>"
@@ -279,6 +289,16 @@ class Api:
         d = abs(va.amount - vb.amount)
         return Figure(Money(d, va.currency), *self._merge(a, b))
 
+    def months(self, a: Figure, b: Figure) -> Figure:
+        """Whole months between two dated figures (a after b), shown as '3 months'."""
+        da, db = a.value, b.value
+        if not (isinstance(da, PartialDate) and isinstance(db, PartialDate)) or not (da.month and
+                                                                                   db.month):
+            raise RenderError("months(): both figures must be dates with a month, such as "
+                              "fig('anthropic/series-h/date')")
+        n = abs((da.year - db.year) * 12 + da.month - db.month)
+        return Figure(f"{n} month{'s' if n != 1 else ''}", *self._merge(a, b))
+
     def total(self, *figs: Figure) -> Figure:
         vals = [f.value for f in figs]
         if not vals or not all(isinstance(v, Money) for v in vals) or \
@@ -369,7 +389,7 @@ def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
 def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
     return {
         "fig": api.fig, "metric": api.metric, "cell": api.cell, "ratio": api.ratio,
-        "growth": api.growth, "diff": api.diff, "total": api.total, "link": api.link,
+        "growth": api.growth, "diff": api.diff, "total": api.total, "months": api.months, "link": api.link,
         "cite": api.cite, "page_link": api.page_link, "company": api.company_record,
         "event": api.event_record, "chart": api.chart,
     }
