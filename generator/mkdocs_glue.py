@@ -23,6 +23,11 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+import hashlib
+import re
+
+import nh3
+
 from .load import load
 from .problems import Problems, ProblemsFound
 from .render import render
@@ -37,9 +42,76 @@ class LedgerConfig(Config):
     strict_data = c.Type(bool, default=True)  # warnings in data fail the build
 
 
+# What page content may contain after Markdown: everything Markdown, the extensions in
+# mkdocs.yml and the templates produce, and nothing that runs. The final HTML of every page's
+# content goes through nh3 (ammonia) with this allow-list; chart SVGs are put back afterwards only
+# when they are byte-for-byte one of the SVGs the generator rendered itself.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
+    "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
+    "kbd", "li", "mark", "ol", "p", "pre", "s", "section", "small", "span", "strong", "sub",
+    "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"class", "id", "title", "lang", "role", "aria-label", "aria-labelledby",
+          "aria-describedby", "aria-hidden"},
+    "a": {"href", "rel", "download"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "ol": {"start"},
+    "li": {"value"},
+    "details": {"open"},
+}
+_SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+
+
+def sanitize(html: str, trusted_svgs: set[str] | frozenset[str] = frozenset()) -> str:
+    """Page content HTML → HTML with nothing that can run (see ALLOWED_TAGS)."""
+    kept: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        if m.group(0) in trusted_svgs:
+            kept.append(m.group(0))
+            return f'<span class="fl-svg-slot" id="fl-svg-slot-{len(kept) - 1}"></span>'
+        return ""  # an SVG the generator did not make: dropped whole
+
+    html = _SVG.sub(keep, html)
+    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                      url_schemes={"https", "http", "mailto"}, link_rel=None,
+                      filter_style_properties={"text-align"}, strip_comments=True)
+    for i, svg in enumerate(kept):
+        clean = clean.replace(f'<span class="fl-svg-slot" id="fl-svg-slot-{i}"></span>', svg, 1)
+    return clean
+
+
+# Content-Security-Policy for every page: scripts only from the site itself or inline scripts whose
+# hash is listed; nothing from any other host.
+CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'")
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+
+
+def with_csp(html: str) -> str:
+    hashes = []
+    for m in _INLINE_SCRIPT.finditer(html):
+        attrs, body = m.group(1), m.group(2)
+        if "src=" in attrs or re.search(r'type="application/(ld\+)?json"', attrs):
+            continue
+        digest = hashlib.sha256(body.encode("utf-8")).digest()
+        import base64
+
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    policy = CSP.format(hashes=" ".join(sorted(set(hashes))))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return re.sub(r"<head>", "<head>\n" + meta, html, count=1)
+
+
 class LedgerPlugin(BasePlugin[LedgerConfig]):
     def __init__(self) -> None:
         self.origins: dict[str, str] = {}
+        self.trusted_svgs: set[str] = set()
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -56,6 +128,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             for w in problems.warnings:
                 log.info(w.format())
         self.origins = {}
+        self.trusted_svgs = {p.content.decode("utf-8") if isinstance(p.content, bytes) else p.content
+                             for p in pages if p.path.endswith(".svg")}
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
@@ -67,6 +141,18 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             if f.src_uri not in self.origins:
                 files.remove(f)
         return files
+
+    def on_page_content(self, html, page, config, files):
+        return sanitize(html, self.trusted_svgs)
+
+    def on_post_page(self, output, page, config):
+        return with_csp(output)
+
+    def on_post_build(self, config):
+        # Material's 404 page is not a Page, so on_post_page never saw it.
+        p = Path(config.site_dir) / "404.html"
+        if p.is_file():
+            p.write_text(with_csp(p.read_text(encoding="utf-8")), encoding="utf-8")
 
     def on_page_context(self, context, page, config, nav):
         origin = self.origins.get(page.file.src_uri)

@@ -609,7 +609,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         for c in sorted(ds.companies.values(), key=lambda c: c.id):
             emit(f"companies/{c.id}.md", "company.md.j2", ds.origin("companies", c.id),
                  {"title": c.name, "description": c.summary, "page_kind": "company",
-                  "jsonld": company_json_ld(c)}, c=c)
+                  "jsonld": company_json_ld(c), "search": {"boost": 4}}, c=c)
         emit("companies/index.md", "companies.md.j2", "data/companies",
              {"title": "Companies", "description": "Every company profiled, with its latest "
               "valuation mark and where it comes from.", "page_kind": "index"},

@@ -1,0 +1,199 @@
+"""What a reader sees, in headless Chromium (Debian's, driven by Playwright; no browser download).
+
+The shipped site is built once, served from 127.0.0.1 under a sub-path (as GitHub project pages
+serve it), and every page kind is loaded: no console error, no failed request, no request to any
+other host, no horizontal scroll at 360 px, a working palette switch, and search that finds a
+company by name.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socketserver
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from generator.mkdocs_glue import build_site
+
+from conftest import REPO
+
+pytestmark = pytest.mark.browser
+
+SUBPATH = "/frontier-ledger/"
+PAGE_KINDS = {
+    "home": "",
+    "company": "companies/anthropic/",
+    "companies index": "companies/",
+    "valuations": "valuations/",
+    "sources": "sources/",
+    "table": "tables/largest-ipos/",
+    "article": "articles/anthropic-series-h/",
+    "articles index": "articles/",
+}
+
+
+def chromium_executable() -> str | None:
+    for c in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if c and Path(c).is_file():
+            return c
+    return None
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        # Serve the site's own 404 page, as GitHub Pages does.
+        if code == 404:
+            page = Path(self.directory) / SUBPATH.strip("/") / "404.html"
+            if page.is_file():
+                body = page.read_bytes()
+                self.send_response(404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+        super().send_error(code, message, explain)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory):
+    """The shipped site, built for and served from http://127.0.0.1:PORT/frontier-ledger/."""
+    root = tmp_path_factory.mktemp("served")
+    httpd = socketserver.ThreadingTCPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
+    port = httpd.server_address[1]
+    base = f"http://127.0.0.1:{port}{SUBPATH}"
+    old = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = base
+    try:
+        assert build_site(REPO, root / "site") == 0
+    finally:
+        if old is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = old
+    shutil.move(str(root / "site"), str(root / SUBPATH.strip("/")))
+    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t.start()
+    yield base
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    exe = chromium_executable()
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is required in CI (Debian package 'chromium')")
+        pytest.skip("no Chromium here: install Debian's 'chromium' or set CHROMIUM")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync",
+            "--disable-features=Translate,MediaRouter,OptimizationHints"])
+        yield b
+        b.close()
+
+
+class Visit:
+    """A page load with everything the browser reported about it."""
+
+    def __init__(self, browser, url: str, *, width: int = 1280, scheme: str = "light"):
+        self.context = browser.new_context(viewport={"width": width, "height": 800},
+                                           color_scheme=scheme)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.failed: list[str] = []
+        self.requests: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} {r.failure}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.response = self.page.goto(url, wait_until="networkidle")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_page_loads_cleanly_and_only_from_this_host(browser, served_site, kind):
+    v = Visit(browser, served_site + PAGE_KINDS[kind])
+    try:
+        assert v.response is not None and v.response.status == 200
+        assert v.errors == [], v.errors
+        assert v.failed == [], v.failed
+        foreign = [u for u in v.requests
+                   if urlsplit(u).scheme in ("http", "https") and urlsplit(u).hostname != "127.0.0.1"]
+        assert foreign == []
+        assert v.page.locator("h1").first.is_visible()
+    finally:
+        v.close()
+
+
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_no_horizontal_scroll_at_phone_width(browser, served_site, kind):
+    v = Visit(browser, served_site + PAGE_KINDS[kind], width=360)
+    try:
+        overflow = v.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"the page scrolls sideways by {overflow}px at 360px"
+    finally:
+        v.close()
+
+
+def test_palette_follows_the_system_and_can_be_switched(browser, served_site):
+    v = Visit(browser, served_site + PAGE_KINDS["company"], scheme="dark")
+    try:
+        scheme = lambda: v.page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+        assert scheme() == "slate"
+        v.page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+        v.page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'default'")
+        assert scheme() == "default"
+        # text stays dark-on-light after switching: body text colour is darker than the background
+        fg, bg = v.page.evaluate("""() => {
+            const lum = c => { const [r, g, b] = c.match(/\\d+/g).map(Number);
+                               return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+            const el = document.querySelector('.md-typeset p');
+            const s = getComputedStyle(el);
+            const b = getComputedStyle(document.body).backgroundColor;
+            return [lum(s.color), lum(b)];
+        }""")
+        assert fg < bg
+        assert v.errors == []
+    finally:
+        v.close()
+
+
+def test_search_finds_a_company_by_name(browser, served_site):
+    v = Visit(browser, served_site)
+    try:
+        v.page.keyboard.press("/")  # Material's search shortcut
+        v.page.keyboard.type("Anthropic", delay=30)
+        first = v.page.locator(".md-search-result__item > .md-search-result__link").first
+        first.wait_for(timeout=10_000)
+        # the company's profile is the first result (profiles are boosted in the index)
+        assert "companies/anthropic/" in first.get_attribute("href")
+        assert v.errors == []
+    finally:
+        v.close()
+
+
+def test_missing_page_shows_the_sites_own_404(browser, served_site):
+    v = Visit(browser, served_site + "no/such/page/")
+    try:
+        assert v.response.status == 404
+        assert v.page.locator("h1").first.inner_text() == "Page not found"
+        assert v.page.locator("a[href$='companies/']").count() >= 1
+    finally:
+        v.close()
