@@ -466,6 +466,92 @@ def read_page_source(path: Path, rel_path: str, problems: Problems
     return meta, body, offset
 
 
+# What an article may contain besides Markdown. Everything else is refused by the check (and
+# would be stripped from the output by the sanitiser anyway).
+ARTICLE_TAGS = {"abbr": {"title"}, "sup": set(), "sub": set(), "br": set(), "kbd": set(),
+                "mark": set(), "details": {"markdown"}, "summary": set(), "small": set()}
+SAFE_SCHEMES = ("https:", "http:", "mailto:")
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-]*:)([^>]*)>?", re.S)
+_ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
+_MD_LINK = re.compile(r"\]\(\s*<?([^\s>]*)|^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>",
+                      re.M)
+_ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+_JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+
+
+def _scheme_of(url: str) -> str:
+    import html as _html
+
+    u = _html.unescape(url)
+    u = re.sub(r"[\x00-\x20\x7f]+", "", u).lower()
+    m_ = re.match(r"([a-z][a-z0-9+.-]*):", u)
+    return (m_.group(1) + ":") if m_ else ""
+
+
+def check_article_markup(body: str, origin: str, offset: int, problems: Problems) -> None:
+    """Refuse raw HTML outside ARTICLE_TAGS, event handlers, styles, unsafe link schemes and
+    attribute lists that set anything but classes and ids, with the line where each stands."""
+    code = _JINJA.sub(lambda m_: re.sub(r"[^\n]", " ", m_.group(0)), body)  # template code: not text
+
+    def line_of(pos: int) -> int:
+        return code.count("\n", 0, pos) + 1 + offset
+
+    in_fence = False
+    fence_spans = []
+    pos = 0
+    for ln in code.split("\n"):
+        if re.match(r"\s{0,3}(```|~~~)", ln):
+            in_fence = not in_fence
+            fence_spans.append((pos, pos + len(ln)))
+        elif in_fence:
+            fence_spans.append((pos, pos + len(ln)))
+        pos += len(ln) + 1
+    text = list(code)
+    for a, b in fence_spans:  # code blocks are shown, not run: skip them
+        text[a:b] = " " * (b - a)
+    code = "".join(text)
+    code = re.sub(r"`[^`\n]*`", lambda m_: " " * len(m_.group(0)), code)  # inline code likewise
+
+    for m_ in _TAG.finditer(code):
+        closing, tag, rest = m_.group(1), m_.group(2).lower(), m_.group(3)
+        if tag not in ARTICLE_TAGS:
+            problems.error(origin, f"raw HTML <{tag}> is not allowed in articles; write Markdown "
+                           f"(allowed tags: {', '.join(sorted(ARTICLE_TAGS))})",
+                           line=line_of(m_.start()))
+            continue
+        if closing:
+            continue
+        for am in _ATTR.finditer(rest):
+            name = am.group(1).lower()
+            if name in ("/",):
+                continue
+            if name.startswith("on") or name not in ARTICLE_TAGS[tag]:
+                problems.error(origin, f"attribute '{name}' is not allowed on <{tag}> in articles",
+                               line=line_of(m_.start()))
+    for m_ in _MD_LINK.finditer(code):
+        url = next(g for g in m_.groups() if g is not None)
+        while url.count(")") > url.count("("):
+            url = url[:-1]
+        scheme = _scheme_of(url)
+        if scheme and scheme not in SAFE_SCHEMES:
+            problems.error(origin, f"link address '{url[:60]}' uses {scheme}, which is not allowed; "
+                           "links go to https:// addresses or to other pages of this site",
+                           line=line_of(m_.start()))
+    for m_ in _ATTR_LIST.finditer(code):
+        inner = m_.group(1).strip()
+        if not inner or not m_.group(0).startswith("{:") and not re.match(r"[#.]", inner):
+            continue
+        for token in inner.split():
+            if not re.fullmatch(r"[#.][A-Za-z][\w-]*", token):
+                problems.error(origin, f"attribute list entry '{token}' is not allowed; attribute "
+                               "lists in articles may set only .classes and #ids",
+                               line=line_of(m_.start()))
+    for i, ln in enumerate(code.split("\n")):
+        if re.match(r"\s*(-{2,}8<-{2,}|;--8<--)", ln):
+            problems.error(origin, "snippet includes are not enabled; pages cannot include files",
+                           line=i + 1 + offset)
+
+
 def reading_minutes(markdown_text: str) -> int:
     words = len(re.findall(r"[A-Za-z0-9$€£%][^\s]*", re.sub(r"<[^>]+>", " ", markdown_text)))
     return max(1, math.ceil(words / 230))
@@ -659,6 +745,10 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
         if is_article and meta.published is None:
             problems.error(origin, "articles need 'published:' in their front matter (YYYY-MM-DD)",
                            line=2, column=1)
+            continue
+        before = len(problems.items)
+        check_article_markup(body, origin, offset, problems)
+        if len(problems.items) > before:
             continue
         state = PageState(rel_doc)
         t = _page.set(state)

@@ -160,3 +160,50 @@ def test_pages_are_never_written_into_the_source_tree(project):
     _render(project)
     after = sorted(p.relative_to(project).as_posix() for p in project.rglob("*"))
     assert before == after
+
+
+@pytest.mark.parametrize("snippet, message", [
+    ('<script>alert(1)</script>', "raw HTML <script> is not allowed in articles; write Markdown "
+     "(allowed tags: abbr, br, details, kbd, mark, small, sub, summary, sup)"),
+    ('<iframe src="https://x.org"></iframe>', "raw HTML <iframe> is not allowed in articles"),
+    ('<style>body{}</style>', "raw HTML <style> is not allowed in articles"),
+    ('<IMG SRC=x ONERROR=alert(1)>', "raw HTML <img> is not allowed in articles"),
+    ('<abbr title="x" onmouseover="alert(1)">AI</abbr>',
+     "attribute 'onmouseover' is not allowed on <abbr> in articles"),
+    ('[click](javascript:alert(1))', "link address 'javascript:alert(1)' uses javascript:, which is "
+     "not allowed; links go to https:// addresses or to other pages of this site"),
+    ('[click]( JaVaScRiPt:alert(1))', "uses javascript:"),
+    ('[click](jav&#x61;script:alert(1))', "uses javascript:"),
+    ('[click](data:text/html;base64,PHNjcmlwdD4=)', "uses data:"),
+    ('[click](vbscript:msgbox)', "uses vbscript:"),
+    ('[ref]: javascript:alert(1)', "uses javascript:"),
+    ('<javascript:alert(1)>', "uses javascript:"),
+    ('A paragraph.\n{: onclick="alert(1)" }', "attribute list entry 'onclick=\"alert(1)\"' is not "
+     "allowed; attribute lists in articles may set only .classes and #ids"),
+    ('A paragraph.\n{: style="color:red" }', "attribute list entry 'style=\"color:red\"'"),
+    ('--8<-- "../../.git/config"', "snippet includes are not enabled; pages cannot include files"),
+])
+def test_unsafe_markup_in_articles_fails_the_check_with_path_and_line(project, snippet, message):
+    art = project / "site_src/articles/first.md"
+    text = art.read_text()
+    art.write_text(text + "\n" + snippet + "\n")
+    line = text.count("\n") + 2 + snippet.count("\n")  # the snippet's last line
+    problems, pages = _render(project)
+    lines = [p.format() for p in problems.sorted()]
+    prefix = f"site_src/articles/first.md:{line}: "
+    assert len(lines) == 1 and lines[0].startswith(prefix) and message in lines[0], lines
+    assert "articles/first.md" not in pages
+
+
+@pytest.mark.parametrize("snippet", [
+    "`<script>` in inline code is shown, not run",
+    "```html\n<script>alert(1)</script>\n```",
+    "[a page](../companies/acme-ai.md) and [a site](https://example.org/x)",
+    "<abbr title=\"Artificial intelligence\">AI</abbr> and x<sup>2</sup>",
+    "A paragraph.\n{: .note #anchor }",
+])
+def test_safe_markup_in_articles_passes(project, snippet):
+    art = project / "site_src/articles/first.md"
+    art.write_text(art.read_text() + "\n" + snippet + "\n")
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
