@@ -122,7 +122,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if pages is None:  # mkdocs serve, or mkdocs build run directly
             problems = Problems()
             pages = check_and_render(self.root, problems, site_src=_docs_rel(config, self.root),
-                                     templates=self.config.templates)
+                                     templates=self.config.templates, site_url=config.site_url)
             if problems.failed(strict=self.config.strict_data):
                 raise PluginError("the data or articles have problems:\n" + problems.report())
             for w in problems.warnings:
@@ -166,11 +166,11 @@ _PREPARED: dict[Path, list] = {}
 
 
 def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_src",
-                     templates: str = "templates") -> list:
+                     templates: str = "templates", site_url: str | None = None) -> list:
     ds = load(root, problems)
     if problems.errors:
         return []
-    return render(ds, root, problems, site_src=site_src, templates=templates)
+    return render(ds, root, problems, site_src=site_src, templates=templates, site_url=site_url)
 
 
 def _docs_rel(config, root: Path) -> str:
@@ -214,7 +214,8 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
     for name, plugin in cfg.plugins.items():
         if isinstance(plugin, LedgerPlugin):
             plugin_root = (root / plugin.config.data_root).resolve()
-    pages = check_and_render(plugin_root, problems, site_src=_docs_rel(cfg, plugin_root))
+    pages = check_and_render(plugin_root, problems, site_src=_docs_rel(cfg, plugin_root),
+                             site_url=cfg.site_url)
     if problems.failed(strict=strict):
         print(problems.report(), file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)

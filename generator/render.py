@@ -655,7 +655,7 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
 
 
 def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site_src",
-           templates: str = "templates") -> list[Page]:
+           templates: str = "templates", site_url: str | None = None) -> list[Page]:
     """Every Markdown page of the site. Problems are added to ``problems``; pages with problems
     are left out, so callers must check ``problems`` before publishing anything."""
     from .charts import Registry
@@ -718,6 +718,24 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
+        from .downloads import atom_feed, dataset_files
+
+        files = dataset_files(ds)
+        emit("data.md", "data.md.j2", "data",
+             {"title": "Download the data", "description": "Every company, event and source "
+              "behind this site, as CSV and JSON files at stable addresses.", "page_kind": "data",
+              "jsonld": json_ld({
+                  "@context": "https://schema.org", "@type": "Dataset",
+                  "name": "Frontier Ledger: frontier AI valuations",
+                  "description": "Companies, funding and valuation events with status and "
+                                 "sources, and the source records themselves.",
+                  "distribution": [{"@type": "DataDownload", "contentUrl": path,
+                                    "encodingFormat": "text/csv" if path.endswith(".csv")
+                                    else "application/json"} for path in files]})},
+             files={p: len(b) for p, b in files.items()})
+        pages.extend(Page(p, b, "data") for p, b in files.items())
+        if site_url:
+            pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))
         pages.extend(registry.assets())
     finally:
         _ds_for_templates.reset(tok)
