@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -86,3 +87,20 @@ def test_shipped_site_builds_strictly(tmp_path):
     assert (site / "companies/anthropic/index.html").is_file()
     assert (site / "companies/openai/index.html").is_file()
     assert not (REPO / "site_src" / "companies").exists()
+
+
+def test_two_builds_of_one_commit_are_byte_identical(project, monkeypatch):
+    import subprocess
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    git = ["git", "-C", str(project), "-c", "user.name=t", "-c", "user.email=t@t.invalid"]
+    subprocess.run(git[:3] + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "-A"], check=True)
+    subprocess.run(git + ["commit", "-qm", "x", "--date", "2026-01-02T03:04:05Z"], check=True,
+                   env={**os.environ, "GIT_COMMITTER_DATE": "2026-01-02T03:04:05Z"})
+    assert build_site(project, Path("one")) == 0
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # set from the commit only during the build
+    assert build_site(project, Path("two")) == 0
+    one, two = tree_digest(project / "one"), tree_digest(project / "two")
+    assert one == two
+    assert "<lastmod>2026-01-02</lastmod>" in (project / "one/sitemap.xml").read_text()
