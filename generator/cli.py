@@ -115,6 +115,35 @@ def cmd_schemas(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_new_company(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_company
+
+    try:
+        path = new_company(_root(args), args.id, args.name, args.kind, args.summary)
+    except ScaffoldError as exc:
+        print(f"new-company: {exc}", file=sys.stderr)
+        return 2
+    rel = f"data/companies/{path.name}"
+    if args.summary is None:
+        print(f"created {rel}; write the summary (the line marked FILL IN), add events if you "
+              "have them, then run ./ledger check")
+    else:
+        print(f"created {rel}; add events if you have them, then run ./ledger check")
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .datadiff import DiffError, diff, format_result
+
+    try:
+        result = diff(_root(args), args.base)
+    except DiffError as exc:
+        print(f"diff: {exc}", file=sys.stderr)
+        return 2
+    print(format_result(result, args.base, markdown=args.markdown))
+    return result.code
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
@@ -134,6 +163,16 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_export)
     p = sub.add_parser("schemas", help="regenerate the JSON Schemas in schemas/")
     p.set_defaults(func=cmd_schemas)
+    p = sub.add_parser("new-company", help="create data/companies/ID.yaml from a template")
+    p.add_argument("id", help="the new file's name without .yaml, e.g. example-labs")
+    p.add_argument("--name", required=True, help="the company's name, e.g. 'Example Labs'")
+    p.add_argument("--kind", required=True, help="ai-lab, cloud-provider, chipmaker, investor, ...")
+    p.add_argument("--summary", help="two or three sentences (otherwise left for you to write)")
+    p.set_defaults(func=cmd_new_company)
+    p = sub.add_parser("diff", help="what the data changes since a git revision mean, in words")
+    p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
+    p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
+    p.set_defaults(func=cmd_diff)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -1,9 +1,10 @@
-"""Shared fixtures: scratch projects in tmp_path, the golden-file update flag, the browser."""
+"""Shared helpers: a scratch project built from tests/fixtures/mini, and a way to run the CLI on it."""
 
 from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -12,30 +13,74 @@ REPO = Path(__file__).resolve().parent.parent
 MINI = REPO / "tests" / "fixtures" / "mini"
 
 
-def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite the golden files under tests/golden/ from the current output")
-
-
-@pytest.fixture
-def update_golden(request) -> bool:
-    return bool(request.config.getoption("--update-golden") or os.environ.get("UPDATE_GOLDEN"))
-
-
 def make_project(dest: Path, source: Path = MINI) -> Path:
-    """A complete scratch project: fixture data and pages, the repo's templates, config and assets."""
+    """A complete scratch project: the fixture's data/ and site_src/, plus the repo's templates/,
+    theme overrides, stylesheets and mkdocs.yml, so that it also builds."""
+    dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(source / "data", dest / "data")
     shutil.copytree(source / "site_src", dest / "site_src")
     shutil.copytree(REPO / "templates", dest / "templates")
-    shutil.copytree(REPO / "site_src" / "assets", dest / "site_src" / "assets")
-    for extra in ("overrides",):
-        if (REPO / extra).is_dir():
-            shutil.copytree(REPO / extra, dest / extra)
-    shutil.copy(REPO / "mkdocs.yml", dest / "mkdocs.yml")
+    shutil.copytree(REPO / "site_src" / "assets", dest / "site_src" / "assets", dirs_exist_ok=True)
+    if (REPO / "overrides").is_dir():
+        shutil.copytree(REPO / "overrides", dest / "overrides")
+    shutil.copy2(REPO / "mkdocs.yml", dest / "mkdocs.yml")
     return dest
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def text(self) -> str:
+        return self.out + self.err
+
+    @property
+    def lines(self) -> list[str]:
+        """Every printed line, stdout then stderr (a failed check prints its report to stderr)."""
+        return [ln for ln in self.text.splitlines() if ln.strip()]
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], root: Path, *args: str) -> Run:
+    """``python -m generator --root ROOT ARGS`` in-process; any exception counts as a traceback."""
+    from generator.cli import main
+
+    capsys.readouterr()  # drop anything printed before
+    try:
+        code = main(["--root", str(root), *args])
+    except SystemExit as exc:  # argparse
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException as exc:  # noqa: BLE001 - the point is that this must never happen
+        captured = capsys.readouterr()
+        pytest.fail(f"the command raised {type(exc).__name__}: {exc}\n(a Traceback would be shown)"
+                    f"\nstdout:\n{captured.out}\nstderr:\n{captured.err}")
+    captured = capsys.readouterr()
+    return Run(code, captured.out, captured.err)
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A valid scratch copy of tests/fixtures/mini that a test may break."""
-    return make_project(tmp_path / "project")
+    """A fresh, valid scratch project (the check passes on it)."""
+    return make_project(tmp_path / "proj")
+
+
+@pytest.fixture
+def check(capsys: pytest.CaptureFixture[str]):
+    """check(root, *extra_args) → Run of ``check`` on root."""
+
+    def _check(root: Path, *extra: str) -> Run:
+        return run_cli(capsys, root, "check", *extra)
+
+    return _check
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the current output instead of comparing")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden") or os.environ.get("UPDATE_GOLDEN"))
