@@ -7,6 +7,7 @@ exit status is 1; there is never a traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -144,6 +145,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return result.code
 
 
+def cmd_bench_charts(args: argparse.Namespace) -> int:
+    from .bench import run
+
+    return run(_root(args), runs=max(1, args.runs))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
@@ -173,11 +180,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
     p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("bench-charts", help="benchmark: cold and warm build time, cost per chart")
+    p.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are shown)")
+    p.set_defaults(func=cmd_bench_charts)
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # noqa: BLE001 - a bug of ours must still not greet a contributor
+        # with a traceback; the one line below is what a maintainer needs to reproduce it.
+        print(f"internal error: {type(exc).__name__}: {exc}. This is a bug in the generator, "
+              "not in your files; please report it with the command you ran.", file=sys.stderr)
+        if os.environ.get("LEDGER_DEBUG"):
+            raise
+        return 3
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -518,6 +518,10 @@ def diff(root: Path, base: str) -> Result:
         old = dataset_at(root, commit, Path(tmp), base_problems)
     problems = Problems()
     new = load(root, problems)
+    if not problems.errors:  # the full check: articles, and sources nothing cites
+        from .render import render
+
+        render(new, root, problems)
     if problems.errors:
         return Result(1, [], problems, base_problems, commit)
     return Result(0, describe(old, new), problems, base_problems, commit)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import os
+import re
 import stat
 import types
 import typing
@@ -24,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from . import model as m
@@ -42,9 +43,13 @@ class Dataset:
     companies: dict[str, m.Company] = field(default_factory=dict)
     sources: dict[str, m.Source] = field(default_factory=dict)
     tables: dict[str, m.Table] = field(default_factory=dict)
+    glossary: dict[str, m.Term] = field(default_factory=dict)
     # project-relative path of the file each record came from, by (folder, id)
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
+    # ids (file names) of records whose file exists but was refused; references to them are not
+    # reported again as unknown, since the file's own problem is already reported
+    refused: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in m.KINDS})
 
     def origin(self, folder: str, record_id: str) -> str:
         return self.origins[(folder, record_id)]
@@ -63,6 +68,9 @@ class Dataset:
             for r in t.rows:
                 for s in r.sources:
                     out.setdefault(s, []).append(t.id)
+        for g in self.glossary.values():
+            for s in g.sources:
+                out.setdefault(s, []).append(f"glossary:{g.id}")
         return {k: sorted(set(v)) for k, v in out.items()}
 
 
@@ -81,8 +89,14 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return sorted(it, key=lambda e: e.name)
 
 
-def find_files(root: Path, problems: Problems) -> dict[str, list[tuple[Path, str]]]:
-    """(absolute path, project-relative path) of each data file, by folder; layout problems noted."""
+def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | None = None
+               ) -> dict[str, list[tuple[Path, str]]]:
+    """(absolute path, project-relative path) of each data file, by folder; layout problems noted.
+
+    ``refused`` collects, by folder, the names of files that look like records but were refused
+    (such as ``acme.yml``), so that references to them are not reported twice.
+    """
+    refused = refused if refused is not None else {k: set() for k in DATA_FOLDERS}
     data = root / "data"
     found: dict[str, list[tuple[Path, str]]] = {k: [] for k in DATA_FOLDERS}
     where = "data/companies/, data/sources/ or data/tables/ as NAME.yaml"
@@ -94,10 +108,13 @@ def find_files(root: Path, problems: Problems) -> dict[str, list[tuple[Path, str
         if entry.name.startswith(".") or entry.name == "README.md":
             continue
         if entry.is_symlink():
-            problems.error(rel, "is a symbolic link; links are never followed")
+            problems.error(rel, "is a symbolic link; links are never followed, so make it a real "
+                           f"folder or file (data files go in {where})")
             continue
         if entry.name not in DATA_FOLDERS or not entry.is_dir(follow_symlinks=False):
-            problems.error(rel, f"is not where data goes; data files go in {where}")
+            close = suggest(entry.name, DATA_FOLDERS)
+            problems.error(rel, f"is not where data goes{close} Data files go in {where}"
+                           if close else f"is not where data goes; data files go in {where}")
             continue
         entries = _entries(Path(entry.path))
         if len(entries) > MAX_FILES_PER_FOLDER:
@@ -114,9 +131,14 @@ def find_files(root: Path, problems: Problems) -> dict[str, list[tuple[Path, str
                                f"files directly in {rel}/ as NAME.yaml")
                 continue
             if not dot or ext != "yaml":
-                hint = "rename it to end in .yaml" if ext.lower() in ("yml", "yaml") else \
-                    f"data files are YAML files named NAME.yaml in {rel}/"
-                problems.error(srel, f"unexpected file; {hint}")
+                if dot and ext.lower() in ("yml", "yaml"):
+                    refused[entry.name].add(stem)
+                    problems.error(srel, f"data files must end in '.yaml' (lower case, not "
+                                   f"'.{ext}'); rename it to {rel}/{stem}.yaml")
+                else:
+                    problems.error(srel, f"unexpected file; {m.KIND_SINGULAR[entry.name]} files "
+                                   f"are YAML files named NAME.yaml in {rel}/ (other files do "
+                                   "not belong in data/)")
                 continue
             found[entry.name].append((Path(sub.path), srel))
     return found
@@ -167,9 +189,74 @@ def _choices(cls: type[BaseModel] | None, name: str) -> list[str]:
     return []
 
 
-def suggest(word: str, options: list[str] | set[str] | Any) -> str:
-    close = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
+def _squash(s: str) -> str:
+    return "".join(ch for ch in s.casefold() if ch.isalnum())
+
+
+def _ratio(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b).ratio() if a and b else 0.0
+
+
+def similarity(word: str, option: str) -> float:
+    """How close a misspelt word is to a known option, 0..1.
+
+    Plain difflib misses typos of one part of a long compound name ('valuaton' is only 0.57 like
+    'post_money_valuation'), so the word is also compared, case and separators aside, with every run
+    of the option's parts ('valuation', 'money_valuation', ...); such a partial match counts a little
+    less than a whole one.
+    """
+    w, o = str(word).casefold(), str(option).casefold()
+    best = max(_ratio(w, o), _ratio(_squash(w), _squash(o)))
+    parts = [p for p in re.split(r"[_\-\s./]+", o) if p]
+    if len(parts) > 1 and len(_squash(w)) >= 3:
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts) + 1):
+                if j - i == len(parts):
+                    continue
+                r = _ratio(_squash(w), "".join(parts[i:j]))
+                if r >= 0.8:
+                    best = max(best, 0.9 * r)
+    return best
+
+
+def suggest(word: str, options: list[str] | set[str] | Any, *, cutoff: float = 0.6) -> str:
+    """'; did you mean 'x'?' (or 'x' or 'y', when two are equally close), or '' if nothing is close."""
+    scored = sorted(((similarity(word, o), str(o)) for o in set(options) if str(o) != str(word)),
+                    key=lambda so: (-so[0], so[1]))
+    if not scored or scored[0][0] < cutoff:
+        return ""
+    top = scored[0][0]
+    close = [o for s, o in scored if s >= top - 0.02][:3]
+    return "; did you mean " + " or ".join(f"'{o}'" for o in close) + "?"
+
+
+def expected_value(cls: type[BaseModel] | None, name: str, *, top: bool = False) -> str:
+    """What a field holds, in words, for 'add NAME: with ...' messages."""
+    if cls is None or name not in cls.model_fields:
+        return "a value"
+    f = cls.model_fields[name]
+    choices = _choices(cls, name)
+    if choices:
+        return "one of " + ", ".join(choices)
+    if name == "id" and top:
+        return "the file name without .yaml (lower-case letters, digits and hyphens)"
+    if name == "sources":
+        return "a list of source ids, such as [acme-news-2021] (file names in data/sources/ " \
+            "without .yaml)"
+    ann = f.annotation
+    funcs = [x.func for x in f.metadata if isinstance(x, BeforeValidator)]
+    if not funcs and typing.get_origin(ann) is list:
+        inner = typing.get_args(ann)[0]
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return f"a list of {name}, one '- ...' entry each"
+    if typing.get_origin(ann) is dict:
+        return "one 'column_id: value' line per column"
+    for fn in funcs:
+        if getattr(fn, "expected", None):
+            return fn.expected
+    if ann is bool:
+        return "true or false"
+    return f.description or "a value"
 
 
 def _short(value: Any) -> str:
@@ -188,6 +275,9 @@ def _short(value: Any) -> str:
 def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     """A pydantic error → (location, message, point-at-key)."""
     loc, typ, value = tuple(err["loc"]), err["type"], err.get("input")
+    ctx = err.get("ctx") or {}
+    if ctx.get("field"):  # a rule about several fields names the one to point at
+        loc = loc + (ctx["field"],)
     name = loc[-1] if loc and isinstance(loc[-1], str) else ""
     parent = model_at(root, loc[:-1])
     if typ == "extra_forbidden":
@@ -195,11 +285,8 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
         return loc, f"unknown field '{name}'{suggest(name, known)}" + (
             "" if suggest(name, known) else f" (known fields: {', '.join(known)})"), True
     if typ == "missing":
-        choices = _choices(parent, name)
-        desc = parent.model_fields[name].description if parent and name in parent.model_fields \
-            else None
-        expected = f"one of {', '.join(choices)}" if choices else (desc or "a value")
-        return loc, f"required field is missing; add '{name}:' with {expected}", True
+        expected = expected_value(parent, name, top=len(loc) == 1)
+        return loc, f"required field '{name}' is missing; add '{name}:' with {expected}", True
     if typ == "literal_error":
         choices = _choices(parent, name) or [
             s.strip("'") for s in err.get("ctx", {}).get("expected", "").replace(" or ", ", ")
@@ -208,12 +295,20 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
                      f"{suggest(value, choices) if isinstance(value, str) else ''}"), False
     if typ in ("list_type", "too_short"):
         if typ == "too_short":
-            return loc, "needs at least one entry", False
+            what = "source id, such as [acme-news-2021]" if name == "sources" else "entry"
+            return loc, f"the list is empty; give at least one {what}", False
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return loc, (f"expected a list, got the single value {_short(value)}; write "
+                         f"[{value}] (or one '- item' per line)"), False
         return loc, (f"expected a list (one '- item' per line), got {_short(value)}"), False
     if typ in ("model_type", "model_attributes_type", "dict_type"):
         return loc, f"expected a mapping of fields (name: value lines), got {_short(value)}", False
     if typ in ("bool_type", "bool_parsing"):
-        return loc, f"expected true or false, got {_short(value)}", False
+        if isinstance(value, str) and value in ("true", "false"):
+            return loc, (f"{_short(value)} is in quotes, which makes it text; write {value} "
+                         "without quotes"), False
+        return loc, (f"{_short(value)} is not accepted here; write true or false (lower case, "
+                     "without quotes)"), False
     if typ in ("string_type", "str_type"):
         return loc, f"expected text, got {_short(value)}", False
     if typ == "string_pattern_mismatch":
@@ -230,9 +325,14 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
 
 def validate(rel: str, doc: Document, cls: type[BaseModel], problems: Problems) -> Any:
     if not isinstance(doc.data, dict):
-        what = "empty" if doc.data is None else f"{_short(doc.data)}"
-        problems.error(rel, f"the file is {what}; expected a mapping of fields starting with "
-                       "'id:'", line=1, column=1)
+        if doc.data is None:
+            what = "the file is empty"
+        elif isinstance(doc.data, list):
+            what = "the file is a list ('- ...' lines)"
+        else:
+            what = f"the file holds only the value {_short(doc.data)}"
+        problems.error(rel, f"{what}; expected 'name: value' lines (a mapping of fields) starting "
+                       "with 'id:'", line=1, column=1)
         return None
     try:
         return cls.model_validate(doc.data)
@@ -246,23 +346,28 @@ def validate(rel: str, doc: Document, cls: type[BaseModel], problems: Problems) 
 
 def _check_table(rel: str, doc: Document, table: m.Table, problems: Problems) -> m.Table:
     """Type each row's values by the table's columns; returns the table with typed values."""
-    cols = {c.id: c for c in table.columns}
-    seen: set[str] = set()
-    for c in table.columns:
-        if c.id in seen:
-            i = [x.id for x in table.columns].index(c.id)
+    cols: dict[str, m.Column] = {}
+    for i, c in enumerate(table.columns):
+        if c.id in cols:
+            first = doc.where(("columns", [x.id for x in table.columns].index(c.id), "id"))[0]
             line, col = doc.where(("columns", i, "id"))
-            problems.error(rel, f"column id '{c.id}' is used twice", line=line, column=col,
+            problems.error(rel, f"column id '{c.id}' is used twice (lines {first} and {line}); "
+                           "give each column its own id", line=line, column=col,
                            field=f"columns[{i}].id")
-        seen.add(c.id)
+            continue
+        cols[c.id] = c
+    if len(cols) != len(table.columns):
+        return table  # the values cannot be typed until each column id is unique
     rows = []
-    row_ids: set[str] = set()
+    row_ids: dict[str, int] = {}
     for i, row in enumerate(table.rows):
         if row.id in row_ids:
+            first = doc.where(("rows", row_ids[row.id], "id"))[0]
             line, col = doc.where(("rows", i, "id"))
-            problems.error(rel, f"row id '{row.id}' is used twice in this table", line=line,
-                           column=col, field=f"rows[{i}].id")
-        row_ids.add(row.id)
+            problems.error(rel, f"row id '{row.id}' is used twice in this table (lines {first} and "
+                           f"{line}); give each row its own id", line=line, column=col,
+                           field=f"rows[{i}].id")
+        row_ids.setdefault(row.id, i)
         typed: dict[str, Any] = {}
         for key, value in row.values.items():
             path = ("rows", i, "values", key)
@@ -298,7 +403,9 @@ def _cell(col: m.Column, value: Any) -> Any:
     if col.type == "integer":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value
-        raise ValueError(f"expected a whole number of {col.unit or 'units'}, got {_short(value)}")
+        raise ValueError(f"expected a whole number of {col.unit or 'units'} such as 700 (digits "
+                         f"only: no leading zero, decimal point, unit or separator), got "
+                         f"{_short(value)}")
     if col.type == "decimal":
         d = parse_decimal(value)
         if d < 0:
@@ -328,12 +435,19 @@ _CONFUSABLES = str.maketrans({
 })
 
 
+_SAME_SHAPE = str.maketrans({"l": "i", "1": "i", "|": "i", "0": "o"})
+
+
 def skeleton(name: str) -> str:
-    """A key under which names that look alike collide (case, spaces, width, homoglyphs)."""
+    """A key under which names that look alike collide (case, spaces, width, homoglyphs).
+
+    'Acme AI', 'ACME ai', 'Acme  AI', 'Acme Al' and 'Аcme AI' (Cyrillic А) share one skeleton.
+    """
     s = unicodedata.normalize("NFKC", name).translate(_CONFUSABLES)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    return "".join(ch for ch in s.casefold().translate(_CONFUSABLES) if ch.isalnum())
+    s = s.casefold().translate(_CONFUSABLES).translate(_SAME_SHAPE)
+    return "".join(ch for ch in s if ch.isalnum())
 
 
 def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
@@ -345,10 +459,10 @@ def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
 
     def ref(folder: str, rid: str, path: tuple, target_kind: str, target: str) -> None:
         pool = ds.sources if target_kind == "sources" else ds.companies
-        if target not in pool:
+        if target not in pool and target not in ds.refused[target_kind]:
             noun = m.KIND_SINGULAR[target_kind]
-            err(folder, rid, path, f"unknown {noun} '{target}'{suggest(target, pool)} "
-                f"(expected the name of a file in data/{target_kind}/ without .yaml)")
+            err(folder, rid, path, f"unknown {noun} '{target}': there is no file "
+                f"data/{target_kind}/{target}.yaml{suggest(target, pool)}")
 
     by_skeleton: dict[str, str] = {}
     for cid, c in ds.companies.items():
@@ -359,12 +473,15 @@ def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
                 f"{ds.origin('companies', other.id)}; one company, one file")
         else:
             by_skeleton[key] = cid
-        ids: set[str] = set()
+        ids: dict[str, int] = {}
         for i, e in enumerate(c.events):
             if e.id in ids:
+                rel = ds.origin("companies", cid)
+                first, second = ds.where(rel, ("events", ids[e.id], "id"))[0], \
+                    ds.where(rel, ("events", i, "id"))[0]
                 err("companies", cid, ("events", i, "id"), f"event id '{e.id}' is used twice in "
-                    "this company; give each event its own id")
-            ids.add(e.id)
+                    f"this company (lines {first} and {second}); give each event its own id")
+            ids.setdefault(e.id, i)
             for j, s in enumerate(e.sources):
                 ref("companies", cid, ("events", i, "sources", j), "sources", s)
             for j, inv in enumerate(e.investors):
@@ -391,7 +508,8 @@ def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
             for j, s in enumerate(mt.sources):
                 ref("companies", cid, ("metrics", i, "sources", j), "sources", s)
             if mt.date.earliest > today:
-                err("companies", cid, ("metrics", i, "date"), f"{mt.date} is in the future")
+                err("companies", cid, ("metrics", i, "date"), f"{mt.date} is in the future; a "
+                    "metric is dated when the figure was reported")
         for i, r in enumerate(c.relationships):
             ref("companies", cid, ("relationships", i, "company"), "companies", r.company)
             if r.company == cid:
@@ -407,12 +525,38 @@ def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
                 ref("tables", tid, ("rows", i, "company"), "companies", row.company)
     for sid, s in ds.sources.items():
         if s.published.earliest > today:
-            err("sources", sid, ("published",), f"{s.published} is in the future")
-    cited = ds.citing()
-    for sid in ds.sources:
+            err("sources", sid, ("published",), f"{s.published} is in the future; give the date "
+                "the source was published")
+        if s.accessed.earliest > today:
+            err("sources", sid, ("accessed",), f"{s.accessed} is in the future; give the date the "
+                "source was read")
+    terms: dict[str, str] = {}
+    for gid, g in ds.glossary.items():
+        key = skeleton(g.term)
+        if key in terms:
+            err("glossary", gid, ("term",), f"'{g.term}' is already defined in "
+                f"{ds.origin('glossary', terms[key])}; one term, one file")
+        terms.setdefault(key, gid)
+        for j, other in enumerate(g.see_also):
+            if other not in ds.glossary and other not in ds.refused["glossary"]:
+                err("glossary", gid, ("see_also", j), f"unknown glossary term '{other}': there is "
+                    f"no file data/glossary/{other}.yaml{suggest(other, ds.glossary)}")
+        for j, s in enumerate(g.sources):
+            ref("glossary", gid, ("sources", j), "sources", s)
+
+
+def unused_sources(ds: Dataset, problems: Problems, cited_by_pages: set[str]) -> None:
+    """Warn about source records nothing cites (data or articles). Skipped when any record was
+    refused, since what it cites is unknown."""
+    if any(ds.refused[k] for k in ds.refused if k != "sources"):
+        return
+    cited = set(ds.citing()) | cited_by_pages
+    for sid in sorted(ds.sources):
         if sid not in cited:
-            err("sources", sid, (), "this source is not cited by any company or table; cite it "
-                "or delete the file", warning=True)
+            rel = ds.origin("sources", sid)
+            line, col = ds.where(rel, ())
+            problems.warn(rel, "this source is not cited by any company, table, glossary term or "
+                          "article; cite it or delete the file", line=line, column=col)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -422,12 +566,13 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
     """Read and check every data file under ``root/data``. Inspect ``problems`` afterwards."""
     today = today or _dt.date.today()
     ds = Dataset(root=root)
-    files = find_files(root, problems)
+    files = find_files(root, problems, ds.refused)
     for folder, entries in files.items():
         cls = m.KINDS[folder]
         target = getattr(ds, folder)
         for path, rel in entries:
             stem = path.name[: -len(".yaml")]
+            ds.refused[folder].add(stem)  # until it is read and valid
             text = read_file(path, rel, problems)
             if text is None:
                 continue
@@ -441,6 +586,7 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
             if isinstance(record, m.Table):
                 record = _check_table(rel, doc, record, problems)
             if record.id != stem:
+                ds.refused[folder].add(record.id)
                 line, col = doc.where(("id",))
                 problems.error(rel, f"id '{record.id}' does not match the file name; rename the "
                                f"file to {record.id}.yaml or set id: {stem}" if _slug_ok(stem) else
@@ -450,6 +596,7 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
                 continue
             target[record.id] = record
             ds.origins[(folder, record.id)] = rel
+            ds.refused[folder].discard(stem)
     _cross_check(ds, problems, today)
     return ds
 

@@ -83,9 +83,13 @@ class Investor(Record):
 
     @model_validator(mode="after")
     def _one_identity(self) -> "Investor":
-        if (self.company is None) == (self.name is None):
-            raise PydanticCustomError("investor", "give either company (a profile id) or name, "
-                                      "not both and not neither")
+        if self.company is not None and self.name is not None:
+            raise PydanticCustomError("investor", "give either company (the id of a company "
+                                      "profile) or name (for an investor without a profile), not "
+                                      "both", {"field": "name"})
+        if self.company is None and self.name is None:
+            raise PydanticCustomError("investor", "an investor needs company (the id of a company "
+                                      "profile) or name (for an investor without a profile)")
         return self
 
 
@@ -104,19 +108,31 @@ class Event(Sourced):
 
     @model_validator(mode="after")
     def _coherent(self) -> "Event":
+        # Errors of rules about several fields carry "field": the one the message points at.
         raised, pre, post = self.amount_raised, self.pre_money_valuation, self.post_money_valuation
-        currencies = {m.currency for m in (raised, self.amount_committed, pre, post) if m}
-        if len(currencies) > 1:
-            raise PydanticCustomError("currency", "amounts of one event must share a currency, "
-                                      "found {found}", {"found": ", ".join(sorted(currencies))})
+        amounts = [(n, getattr(self, n)) for n in ("amount_raised", "amount_committed",
+                                                  "pre_money_valuation", "post_money_valuation")]
+        amounts = [(n, a) for n, a in amounts if a is not None]
+        for name, a in amounts[1:]:
+            first_name, first = amounts[0]
+            if a.currency != first.currency:
+                raise PydanticCustomError(
+                    "currency", "{name} is in {cur}, but {first_name} is in {first_cur}; all amounts "
+                    "of one event are in one currency (convert it, and say so in note)",
+                    {"field": name, "name": name, "cur": a.currency, "first_name": first_name,
+                     "first_cur": first.currency})
         if raised and post and not raised.qualifier and raised.amount > post.amount:
             raise PydanticCustomError(
-                "valuation", "post_money_valuation ({post}) is below amount_raised ({raised}); "
-                "check the scale words", {"post": str(post), "raised": str(raised)})
+                "valuation", "post_money_valuation ({post}) is below amount_raised ({raised}), but a "
+                "company is worth at least the new money paid in; check the scale words (million, "
+                "billion)", {"field": "post_money_valuation", "post": str(post),
+                             "raised": str(raised)})
         if pre and post and pre.amount >= post.amount and not (pre.qualifier or post.qualifier):
             raise PydanticCustomError("valuation", "pre_money_valuation ({pre}) must be below "
-                                      "post_money_valuation ({post})",
-                                      {"pre": str(pre), "post": str(post)})
+                                      "post_money_valuation ({post}); the post-money valuation is "
+                                      "the pre-money plus the new money",
+                                      {"field": "pre_money_valuation", "pre": str(pre),
+                                       "post": str(post)})
         return self
 
 
@@ -165,10 +181,12 @@ class Source(Record):
     def _note_when_unverified(self) -> "Source":
         if not self.url_verified and not self.note:
             raise PydanticCustomError("source", "url_verified is false, so add a note saying how "
-                                      "the address is known")
-        if self.accessed < self.published:
-            raise PydanticCustomError("source", "accessed ({a}) is before published ({p})",
-                                      {"a": str(self.accessed), "p": str(self.published)})
+                                      "the address is known", {"field": "url_verified"})
+        if self.accessed.latest < self.published.earliest:
+            raise PydanticCustomError("source", "accessed ({a}) is before published ({p}); a page "
+                                      "cannot be read before it is published, so check both dates",
+                                      {"field": "accessed", "a": str(self.accessed),
+                                       "p": str(self.published)})
         return self
 
 
@@ -186,9 +204,11 @@ class Column(Record):
     @model_validator(mode="after")
     def _unit(self) -> "Column":
         if self.type == "money" and not self.currency:
-            raise PydanticCustomError("column", "a money column needs a currency")
+            raise PydanticCustomError("column", "a money column needs a currency; add "
+                                      "'currency: USD' (or EUR)", {"field": "type"})
         if self.type != "money" and self.currency:
-            raise PydanticCustomError("column", "only money columns take a currency")
+            raise PydanticCustomError("column", "only money columns take a currency; remove it or "
+                                      "set 'type: money'", {"field": "currency"})
         return self
 
 
@@ -207,6 +227,19 @@ class Table(Record):
     rows: list[Row] = Field(min_length=1)
 
 
-KINDS: dict[str, type[Record]] = {"companies": Company, "sources": Source, "tables": Table}
-KIND_SINGULAR = {"companies": "company", "sources": "source", "tables": "table"}
+class Term(Record):
+    """A glossary entry: data/glossary/<id>.yaml, linked from articles with term('id')."""
+
+    id: Slug = Field(description="Must equal the file name without .yaml.")
+    term: Name = Field(description="The term as readers see it, e.g. 'Tender offer'.")
+    definition: Paragraph = Field(description="Plain text, original wording, no figures.")
+    see_also: list[Slug] = Field(default_factory=list, description="Ids of related terms.")
+    sources: list[Slug] = Field(default_factory=list, description="Ids of records in "
+                                                                  "data/sources/, if any.")
+
+
+KINDS: dict[str, type[Record]] = {"companies": Company, "sources": Source, "tables": Table,
+                                  "glossary": Term}
+KIND_SINGULAR = {"companies": "company", "sources": "source", "tables": "table",
+                 "glossary": "glossary term"}
 

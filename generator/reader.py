@@ -2,11 +2,19 @@
 
 Contributor input is untrusted, so this module reads far less than YAML allows:
 
-* files: UTF-8 only, no byte-order mark, a size cap (checked before reading), CRLF accepted;
-  control, zero-width and bidirectional-override characters refused;
-* YAML: one document; no anchors, aliases, merge keys or tags; no duplicate keys; a nesting cap;
+* files: regular files only (symbolic links and special files are refused, never followed);
+  UTF-8 only, no byte-order mark; CRLF and lone CR accepted as line breaks; control, zero-width
+  and bidirectional-override characters refused;
+* size: a data file may be at most ``MAX_DATA_FILE_BYTES`` = 256 KiB (262,144 bytes; the largest
+  real data file is a few KiB). The size is taken from the file system *before* anything is read
+  or parsed, and at most that many bytes are ever read. Articles have their own cap, passed as
+  ``max_bytes`` by the renderer;
+* YAML: one document; no anchors, aliases, merge keys or tags; no duplicate keys; nesting at most
+  ``MAX_DEPTH`` = 12 mappings and lists deep (real data needs 5), counted while the parser's event
+  stream is read, so even a file of a million ``[`` is refused without recursion;
 * scalars: a plain ``true``/``false`` is a boolean, ``null``/``~``/empty is null, a plain decimal
-  integer without a leading zero is an integer; *everything else is a string*. ``NO``, ``0755``,
+  integer without a sign or leading zero (``0``, ``42``, ``-7``) is an integer, so that
+  ``str(value)`` is always exactly what was written; *everything else is a string*. ``NO``, ``0755``,
   ``1:30``, ``1e3``, ``.inf`` and ``2024-05-01`` all stay exactly the text that was written, and the
   field that receives them decides whether that text is acceptable (YAML 1.1's silent coercions never
   happen).
@@ -17,6 +25,7 @@ error can point at the place in the file.
 
 from __future__ import annotations
 
+import os
 import re
 import stat as _stat
 import unicodedata
@@ -43,7 +52,7 @@ _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064"
     "\u2066-\u2069\ufeff\ufff9-\ufffb]"
 )
-_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_INT = re.compile(r"(0|-?[1-9][0-9]*)\Z")  # no '+', no leading zeros, no '-0': exact text
 
 
 @dataclass
@@ -109,17 +118,36 @@ def read_file(path: Path, rel: str, problems: Problems, *, max_bytes: int = MAX_
         problems.error(rel, f"cannot be read ({exc.strerror})")
         return None
     if _stat.S_ISLNK(st.st_mode):
-        problems.error(rel, "is a symbolic link; links are never followed, commit a regular file")
+        problems.error(rel, "is a symbolic link; links are never followed, so commit the file "
+                       "itself in its place")
         return None
     if not _stat.S_ISREG(st.st_mode):
-        problems.error(rel, "is not a regular file")
+        kind = "a folder" if _stat.S_ISDIR(st.st_mode) else "a named pipe" if \
+            _stat.S_ISFIFO(st.st_mode) else "a socket" if _stat.S_ISSOCK(st.st_mode) else \
+            "a device" if _stat.S_ISCHR(st.st_mode) or _stat.S_ISBLK(st.st_mode) else \
+            "a special file"
+        problems.error(rel, f"is {kind}, not a regular file; commit a plain text file here")
         return None
     if st.st_size > max_bytes:
-        problems.error(rel, f"is {st.st_size:,} bytes, over the limit of {max_bytes:,} bytes for "
-                       "this kind of file; split it or shorten it")
+        problems.error(rel, f"the file is {st.st_size:,} bytes, over the limit of {max_bytes:,} "
+                       f"bytes ({max_bytes // 1024} KiB) for this kind of file; split it or "
+                       "shorten it")
         return None
-    with open(path, "rb") as fh:
+    try:
+        # O_NOFOLLOW: a link swapped in after the check above is still not followed
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        problems.error(rel, f"cannot be read ({exc.strerror})")
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        if not _stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            problems.error(rel, "is not a regular file; commit a plain text file here")
+            return None
         raw = fh.read(max_bytes + 1)
+    if len(raw) > max_bytes:  # it grew after the size check
+        problems.error(rel, f"the file is over the limit of {max_bytes:,} bytes "
+                       f"({max_bytes // 1024} KiB) for this kind of file; split it or shorten it")
+        return None
     return decode(raw, rel, problems)
 
 
@@ -140,18 +168,67 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+def _char_at(text: str, mark: Any) -> str:
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if not 0 <= mark.line < len(lines):
+        return ""
+    line = lines[mark.line]
+    return line[mark.column] if 0 <= mark.column < len(line) else ""
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError, text: str = "") -> tuple[str, tuple[int, int]]:
+    """A parser error in plain words, and where to point: usually the parser's own position, but
+    the opening quote or bracket for something left unclosed (the parser stops at the end)."""
     problem = exc.problem or "invalid YAML"
-    if "\\t" in problem or "tab" in problem:
-        return "a tab character is used for indentation; indent with spaces"
+    context = exc.context or ""
+    pm, cm = exc.problem_mark, exc.context_mark
+    at = _pos(pm) if pm is not None else _pos(cm) if cm is not None else (0, 0)
+    ctx_line = cm.line + 1 if cm is not None else 0
+    ch = _char_at(text, pm)
+    if "\\t" in problem or "tab" in problem or ch == "\t":
+        return "a tab character is used for indentation; indent with spaces", at
+    if "quoted scalar" in context and cm is not None:
+        return ("this quoted value is never closed; add the matching closing quote at the end of "
+                f"the value (the parser reached line {at[0]} without finding it)"), _pos(cm)
+    if "flow sequence" in context and cm is not None:
+        return ("the list opened with '[' here is not closed; add ']' after the last item "
+                f"(the parser reached line {at[0]} without finding it)"), _pos(cm)
+    if "flow mapping" in context and cm is not None:
+        return ("the mapping opened with '{' here is not closed; add '}' after the last field "
+                f"(the parser reached line {at[0]} without finding it)"), _pos(cm)
+    if "mapping values are not allowed" in problem:
+        return ("a ': ' (colon and space) cannot appear here; if the value is text that contains "
+                "': ', put the whole value in quotes, otherwise check this line's indentation"), at
+    if "could not find expected ':'" in problem and cm is not None:
+        return ("this line is not a 'name: value' line; add the ':' after the name, or check the "
+                "indentation"), _pos(cm)
+    if "did not find expected key" in problem:
+        return (f"this line does not line up with the fields of the mapping that starts at line "
+                f"{ctx_line}; check its indentation (and put text that starts with a quote in "
+                "quotes as a whole)"), at
+    if "expected '-' indicator" in problem:
+        return (f"this line does not line up with the list that starts at line {ctx_line}; each "
+                "list item starts with '- ' at the same indentation"), at
+    if "<document start>" in problem or "<block end>" in problem:
+        return ("this line is not indented like the lines above it; fields of one mapping start "
+                "in the same column"), at
+    if "cannot start any token" in problem and ch:
+        return (f"a plain value cannot start with '{ch}'; put the whole value in quotes"), at
+    if "tag" in problem:
+        return "tags (values starting with '!') are not allowed; write a plain value", at
     msg = f"YAML syntax: {problem}"
-    if exc.context:
-        msg += f" ({exc.context}"
-        if exc.context_mark is not None and exc.problem_mark is not None and \
-                exc.context_mark.line != exc.problem_mark.line:
-            msg += f" at line {exc.context_mark.line + 1}"
+    if context:
+        msg += f" ({context}"
+        if cm is not None and pm is not None and cm.line != pm.line:
+            msg += f" at line {ctx_line}"
         msg += ")"
-    return msg
+    return msg + "; check the indentation and quoting", at
+
+
+def _show_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_DEPTH
@@ -212,17 +289,20 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
                                    yaml.DocumentEndEvent)):
                     continue
                 if isinstance(ev, yaml.AliasEvent):
-                    problems.error(rel, f"alias '*{ev.anchor}' is not allowed; write the value out "
-                                   "in full", line=pos[0], column=pos[1])
+                    problems.error(rel, f"alias '*{ev.anchor}' is not allowed (anchors and "
+                                   "aliases can hide or multiply values); write the value out in "
+                                   "full", line=pos[0], column=pos[1])
                     break
                 anchor = getattr(ev, "anchor", None)
                 if anchor is not None:
-                    problems.error(rel, f"anchor '&{anchor}' is not allowed; write values out in "
-                                   "full", line=pos[0], column=pos[1])
+                    problems.error(rel, f"anchor '&{anchor}' is not allowed (anchors and aliases "
+                                   "can hide or multiply values); write each value out in full",
+                                   line=pos[0], column=pos[1])
                     break
                 tag = getattr(ev, "tag", None)
                 if tag is not None:
-                    problems.error(rel, f"tag '{tag}' is not allowed; only plain values are read",
+                    problems.error(rel, f"tag '{_show_tag(tag)}' is not allowed (tags can run code "
+                                   "or read other files); write a plain value without it",
                                    line=pos[0], column=pos[1])
                     break
                 is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
@@ -241,12 +321,15 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
                     continue
                 if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                     if is_key:
-                        problems.error(rel, "a mapping or list cannot be used as a key",
+                        problems.error(rel, "a mapping or list cannot be used as a field name; "
+                                       "field names are plain words such as 'name'",
                                        line=pos[0], column=pos[1])
                         break
                     if len(stack) >= max_depth:
-                        problems.error(rel, f"nesting is deeper than {max_depth} levels; data "
-                                       "files are never that deep", line=pos[0], column=pos[1])
+                        problems.error(rel, f"lists and mappings are nested more than "
+                                       f"{max_depth} levels deep, deeper than any data file needs; "
+                                       "check the indentation and brackets", line=pos[0],
+                                       column=pos[1])
                         break
                     container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
                     p = add_value(container, pos)
@@ -260,9 +343,8 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = _pos(mark) if mark is not None else (0, 0)
-        problems.error(rel, _yaml_message(exc), line=line, column=col)
+        msg, (line, col) = _yaml_message(exc, text)
+        problems.error(rel, msg, line=line, column=col)
     except yaml.YAMLError as exc:  # e.g. reader errors without marks
         problems.error(rel, f"YAML syntax: {exc}")
     if len(problems.items) > before:

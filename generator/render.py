@@ -29,7 +29,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, ValidationError
 
 from . import model as m
-from .load import Dataset, explain, suggest, validate
+from .load import Dataset, explain, suggest, unused_sources, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
 from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
@@ -77,6 +77,7 @@ def _finalize(value: Any) -> Any:
 class PageState:
     path: str
     sources: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
 
     def number(self, source_id: str) -> int:
         if source_id not in self.sources:
@@ -318,6 +319,20 @@ class Api:
                 raise RenderError(f"unknown source '{s}'{suggest(s, self.ds.sources)}")
         return cite_marks(source_ids)
 
+    def term(self, term_id: str, text: str | None = None) -> Markup:
+        """A glossary term: linked to its entry the first time it appears on a page."""
+        g = self.ds.glossary.get(term_id)
+        if g is None:
+            raise RenderError(f"unknown glossary term '{term_id}': there is no file "
+                              f"data/glossary/{term_id}.yaml{suggest(term_id, self.ds.glossary)}")
+        shown = md_escape(text if text is not None else g.term.lower()
+                          if not g.term.isupper() and not g.term[:2].isupper() else g.term)
+        state = _page.get()
+        if term_id in state.terms or state.path == "glossary.md":
+            return shown
+        state.terms.add(term_id)
+        return Markup(f'[{shown}]({rel("glossary.md#term-" + term_id)}){{: .fl-term }}')
+
     def page_link(self, docs_path: str, text: str) -> Markup:
         return Markup(f"[{md_escape(text)}]({rel(docs_path)})")
 
@@ -390,7 +405,7 @@ def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
     return {
         "fig": api.fig, "metric": api.metric, "cell": api.cell, "ratio": api.ratio,
         "growth": api.growth, "diff": api.diff, "total": api.total, "months": api.months, "link": api.link,
-        "cite": api.cite, "page_link": api.page_link, "company": api.company_record,
+        "cite": api.cite, "term": api.term, "page_link": api.page_link, "company": api.company_record,
         "event": api.event_record, "chart": api.chart,
     }
 
@@ -413,6 +428,8 @@ def _render_template(env, name: str, origin: str, ctx: dict, problems: Problems,
                      line_offset: int = 0) -> str | None:
     try:
         return env.get_template(name).render(ctx)
+    except jinja2.TemplateNotFound as exc:
+        problems.error(origin, f"the template {exc.name} is missing from the templates folder")
     except jinja2.TemplateSyntaxError as exc:
         problems.error(origin, f"template syntax: {exc.message}", line=(exc.lineno or 0) + line_offset)
     except jinja2.UndefinedError as exc:
@@ -676,6 +693,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                                     key=lambda ce: (ce[1].date, ce[0].name.casefold())),
     })
     pages: list[Page] = []
+    cited: set[str] = set()
     tok = _ds_for_templates.set(ds)
     try:
         def emit(path: str, template: str, origin: str, meta: dict, **ctx: Any) -> None:
@@ -686,6 +704,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                 if body is None:
                     return
                 footer, as_of = _sources_footer(ds)
+                cited.update(state.sources)
             finally:
                 _page.reset(t)
             meta = {**meta, "data_as_of": as_of or None, "edit_path": origin}
@@ -707,6 +726,11 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         for t in sorted(ds.tables.values(), key=lambda t: t.id):
             emit(f"tables/{t.id}.md", "table.md.j2", ds.origin("tables", t.id),
                  {"title": t.title, "description": t.description, "page_kind": "table"}, t=t)
+        emit("glossary.md", "glossary.md.j2", "data/glossary",
+             {"title": "Glossary", "description": "The terms of private funding, public "
+              "listings and AI hardware used on this site, in plain words.",
+              "page_kind": "index"},
+             terms=sorted(ds.glossary.values(), key=lambda g: g.term.casefold()))
         emit("sources.md", "sources.md.j2", "data/sources",
              {"title": "Sources", "description": "Every source behind the figures on this site: "
               "publisher, title, address and dates.", "page_kind": "sources"},
@@ -714,7 +738,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                                                                s.published, s.id)),
              citing=ds.citing())
 
-        articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages)
+        articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages, cited)
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
@@ -737,13 +761,16 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         if site_url:
             pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))
         pages.extend(registry.assets())
+        cited.update(registry.cited() if hasattr(registry, "cited") else ())
+        if not problems.errors:
+            unused_sources(ds, problems, cited)
     finally:
         _ds_for_templates.reset(tok)
     return pages
 
 
 def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: dict,
-                     problems: Problems, pages: list[Page]) -> list[dict]:
+                     problems: Problems, pages: list[Page], cited: set[str]) -> list[dict]:
     """Hand-written pages and articles: front matter checked, Jinja run in the sandbox."""
     src = root / site_src
     articles: list[dict] = []
@@ -776,6 +803,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
             if out is None:
                 continue
             footer, as_of = _sources_footer(ds)
+            cited.update(state.sources)
         finally:
             _page.reset(t)
         fm = {

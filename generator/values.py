@@ -85,9 +85,9 @@ class Money:
             if exp >= 6 and self.amount >= unit:
                 text = f"{prefix}{_plain(self.amount / unit)} {word}"
                 break
-        else:
-            text = f"{prefix}{_plain(self.amount)}" if self.amount % 1 == 0 or prefix.endswith(" ") \
-                else f"{prefix}{self.amount:.2f}"
+        else:  # below a million: digits with thousands separators, cents only when there are any
+            text = f"{prefix}{self.amount:,.0f}" if self.amount % 1 == 0 \
+                else f"{prefix}{self.amount:,.2f}"
         return f"{self.qualifier} {text}" if self.qualifier else text
 
 
@@ -103,14 +103,14 @@ def parse_money(value: Any) -> Money:
         return value
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError("money", "expected an amount of money such as {example}, got "
-                                  "{got}", {"example": MONEY_EXAMPLE, "got": repr(value)})
+                                  "{got}", {"example": MONEY_EXAMPLE, "got": _kind(value)})
     if isinstance(value, (int, float)):
         raise PydanticCustomError(
-            "money", "a bare number has no currency; write the amount as {example}",
-            {"example": MONEY_EXAMPLE})
+            "money", "{value} is a bare number without a currency; write the amount as {example}",
+            {"value": str(value), "example": MONEY_EXAMPLE})
     if not isinstance(value, str):
-        raise PydanticCustomError("money", "expected an amount of money such as {example}",
-                                  {"example": MONEY_EXAMPLE})
+        raise PydanticCustomError("money", "expected an amount of money such as {example}, got "
+                                  "{got}", {"example": MONEY_EXAMPLE, "got": _kind(value)})
     m = _MONEY.match(value)
     if not m:
         hint = _money_hint(value)
@@ -119,14 +119,16 @@ def parse_money(value: Any) -> Money:
                                                 "example": MONEY_EXAMPLE})
     cur = m.group("cur")
     if cur not in CURRENCIES:
-        raise PydanticCustomError("money", "unknown currency {cur}, expected one of {known}",
-                                  {"cur": repr(cur), "known": ", ".join(CURRENCIES)})
+        raise PydanticCustomError("money", "unknown currency {cur} in {value}; expected one of "
+                                  "{known}", {"cur": repr(cur), "value": repr(value),
+                                              "known": ", ".join(CURRENCIES)})
     try:
         amount = Decimal(m.group("num")) * (Decimal(10) ** SCALES.get(m.group("scale") or "", 0))
     except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
         raise PydanticCustomError("money", "{value} is not a number", {"value": repr(value)})
     if amount <= 0:
-        raise PydanticCustomError("money", "amount must be greater than zero, got {value}",
+        raise PydanticCustomError("money", "{value} is zero; an amount must be greater than zero "
+                                  "(leave the field out when the amount is not known)",
                                   {"value": repr(value)})
     if amount != amount.quantize(Decimal("0.01")):
         raise PydanticCustomError("money", "{value} has fractions of a cent; round it to whole "
@@ -144,6 +146,10 @@ def parse_money(value: Any) -> Money:
 
 def _money_hint(value: str) -> str:
     v = value.strip()
+    if v != value or "  " in v or "\n" in v:
+        return " (use single spaces between the parts, and none at the start or end)"
+    if re.search(r"(^|\s)[-\u2212]\s*[0-9]", v):
+        return " (amounts cannot be negative)"
     for sym, code in sorted(_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
         if sym in v:
             return f" (use the currency code {code} instead of the sign '{sym}')"
@@ -153,15 +159,28 @@ def _money_hint(value: str) -> str:
         return " (no thousands separators; use a scale word instead)"
     if re.search(r"\d\s*(bn|b|m|k|t|tn|mn|mm)\b", v, re.I):
         return " (abbreviations such as B, bn or M are ambiguous; write the scale word in full)"
+    if re.search(r"[0-9][eE][-+]?[0-9]", v):
+        return " (no exponents such as 1e9; use a scale word such as 'billion')"
+    m = re.search(r"[0-9] ([A-Za-z]+)\Z", v)
+    if m and m.group(1) not in SCALES:
+        word = m.group(1).lower().rstrip("s")
+        if word in SCALES:
+            return f" (write the scale word as '{word}': lower case, singular)"
+        return " (the scale word after the number is thousand, million, billion or trillion)"
     if re.fullmatch(r"[0-9.eE+_-]+", v):
         return " (a bare number has no currency)"
     if re.match(r"(?:about |more than |less than )?[0-9]", v):
         return " (the currency code comes first)"
-    if v.startswith(("approximately", "approx", "~", "over", "up to", ">", "<")):
+    for q in QUALIFIERS:
+        if v.lower().startswith(q + " ") and not v.startswith(q + " "):
+            return f" (write '{q}' in lower case)"
+    if v.lower().startswith(("approximately", "approx", "~", "over", "up to", ">", "<")):
         return " (qualifiers are 'about', 'more than' or 'less than'; 'up to' amounts go in " \
                "amount_committed)"
     return ""
 
+
+parse_money.expected = "an amount such as 'USD 65 billion'"  # type: ignore[attr-defined]
 
 MoneyField = Annotated[
     Money,
@@ -227,15 +246,30 @@ def parse_date(value: Any) -> PartialDate:
         value = str(value)
     if not isinstance(value, str):
         raise PydanticCustomError("date", "expected {expected}, got {got}",
-                                  {"expected": DATE_EXPECTED, "got": repr(value)})
+                                  {"expected": DATE_EXPECTED, "got": _kind(value)})
     m = _DATE.match(value)
     if not m:
-        raise PydanticCustomError("date", "{value} is not a date in the expected format; expected "
-                                  "{expected}", {"value": repr(value), "expected": DATE_EXPECTED})
+        hint = ""
+        if value != value.strip():
+            hint = " (remove the spaces around it)"
+        elif re.fullmatch(r"[0-9]{1,2}[/.][0-9]{1,2}[/.][0-9]{2,4}|[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}",
+                          value):
+            hint = " (day and month in this order are ambiguous)"
+        elif re.fullmatch(r"[0-9]{2}-[0-9]{2}-[0-9]{2}", value):
+            hint = " (the year takes four digits, and comes first)"
+        elif re.fullmatch(r"[0-9]{4}[/.][0-9]{1,2}([/.][0-9]{1,2})?", value):
+            hint = " (separate the parts with '-')"
+        elif re.fullmatch(r"[0-9]{4}-[0-9]{1,2}(-[0-9]{1,2})?", value):
+            hint = " (months and days take two digits)"
+        elif re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]", value):
+            hint = " (a date only, without a time)"
+        raise PydanticCustomError("date", "{value} is not a date in the expected format{hint}; "
+                                  "expected {expected}", {"value": repr(value), "hint": hint,
+                                                          "expected": DATE_EXPECTED})
     y, mo, d = int(m.group("y")), int(m.group("m") or 0), int(m.group("d") or 0)
     if not 1800 <= y <= 2200:
-        raise PydanticCustomError("date", "year {y} is out of range; expected {expected}",
-                                  {"y": y, "expected": DATE_EXPECTED})
+        raise PydanticCustomError("date", "year {y} is out of range (1800 to 2200); expected "
+                                  "{expected}", {"y": y, "expected": DATE_EXPECTED})
     if m.group("m") is not None and not 1 <= mo <= 12:
         raise PydanticCustomError("date", "{value} has month {mo}, which does not exist; expected "
                                   "{expected}", {"value": repr(value), "mo": mo,
@@ -244,10 +278,13 @@ def parse_date(value: Any) -> PartialDate:
         last = calendar.monthrange(y, mo)[1]
         if not 1 <= d <= last:
             raise PydanticCustomError(
-                "date", "{value} is not a real date ({month} {y} has {last} days)",
-                {"value": repr(value), "month": MONTHS[mo - 1], "y": y, "last": last})
+                "date", "{value} is not a real date ({month} {y} has {last} days); expected "
+                "{expected}", {"value": repr(value), "month": MONTHS[mo - 1], "y": y, "last": last,
+                               "expected": DATE_EXPECTED})
     return PartialDate(y, mo, d)
 
+
+parse_date.expected = DATE_EXPECTED  # type: ignore[attr-defined]
 
 DateField = Annotated[
     PartialDate,
@@ -269,23 +306,36 @@ SLUG_EXPECTED = "lower-case letters a-z, digits and single hyphens, such as 'ser
 
 
 def parse_slug(value: Any) -> str:
-    if not isinstance(value, str) or isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        value = str(value)  # the reader only makes integers of digits written exactly so: '2024'
+    if not isinstance(value, str):
         raise PydanticCustomError("id", "expected an id made of {expected}, got {got}",
-                                  {"expected": SLUG_EXPECTED, "got": repr(value)})
-    if len(value) > 64 or not _SLUG.match(value):
+                                  {"expected": SLUG_EXPECTED, "got": _kind(value)})
+    if len(value) > 64:
+        raise PydanticCustomError("id", "{value} is {n} characters long; an id has at most 64",
+                                  {"value": repr(value), "n": len(value)})
+    if not _SLUG.match(value):
         raise PydanticCustomError("id", "{value} is not a valid id; use {expected}",
                                   {"value": repr(value), "expected": SLUG_EXPECTED})
     return value
 
 
+parse_slug.expected = f"an id made of {SLUG_EXPECTED}"  # type: ignore[attr-defined]
+
 Slug = Annotated[str, BeforeValidator(parse_slug), WithJsonSchema(
     {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64})]
 
 
-def _text(max_len: int, multiline: bool):
+def _text(max_len: int, multiline: bool, expected: str):
     def parse(value: Any) -> str:
-        if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-            raise PydanticCustomError("text", "expected text, got {got}", {"got": _kind(value)})
+        if value is None:
+            raise PydanticCustomError("text", "has no value; write {expected} after the colon",
+                                      {"expected": expected})
+        if isinstance(value, bool) or isinstance(value, (list, dict)):
+            raise PydanticCustomError("text", "expected {expected}, got {got}{hint}",
+                                      {"expected": expected, "got": _kind(value),
+                                       "hint": " (put it in quotes to keep it as text)"
+                                       if isinstance(value, bool) else ""})
         if isinstance(value, int):
             value = str(value)
         if not isinstance(value, str):
@@ -294,14 +344,15 @@ def _text(max_len: int, multiline: bool):
             raise PydanticCustomError("text", "text has spaces or line breaks at the start or end; "
                                       "remove them")
         if not value:
-            raise PydanticCustomError("text", "is empty; write the text or remove the field")
+            raise PydanticCustomError("text", "is empty; write {expected}", {"expected": expected})
         if not multiline and "\n" in value:
-            raise PydanticCustomError("text", "must be a single line")
+            raise PydanticCustomError("text", "must be a single line; remove the line breaks")
         if len(value) > max_len:
-            raise PydanticCustomError("text", "is {n} characters long, over the limit of {max}",
-                                      {"n": len(value), "max": max_len})
+            raise PydanticCustomError("text", "is {n} characters long, over the limit of {max}; "
+                                      "shorten it", {"n": len(value), "max": max_len})
         return value
 
+    parse.expected = expected  # type: ignore[attr-defined]  # read by load.expected_value
     return parse
 
 
@@ -317,54 +368,76 @@ def _kind(value: Any) -> str:
     return repr(value)
 
 
-Name = Annotated[str, BeforeValidator(_text(120, False)),
+Name = Annotated[str, BeforeValidator(_text(120, False, "a name (one line of text)")),
                  WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 120})]
-Line = Annotated[str, BeforeValidator(_text(300, False)),
+Line = Annotated[str, BeforeValidator(_text(300, False, "one line of text")),
                  WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 300})]
-Paragraph = Annotated[str, BeforeValidator(_text(2000, True)),
+Paragraph = Annotated[str, BeforeValidator(_text(2000, True, "a short paragraph of text")),
                       WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 2000})]
 
+URL_EXPECTED = "a public web address starting with https://, such as 'https://www.example.com/page'"
+_LOCAL_SUFFIXES = (".local", ".localhost", ".internal", ".invalid", ".test", ".example", ".lan",
+                   ".home", ".corp", ".intranet", ".localdomain")
 _HOST = re.compile(r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}\Z")
 _URL_CHARS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+\Z")
 
 
 def parse_url(value: Any) -> str:
     if not isinstance(value, str):
-        raise PydanticCustomError("url", "expected a web address starting with https://, got {got}",
-                                  {"got": _kind(value)})
+        raise PydanticCustomError("url", "expected {expected}, got {got}",
+                                  {"expected": URL_EXPECTED, "got": _kind(value)})
     v = value
     if not _URL_CHARS.match(v):
         raise PydanticCustomError("url", "{value} contains spaces or characters that are not "
                                   "allowed in a web address; percent-encode them",
                                   {"value": repr(v)})
-    parts = urlsplit(v)
+    try:
+        parts = urlsplit(v)
+    except ValueError:  # e.g. an unclosed [IPv6] address
+        raise PydanticCustomError("url", "{value} is not a valid web address; expected {expected}",
+                                  {"value": repr(v), "expected": URL_EXPECTED}) from None
     scheme = parts.scheme.lower()
     if scheme != "https":
         shown = scheme + ":" if scheme else "no scheme"
-        raise PydanticCustomError("url", "{value} uses {shown}; only https:// addresses on public "
-                                  "hosts are accepted", {"value": repr(v), "shown": shown})
+        raise PydanticCustomError("url", "{value} uses {shown}; expected {expected}",
+                                  {"value": repr(v), "shown": shown, "expected": URL_EXPECTED})
     if not v.startswith("https://"):
-        raise PydanticCustomError("url", "{value} must start with 'https://' in lower case",
-                                  {"value": repr(v)})
+        raise PydanticCustomError("url", "{value} must start with 'https://' (lower case, two "
+                                  "slashes)", {"value": repr(v)})
     if parts.username or parts.password or "@" in parts.netloc:
-        raise PydanticCustomError("url", "{value} contains a user name or password",
-                                  {"value": repr(v)})
-    host = (parts.hostname or "").rstrip(".")
+        raise PydanticCustomError("url", "{value} contains a user name or password; remove them "
+                                  "(expected {expected})", {"value": repr(v),
+                                                            "expected": URL_EXPECTED})
     try:
-        ipaddress.ip_address(host.strip("[]"))
-        raise PydanticCustomError("url", "{value} points at an IP address; use the public host "
-                                  "name", {"value": repr(v)})
+        host = (parts.hostname or "").rstrip(".")
+        port = parts.port
+    except ValueError:  # e.g. a port that is not a number, or a broken [IPv6] address
+        raise PydanticCustomError("url", "{value} is not a valid web address; expected {expected}",
+                                  {"value": repr(v), "expected": URL_EXPECTED}) from None
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        pass
-    if host != host.lower() or not _HOST.match(host) or host.endswith(
-            (".local", ".localhost", ".internal", ".invalid", ".test", ".example", ".lan")) or \
-            host in ("localhost",):
-        raise PydanticCustomError("url", "{value} is not on a public host name", {"value": repr(v)})
-    if parts.port is not None and parts.port != 443:
+        ip = None
+    if ip is not None:
+        where = "a private or local network address" if not ip.is_global else "an IP address"
+        raise PydanticCustomError("url", "{value} points at {where}, not a public host name; "
+                                  "expected {expected}", {"value": repr(v), "where": where,
+                                                          "expected": URL_EXPECTED})
+    if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
+        raise PydanticCustomError("url", "{value} points at this computer or a local network, not "
+                                  "a public host; expected {expected}",
+                                  {"value": repr(v), "expected": URL_EXPECTED})
+    if not _HOST.match(host):
+        raise PydanticCustomError("url", "{value} does not name a public host (such as "
+                                  "www.example.com); expected {expected}",
+                                  {"value": repr(v), "expected": URL_EXPECTED})
+    if port is not None and port != 443:
         raise PydanticCustomError("url", "{value} names a port; use the plain https address",
                                   {"value": repr(v)})
     return v
 
+
+parse_url.expected = URL_EXPECTED  # type: ignore[attr-defined]
 
 Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
     {"type": "string", "format": "uri", "pattern": "^https://"})]

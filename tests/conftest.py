@@ -84,3 +84,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden") or os.environ.get("UPDATE_GOLDEN"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_chart_cache(tmp_path_factory: pytest.TempPathFactory):
+    """One chart render cache for the whole run (charts are cached by content hash), so scratch
+    projects do not each render the same charts again; and nothing is written into them."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("FL_CHART_CACHE", str(tmp_path_factory.mktemp("chart-cache")))
+    yield
+    mp.undo()

@@ -461,7 +461,7 @@ rows:
         "newco: new relationship: acme-ai as compute customer, since 2024, reported, 1 source",
         "table 'chips': removed row 'x1' (X1)",
         "table 'chips': new row 'x3' (X3): Chip 'X3'; Maximum power 1,400 W; Memory bandwidth 12.5 "
-        "TB/s; List price US$45000; rumored, 1 source",
+        "TB/s; List price US$45,000; rumored, 1 source",
         "source 'daily-2023': address is now verified",
         "source 'daily-2023': note removed",
         "new source 'daily-2024': The Daily Example, \"Acme AI's tender offer\", published 2024-10-02",
@@ -558,7 +558,7 @@ def test_diff_shows_warnings_after_the_changes(repo: Path, capsys):
     assert lines == [
         "new source 'unused': P, \"T\", published 2024",
         "the check also warns (a strict check fails on these):",
-        "data/sources/unused.yaml:1:1: warning: this source is not cited by any company or table; "
+        "data/sources/unused.yaml:1:1: warning: this source is not cited by any company, table, glossary term or article; "
         "cite it or delete the file",
     ]
 

@@ -25,6 +25,9 @@ def _render(root: Path) -> tuple[Problems, dict[str, str]]:
 def test_generated_markdown_matches_golden_files(project, update_golden):
     problems, pages = _render(project)
     assert problems.report() == "no problems found"
+    # inline chart SVG depends on vl-convert and the fonts installed; tests/test_charts.py checks it
+    pages = {path: re.sub(r"<svg\b.*?</svg>", "<svg>…</svg>", text, flags=re.S)
+             for path, text in pages.items()}
     if update_golden:
         for old in GOLDEN.rglob("*.md"):
             old.unlink()
