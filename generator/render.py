@@ -108,16 +108,19 @@ class Figure:
     sources: tuple[str, ...]
     status: str
     label: str = ""
+    unit: str = ""  # shown after a number ("700 W"); arithmetic uses the number alone
 
     def text(self) -> str:
         v = self.value
         if isinstance(v, (Money, PartialDate)):
             return v.display()
         if isinstance(v, Decimal):
-            return f"{v:,f}".rstrip("0").rstrip(".") if "." in f"{v:f}" else f"{v:,}"
-        if isinstance(v, int) and not isinstance(v, bool):
-            return f"{v:,}"
-        return str(v)
+            out = f"{v:,f}".rstrip("0").rstrip(".") if "." in f"{v:f}" else f"{v:,}"
+        elif isinstance(v, int) and not isinstance(v, bool):
+            out = f"{v:,}"
+        else:
+            out = str(v)
+        return f"{out} {self.unit}" if self.unit else out
 
     def __html__(self) -> str:
         return str(md_escape(self.text()) + cite_marks(self.sources, self.status))
@@ -240,10 +243,7 @@ class Api:
         unit = cols[column].unit
         if cols[column].type == "year":
             value = str(value)
-        fig = Figure(value, tuple(row.sources), row.status)
-        if unit:
-            return Figure(f"{fig.text()} {unit}", fig.sources, fig.status)
-        return fig
+        return Figure(value, tuple(row.sources), row.status, unit=unit or "")
 
     # -- arithmetic on figures (results carry the union of sources and the weakest status)
     @staticmethod
@@ -289,6 +289,14 @@ class Api:
             raise RenderError("diff(): both figures must be amounts in the same currency")
         d = abs(va.amount - vb.amount)
         return Figure(Money(d, va.currency), *self._merge(a, b))
+
+    def per(self, a: Figure, b: Figure, unit: str, digits: int = 1) -> Figure:
+        """a ÷ b as a quantity with a unit: per(cell(fp8), cell(watts), "TFLOPS per watt")."""
+        den = self._num(b)
+        if den == 0:
+            raise RenderError("per(): division by zero")
+        q = (self._num(a) / den).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        return Figure(q, *self._merge(a, b), unit=str(unit))
 
     def months(self, a: Figure, b: Figure) -> Figure:
         """Whole months between two dated figures (a after b), shown as '3 months'."""
@@ -404,7 +412,8 @@ def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
 def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
     return {
         "fig": api.fig, "metric": api.metric, "cell": api.cell, "ratio": api.ratio,
-        "growth": api.growth, "diff": api.diff, "total": api.total, "months": api.months, "link": api.link,
+        "growth": api.growth, "diff": api.diff, "total": api.total, "months": api.months,
+        "per": api.per, "link": api.link,
         "cite": api.cite, "term": api.term, "page_link": api.page_link, "company": api.company_record,
         "event": api.event_record, "chart": api.chart,
     }

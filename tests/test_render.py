@@ -208,3 +208,17 @@ def test_safe_markup_in_articles_passes(project, snippet):
     art.write_text(art.read_text() + "\n" + snippet + "\n")
     problems, pages = _render(project)
     assert problems.report() == "no problems found"
+
+
+def test_table_cells_keep_their_number_for_arithmetic(project):
+    art = project / "site_src/articles/first.md"
+    art.write_text(art.read_text() + '\nPower ratio: {{ ratio(cell("chips", "x2", "max_tdp_w"), '
+                   'cell("chips", "x1", "max_tdp_w"), 2) }}. Bandwidth per watt: '
+                   '{{ per(cell("chips", "x2", "bandwidth_tb_per_s"), cell("chips", "x2", '
+                   '"max_tdp_w"), "TB/s per W", 3) }}. Draw: {{ cell("chips", "x1", "max_tdp_w") }}.\n')
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    text = pages["articles/first.md"]
+    assert "Power ratio: 1&#46;43×" in text  # 1000 W / 700 W
+    assert "Bandwidth per watt: 0&#46;008 TB/s per W" in text  # 8 TB/s / 1000 W
+    assert "Draw: 700 W<sup" in text
