@@ -85,7 +85,14 @@ PNG_SCALE = 2
 # Altair checks every spec against the Vega-Lite schema; that costs about as much as building the
 # spec, so builds skip it and the tests (tests/test_charts.py) turn it on.
 VALIDATE = os.environ.get("FL_CHART_VALIDATE", "") == "1"
-PARALLEL_MIN_JOBS = 8  # render in worker processes only from this many uncached charts up
+# Worker processes pay about 1.5 to 2 s to start (Python, Altair, the JS engine of vl-convert) and
+# then render two charts at a time; one process renders a chart in about 0.3 s (SVG and 2x PNG).
+# Measured on 2 cores with the 10 charts of the shipped site (python -m generator bench-charts): a
+# cold full build took 7.4 s with one process and 5.5 s with 2 workers when the machine was fairly
+# quiet, 8.4 s against 8.2 s when it was busy; rendering alone, in a process whose vl-convert had
+# started, took 3.8 s against 6.1 s with 2 workers. The gain is small and not reliable at this size,
+# so workers are used only from this many uncached charts up (FL_CHART_WORKERS=N forces N).
+PARALLEL_MIN_JOBS = 16
 MAX_WORKERS = 2
 
 _CONFIG: dict[str, Any] = {
