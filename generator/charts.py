@@ -320,7 +320,18 @@ def _display(v: Any, kind: str) -> str:
 # Spec building blocks (Altair is imported only when charts are built)
 
 
+class ChartExists(Exception):
+    """Raised by _alt() in probe mode: the maker got past every check that could make it return
+    None, so the chart exists. Probing tells which charts the data supports without importing
+    Altair or building any spec (the check uses it; it must stay under a second)."""
+
+
+_PROBING = False
+
+
 def _alt():
+    if _PROBING:
+        raise ChartExists
     import altair as alt
 
     return alt
@@ -654,11 +665,11 @@ VALUATION_COLS = [Col("company", "Company"), Col("date", "Date", "date"), Col("e
 
 def _valuation_timeline(chart_id: str, title: str, companies: list[m.Company], currency: str,
                         colors: dict[str, str], origin: str, single: bool) -> Chart | None:
-    alt = _alt()
     pairs = [(c, e) for c in companies for e in _valuation_marks(c)
              if e.post_money_valuation.currency == currency]
     if len(pairs) < 2:
         return None
+    alt = _alt()  # from here on the chart exists (a probe stops here)
     pairs.sort(key=lambda ce: (ce[1].date, ce[0].name.casefold()))
     companies = [c for c in companies if any(cc.id == c.id for cc, _ in pairs)]
     height = 300
@@ -819,17 +830,21 @@ def chart_company_valuation(ds: Dataset, c: m.Company, colors: dict[str, str]) -
 
 
 def chart_latest_valuations(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    from .render import latest_mark
+    from .render import latest_mark, parent_of
 
-    alt = _alt()
-    pairs, others = [], []
+    pairs, others, absorbed = [], [], []
     for c in ds.companies.values():
         e = latest_mark(c)
         if e is None:
             continue
+        parent = parent_of(ds, c)
+        if parent is not None:
+            absorbed.append(f"{c.name} (now part of {parent.name})")
+            continue
         (pairs if e.post_money_valuation.currency == "USD" else others).append((c, e))
     if not pairs:
         return None
+    alt = _alt()  # from here on the chart exists (a probe stops here)
     pairs.sort(key=lambda ce: (-ce[1].post_money_valuation.amount, ce[0].name.casefold()))
     rows = []
     for i, (c, e) in enumerate(pairs):
@@ -866,6 +881,8 @@ def chart_latest_valuations(ds: Dataset, colors: dict[str, str]) -> Chart | None
     if others:
         notes.append("Marks in other currencies are left out, not converted ("
                      f"{_list_words(sorted(c.name for c, _ in others))}).")
+    if absorbed:
+        notes.append(f"Left out, as no longer valued on their own: {_list_words(sorted(absorbed))}.")
     return Chart("latest-valuations", "Latest post-money valuation by company", takeaway, alt_text,
                  notes, VALUATION_COLS, _valuation_table_rows(pairs),
                  _sources_of(e for _, e in pairs), "data/companies", spec)
@@ -880,16 +897,22 @@ CAPITAL_CATEGORIES = [
 
 
 def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    alt = _alt()
     labs = [c for c in ds.companies.values() if c.kind in LABS]
     totals: dict[tuple[str, str], list] = {}
     skipped: set[str] = set()
     used_events: list[m.Event] = []
+    counted_elsewhere: list[str] = []
     for c in labs:
         for e in c.events:
             for key, _, kinds, what in CAPITAL_CATEGORIES:
                 amount = e.amount_committed if what == "committed" else e.amount_raised
                 if amount is None or (kinds is not None and e.kind not in kinds):
+                    continue
+                if what == "raised" and e.counted_in:
+                    inner = c.event(e.counted_in)
+                    counted_elsewhere.append(
+                        f"{c.name}'s {_event_name(e)} ({amount.display()}) is part of its "
+                        f"{_event_name(inner) if inner else e.counted_in}")
                     continue
                 if amount.currency != "USD":
                     skipped.add(c.name)
@@ -901,6 +924,7 @@ def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
                 used_events.append(e)
     if not totals:
         return None
+    alt = _alt()  # from here on the chart exists (a probe stops here)
     companies = _dedup(cid for cid, _ in sorted(
         totals, key=lambda k: -sum(v[0] for kk, v in totals.items() if kk[0] == k[0]
                                    and kk[1] != "committed")))
@@ -959,8 +983,10 @@ def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
     notes = ["Committed amounts are 'up to' totals, including money tied to milestones and money "
              "later paid in; they are drawn apart (pale) and never added to what was raised. "
              "Secondary sales and tender offers are shares changing hands, not money for the company.",
-             "Totals add up each event as recorded; where an event's note says it is counted inside "
-             "another (see the profiles), the total counts it twice."]
+             "Totals add up each event as recorded, except money the data marks as counted inside "
+             "another event, which is not added twice."]
+    if counted_elsewhere:
+        notes.append("Not added again: " + "; ".join(counted_elsewhere) + ".")
     if skipped:
         notes.append(f"Amounts in other currencies are left out, not converted "
                      f"({_list_words(sorted(skipped))}).")
@@ -972,7 +998,6 @@ def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
 
 
 def chart_who_funds_whom(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    alt = _alt()
     investors = {c.id for c in ds.companies.values() if c.kind in STRATEGIC_KINDS}
     found = []
     for lab in ds.companies.values():
@@ -995,6 +1020,7 @@ def chart_who_funds_whom(ds: Dataset, colors: dict[str, str]) -> Chart | None:
                 found.append((ds.companies[inv.company], lab, e, amount, basis, committed))
     if not found:
         return None
+    alt = _alt()  # from here on the chart exists (a probe stops here)
     found.sort(key=lambda t: (t[0].name.casefold(), t[2].date))
     inv_order = _dedup(t[0].id for t in sorted(found, key=lambda t: (-sum(
         1 for u in found if u[0].id == t[0].id), t[0].name.casefold())))
@@ -1071,7 +1097,6 @@ def chart_who_funds_whom(ds: Dataset, colors: dict[str, str]) -> Chart | None:
 
 
 def chart_largest_ipos(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    alt = _alt()
     t = ds.tables.get(IPO_TABLE)
     if t is None:
         return None
@@ -1083,6 +1108,7 @@ def chart_largest_ipos(ds: Dataset, colors: dict[str, str]) -> Chart | None:
                and r.values["proceeds"].currency == "USD"]
     if len(rows_in) < 2:
         return None
+    alt = _alt()  # from here on the chart exists (a probe stops here)
     rows_in.sort(key=lambda r: -r.values["proceeds"].amount)
     rows, table = [], []
     for i, r in enumerate(rows_in):
@@ -1144,7 +1170,6 @@ def chart_largest_ipos(ds: Dataset, colors: dict[str, str]) -> Chart | None:
 
 
 def chart_gpus(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    alt = _alt()
     t = ds.tables.get(GPU_TABLE)
     if t is None:
         return None
@@ -1179,6 +1204,7 @@ def chart_gpus(ds: Dataset, colors: dict[str, str]) -> Chart | None:
     metrics = [mt for mt in metrics if mt not in dropped]
     if len(metrics) < 2 or len(t.rows) < 2:
         return None
+    alt = _alt()  # from here on the chart exists (a probe stops here)
     name = lambda r: str(r.values.get("gpu") or r.label)  # noqa: E731
     rows, table = [], []
     for j, (key, label, f) in enumerate(metrics):
@@ -1256,6 +1282,36 @@ def chart_gpus(ds: Dataset, colors: dict[str, str]) -> Chart | None:
                [Col("status", "Status", "status")]
     return Chart("gpu-generations", "GPU generations compared", takeaway, alt_text, notes, cols_out,
                  table, _dedup(s for r in t.rows for s in r.sources), ds.origin("tables", t.id), spec)
+
+
+CHART_IDS = {"chart_valuations_over_time": "valuations-over-time",
+             "chart_latest_valuations": "latest-valuations", "chart_capital": "capital-raised",
+             "chart_who_funds_whom": "who-funds-whom", "chart_largest_ipos": "largest-ipos",
+             "chart_gpus": "gpu-generations"}
+
+
+def available_ids(ds: Dataset) -> list[str]:
+    """The ids of the charts the data supports, found by running each maker only up to the point
+    where it would import Altair (see ChartExists). Kept equal to build_charts by a test."""
+    global _PROBING
+    colors = _company_colors(ds)
+    out = []
+    _PROBING = True
+    try:
+        for make in (chart_valuations_over_time, chart_latest_valuations, chart_capital,
+                     chart_who_funds_whom, chart_largest_ipos, chart_gpus):
+            try:
+                make(ds, colors)
+            except ChartExists:
+                out.append(CHART_IDS[make.__name__])
+        for c in sorted(ds.companies.values(), key=lambda c: c.id):
+            try:
+                chart_company_valuation(ds, c, colors)
+            except ChartExists:
+                out.append(f"valuation-{c.id}")
+    finally:
+        _PROBING = False
+    return out
 
 
 def build_charts(ds: Dataset) -> list[Chart]:
@@ -1490,22 +1546,25 @@ def _footer(ch: Chart) -> str:
 class Registry:
     """Every chart the data supports, placed by id from templates and articles."""
 
-    def __init__(self, ds: Dataset, root: Path, problems: Problems, *, workers: int | None = None):
+    def __init__(self, ds: Dataset, root: Path, problems: Problems, *, workers: int | None = None,
+                 check_only: bool = False):
         self.ds, self.root, self.problems = ds, root, problems
         self.workers = workers
+        self.check_only = check_only  # ids and data are checked; nothing is rendered
         self.cache = Cache(root)
         self.stats: RenderStats | None = None
         self._placed: dict[tuple[str, str], int] = {}
         try:
-            charts = build_charts(ds)
+            charts = [] if check_only else build_charts(ds)
+            self.ids = set(available_ids(ds)) if check_only else {c.id for c in charts}
         except Exception as exc:  # noqa: BLE001 - a located problem, never a traceback
             problems.error("data", f"charts could not be built from the data: "
                            f"{type(exc).__name__}: {exc}")
-            charts = []
+            charts, self.ids = [], set()
         self.charts: dict[str, Chart] = {c.id: c for c in charts}
 
     def has(self, chart_id: str) -> bool:
-        return chart_id in self.charts
+        return chart_id in self.ids
 
     def ensure_rendered(self) -> RenderStats:
         if self.stats is None:
@@ -1518,11 +1577,13 @@ class Registry:
         when the data has no such chart (for templates; articles should name charts that exist)."""
         from .render import RenderError
 
-        ch = self.charts.get(str(chart_id))
-        if ch is None:
+        if str(chart_id) not in self.ids:
             if optional:
                 return Markup("")
-            raise RenderError(f"unknown chart '{chart_id}'{suggest(str(chart_id), self.charts)}")
+            raise RenderError(f"unknown chart '{chart_id}'{suggest(str(chart_id), self.ids)}")
+        if self.check_only:
+            return Markup("")
+        ch = self.charts[str(chart_id)]
         self.ensure_rendered()
         if ch.svg_raw is None:
             raise RenderError(f"chart '{chart_id}' could not be rendered: {ch.error}")
@@ -1540,6 +1601,8 @@ class Registry:
         """The download files of every chart: charts/<id>.csv, .vl.json, .svg and .png."""
         from .render import Page
 
+        if self.check_only:
+            return []
         self.ensure_rendered()
         out = []
         for ch in self.charts.values():

@@ -19,14 +19,15 @@ def _root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve()
 
 
-def run_check(root: Path, *, strict: bool = True, explain: bool = False) -> tuple[Problems, list]:
+def run_check(root: Path, *, strict: bool = True, explain: bool = False,
+              check_only: bool = True) -> tuple[Problems, list]:
     """Load, validate and render everything (nothing is written). Returns problems and pages."""
     from .load import load
     from .render import render
 
     problems = Problems()
     ds = load(root, problems)
-    pages = render(ds, root, problems) if not problems.errors else []
+    pages = render(ds, root, problems, check_only=check_only) if not problems.errors else []
     if explain:
         for line in understood(ds):
             print(line)
@@ -86,7 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"{args.out}: refusing to write generated files into the source tree",
                   file=sys.stderr)
             return 2
-    problems, pages = run_check(root)
+    problems, pages = run_check(root, check_only=False)
     if problems.failed(strict=True):
         print(problems.report(), file=sys.stderr)
         return 1
@@ -145,6 +146,16 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return result.code
 
 
+def cmd_budget(args: argparse.Namespace) -> int:
+    from .budget import run
+
+    try:
+        return run(_root(args), use_lighthouse=not args.no_lighthouse, details=args.details)
+    except RuntimeError as exc:  # no Chromium, or the site did not build
+        print(f"budget: {exc}", file=sys.stderr)
+        return 2
+
+
 def cmd_bench_charts(args: argparse.Namespace) -> int:
     from .bench import run
 
@@ -180,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
     p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
     p.set_defaults(func=cmd_diff)
+    p = sub.add_parser("budget", help="first-visit weight of each page kind in Chromium, and "
+                       "Lighthouse scores; exit 1 if a company profile is over budget")
+    p.add_argument("--no-lighthouse", action="store_true", help="measure transfers only")
+    p.add_argument("--details", action="store_true", help="also list every transfer of a profile")
+    p.set_defaults(func=cmd_budget)
     p = sub.add_parser("bench-charts", help="benchmark: cold and warm build time, cost per chart")
     p.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are shown)")
     p.set_defaults(func=cmd_bench_charts)

@@ -488,6 +488,11 @@ def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
                 if inv.company:
                     ref("companies", cid, ("events", i, "investors", j, "company"), "companies",
                         inv.company)
+            if e.counted_in is not None:
+                other_ids = [x.id for x in c.events if x.id != e.id]
+                if e.counted_in not in other_ids:
+                    err("companies", cid, ("events", i, "counted_in"), f"'{e.counted_in}' is not "
+                        f"another event of this company{suggest(e.counted_in, other_ids)}")
             if e.date.earliest > today:
                 err("companies", cid, ("events", i, "date"), f"{e.date} is in the future; events "
                     "record what already happened (talks and plans are events of their own, "

@@ -105,6 +105,10 @@ class Event(Sourced):
     pre_money_valuation: MoneyField | None = None
     post_money_valuation: MoneyField | None = None
     investors: list[Investor] = Field(default_factory=list)
+    counted_in: Slug | None = Field(
+        None, description="Id of another event of this company whose amount already includes "
+                          "this money (e.g. an investment counted inside a later round), so that "
+                          "totals never count it twice.")
 
     @model_validator(mode="after")
     def _coherent(self) -> "Event":

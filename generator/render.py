@@ -360,6 +360,15 @@ def latest_mark(c: m.Company, statuses: tuple[str, ...] = ("confirmed", "reporte
     return marks[-1] if marks else None
 
 
+def parent_of(ds: Dataset, c: m.Company) -> m.Company | None:
+    """The company this one now belongs to (a confirmed parent or acquirer), if any: its own
+    marks are history, and comparisons of latest valuations leave it out."""
+    for r in c.relationships:
+        if r.role in ("parent", "acquirer") and r.status == "confirmed" and r.company in ds.companies:
+            return ds.companies[r.company]
+    return None
+
+
 def relations(ds: Dataset, c: m.Company) -> list[dict]:
     """Both directions: what this file declares, and what other files declare about it."""
     out = []
@@ -681,13 +690,14 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
 
 
 def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site_src",
-           templates: str = "templates", site_url: str | None = None) -> list[Page]:
+           templates: str = "templates", site_url: str | None = None,
+           check_only: bool = False) -> list[Page]:
     """Every Markdown page of the site. Problems are added to ``problems``; pages with problems
     are left out, so callers must check ``problems`` before publishing anything."""
     from .charts import Registry
 
     api = Api(ds)
-    registry = Registry(ds, root, problems)
+    registry = Registry(ds, root, problems, check_only=check_only)
     api.chart = registry.place  # type: ignore[attr-defined]
     tpl_dir = root / templates
     env = make_env(jinja2.FileSystemLoader(str(tpl_dir)))
@@ -696,12 +706,16 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     env.globals.update({
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
         "relations": lambda c: relations(ds, c), "investors_text": investors_text,
+        "parent_of": lambda c: parent_of(ds, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
         "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
                                      for e in valuation_marks(c)),
                                     key=lambda ce: (ce[1].date, ce[0].name.casefold())),
     })
     pages: list[Page] = []
+    # The newest source record: "data as of" on the pages about the data as a whole.
+    newest_source = (max(s.published for s in ds.sources.values()).display()
+                     if ds.sources else None)
     cited: set[str] = set()
     tok = _ds_for_templates.set(ds)
     try:
@@ -716,7 +730,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                 cited.update(state.sources)
             finally:
                 _page.reset(t)
-            meta = {**meta, "data_as_of": as_of or None, "edit_path": origin}
+            meta = {**meta, "data_as_of": as_of or meta.get("data_as_of"), "edit_path": origin}
             body = _with_meta_line(body, _meta_line(meta))
             pages.append(Page(path, _front_matter(meta) + body + footer, origin))
 
@@ -742,7 +756,8 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
              terms=sorted(ds.glossary.values(), key=lambda g: g.term.casefold()))
         emit("sources.md", "sources.md.j2", "data/sources",
              {"title": "Sources", "description": "Every source behind the figures on this site: "
-              "publisher, title, address and dates.", "page_kind": "sources"},
+              "publisher, title, address and dates.", "page_kind": "sources",
+              "data_as_of": newest_source},
              sources=sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
                                                                s.published, s.id)),
              citing=ds.citing())
@@ -757,6 +772,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         emit("data.md", "data.md.j2", "data",
              {"title": "Download the data", "description": "Every company, event and source "
               "behind this site, as CSV and JSON files at stable addresses.", "page_kind": "data",
+              "data_as_of": newest_source,
               "jsonld": json_ld({
                   "@context": "https://schema.org", "@type": "Dataset",
                   "name": "Frontier Ledger: frontier AI valuations",
@@ -826,8 +842,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
             "jsonld": article_json_ld(meta) if is_article else None,
         }
         text = _front_matter(fm)
-        if is_article:
-            out = _with_meta_line(out, _meta_line(fm))
+        out = _with_meta_line(out, _meta_line(fm))  # pages that cite sources show "data as of"
         pages.append(Page(rel_doc, text + out + footer, origin))
         if is_article and rel_doc != "articles/index.md":
             articles.append({"path": rel_doc, "meta": meta, "minutes": fm["reading_minutes"]})
@@ -840,6 +855,9 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
     import os
 
     out: list[Path] = []
+    if src.is_symlink():
+        problems.error(site_src, "is a symbolic link; links are never followed")
+        return out
     if not src.is_dir():
         problems.error(site_src, "the folder of articles and pages is missing")
         return out
@@ -853,11 +871,17 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
         for f in filenames:
             p = base / f
             relp = f"{site_src}/{p.relative_to(src).as_posix()}"
-            if p.suffix.lower() in (".md", ".markdown"):
-                if p.suffix != ".md":
-                    problems.error(relp, "pages use the extension .md")
-                    continue
-                out.append(p)  # links and special files are refused by read_file
+            if p.suffix.lower() not in (".md", ".markdown"):
+                # MkDocs would publish other files (stylesheets, images) as they are
+                if p.is_symlink():
+                    problems.error(relp, "is a symbolic link; links are never followed")
+                elif not p.is_file():
+                    problems.error(relp, "is not a regular file; commit a plain file here")
+                continue
+            if p.suffix != ".md":
+                problems.error(relp, "pages use the extension .md")
+                continue
+            out.append(p)  # links and special files are refused by read_file
     return out
 
 

@@ -485,3 +485,16 @@ def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project):
                 b.close()
     finally:
         httpd.shutdown()
+
+
+def test_the_checks_probe_finds_exactly_the_charts_the_build_makes(project):
+    """check uses available_ids (no Altair, no specs); the build uses build_charts."""
+    from generator.charts import available_ids, build_charts
+    from generator.load import load
+    from generator.problems import Problems
+
+    from conftest import REPO
+
+    for root in (project, REPO):
+        ds = load(root, Problems())
+        assert available_ids(ds) == [c.id for c in build_charts(ds)]
