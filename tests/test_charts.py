@@ -498,3 +498,26 @@ def test_the_checks_probe_finds_exactly_the_charts_the_build_makes(project):
     for root in (project, REPO):
         ds = load(root, Problems())
         assert available_ids(ds) == [c.id for c in build_charts(ds)]
+
+
+def test_capital_chart_does_not_add_money_counted_inside_another_event(project):
+    from generator.charts import build_charts
+    from generator.load import load
+    from generator.problems import Problems
+
+    def strategic_total(root):
+        ds = load(root, Problems())
+        ch = next(c for c in build_charts(ds) if c.id == "capital-raised")
+        return {r["category"]: r["amount"].amount for r in ch.rows if r["company"] == "Acme AI"}, ch
+
+    before, _ = strategic_total(project)
+    f = project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace(
+        "    status: confirmed\n    sources: [acme-news-2021]\n  - id: series-b",
+        "    counted_in: series-b\n    status: confirmed\n    sources: [acme-news-2021]\n"
+        "  - id: series-b"))
+    after, ch = strategic_total(project)
+    primary = next(k for k in before if k.startswith("Primary"))
+    assert before[primary] - after[primary] == 100_000_000  # the Series A is no longer added
+    assert any("Not added again: Acme AI's Series A (US$100 million) is part of its Series B" in n
+               for n in ch.notes)

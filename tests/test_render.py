@@ -222,3 +222,32 @@ def test_table_cells_keep_their_number_for_arithmetic(project):
     assert "Power ratio: 1&#46;43×" in text  # 1000 W / 700 W
     assert "Bandwidth per watt: 0&#46;008 TB/s per W" in text  # 8 TB/s / 1000 W
     assert "Draw: 700 W<sup" in text
+
+
+def test_money_counted_inside_another_event_is_marked_and_checked(project):
+    f = project / "data/companies/acme-ai.yaml"
+    text = f.read_text()
+    f.write_text(text.replace("    status: confirmed\n    sources: [acme-news-2021]\n  - id: series-b",
+                              "    counted_in: series-b\n    status: confirmed\n"
+                              "    sources: [acme-news-2021]\n  - id: series-b"))
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    assert "Primary round, counted in the Series B" in pages["companies/acme-ai.md"]
+    f.write_text(text.replace("    status: confirmed\n    sources: [acme-news-2021]\n  - id: series-b",
+                              "    counted_in: series-c\n    status: confirmed\n"
+                              "    sources: [acme-news-2021]\n  - id: series-b"))
+    problems, _ = _render(project)
+    assert [p.format() for p in problems.sorted()] == [
+        "data/companies/acme-ai.yaml:19:17: events[0].counted_in: 'series-c' is not another event "
+        "of this company; did you mean 'series-b'?"]
+
+
+def test_a_company_that_belongs_to_another_is_left_out_of_latest_comparisons(project):
+    f = project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace("    role: cloud-provider", "    role: parent"))
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    index = pages["companies/index.md"]
+    assert "part of [BigCloud](bigcloud.md)" in index
+    latest = pages["valuations.md"].split("## Every valuation mark")[0]
+    assert "acme-ai.md" not in latest.split("## Latest mark per company")[1]
