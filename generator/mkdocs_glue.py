@@ -127,6 +127,32 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 raise PluginError("the data or articles have problems:\n" + problems.report())
             for w in problems.warnings:
                 log.info(w.format())
+        # MkDocs collects everything under docs_dir and follows links while doing so; a file that is
+        # a link, lies under a linked folder, is not a regular file or resolves outside docs_dir is
+        # never published (the check reports these first; this is the second line of defence).
+        docs = Path(config.docs_dir)
+        docs_rel = _docs_rel(config, self.root)
+        refused = Problems()
+        for f in list(files):
+            if f.generated_by or f.src_dir is None or \
+                    os.path.normpath(f.src_dir) != os.path.normpath(docs):
+                continue  # the theme's own files, and pages generated here
+            p, bad = docs, ""
+            for part in Path(f.src_uri).parts:
+                p = p / part
+                if p.is_symlink():
+                    bad = "is a symbolic link; links are never followed"
+                    break
+            else:
+                if not p.is_file():
+                    bad = "is not a regular file; commit a plain file here"
+                elif docs.resolve() not in p.resolve().parents:
+                    bad = "lies outside the folder of articles and pages"
+            if bad:
+                files.remove(f)
+                refused.error(f"{docs_rel}/{p.relative_to(docs).as_posix()}", bad)
+        if refused.items:
+            raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}
         self.trusted_svgs = {p.content.decode("utf-8") if isinstance(p.content, bytes) else p.content
                              for p in pages if p.path.endswith(".svg")}
@@ -272,6 +298,8 @@ def serve(root: Path, addr: str) -> int:
 
     _quiet_logging()
     logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    # Served locally at the root of the address, whatever the published sub-path is.
+    os.environ.setdefault("SITE_URL", f"http://{addr}/")
     try:
         mk_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=addr,
                  watch=[str(root / "data"), str(root / "templates")])
