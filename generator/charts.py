@@ -1328,7 +1328,7 @@ def build_charts(ds: Dataset) -> list[Chart]:
         if ch is None:
             continue
         ch.build_seconds = time.perf_counter() - t
-        dates = [ds.sources[s].published for s in ch.sources if s in ds.sources]
+        dates = [ds.sources[s].as_of for s in ch.sources if s in ds.sources]
         ch.data_as_of = max(dates) if dates else None
         charts.append(ch)
     return charts

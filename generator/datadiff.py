@@ -468,7 +468,7 @@ def source_lines(sid: str, old: m.Source | None, new: m.Source | None) -> list[s
     if old is None:
         tail = "" if new.url_verified else " (address not verified)"
         return [f"new source {q(sid)}: {clean(new.publisher)}, \"{clean(new.title)}\", published "
-                f"{new.published}{tail}"]
+                f"{new.published or 'undated'}{tail}"]
     p = f"source {q(sid)}"
     out = [field_change(p, "publisher", old.publisher, new.publisher),
            text_change(p, "title", old.title, new.title),

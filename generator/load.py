@@ -529,7 +529,7 @@ def _cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
             if row.company:
                 ref("tables", tid, ("rows", i, "company"), "companies", row.company)
     for sid, s in ds.sources.items():
-        if s.published.earliest > today:
+        if s.published is not None and s.published.earliest > today:
             err("sources", sid, ("published",), f"{s.published} is in the future; give the date "
                 "the source was published")
         if s.accessed.earliest > today:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from .values import DateField, Line, MoneyField, Name, Paragraph, Slug, Url
+from .values import DateField, Line, MoneyField, Name, Paragraph, PartialDate, PublishedField, Slug, Url
 
 Status = Literal["confirmed", "reported", "rumored", "unverified"]
 STATUS_MEANING = {
@@ -175,18 +175,30 @@ class Source(Record):
     publisher: Name
     title: Line
     url: Url
-    published: DateField
+    published: PublishedField = Field(description="Publication date, or 'undated'.")
     accessed: DateField
     url_verified: bool = Field(True, description="false when the exact address was cited by another "
                                                  "document and not read; say why in note.")
     note: Paragraph | None = None
+
+    @property
+    def as_of(self) -> PartialDate:
+        """The date the source speaks for: its publication date, or when it was read if undated."""
+        return self.published or self.accessed
+
+    @property
+    def published_text(self) -> str:
+        return self.published.display() if self.published else "undated"
 
     @model_validator(mode="after")
     def _note_when_unverified(self) -> "Source":
         if not self.url_verified and not self.note:
             raise PydanticCustomError("source", "url_verified is false, so add a note saying how "
                                       "the address is known", {"field": "url_verified"})
-        if self.accessed.latest < self.published.earliest:
+        if self.published is None and not self.note:
+            raise PydanticCustomError("source", "an undated source needs a note saying how its "
+                                      "date is unknown", {"field": "published"})
+        if self.published is not None and self.accessed.latest < self.published.earliest:
             raise PydanticCustomError("source", "accessed ({a}) is before published ({p}); a page "
                                       "cannot be read before it is published, so check both dates",
                                       {"field": "accessed", "a": str(self.accessed),

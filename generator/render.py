@@ -406,6 +406,29 @@ def _link_static(company_id: str, name: str | None = None) -> Markup:
     return Markup(f"[{md_escape(name or c.name)}]({rel(f'companies/{c.id}.md')})")
 
 
+class TemplateLoader(jinja2.BaseLoader):
+    """templates/<name>, read as a regular file only: no links, nothing outside the folder."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def get_source(self, environment, template):
+        path = self.folder / template
+        parts = Path(template).parts
+        if ".." in parts or Path(template).is_absolute():
+            raise jinja2.TemplateNotFound(template)
+        p = self.folder
+        for part in parts:
+            p = p / part
+            if p.is_symlink():
+                raise RenderError(f"templates/{template} is a symbolic link; links are never "
+                                  "followed")
+        if not path.is_file():
+            raise jinja2.TemplateNotFound(template)
+        source = path.read_text(encoding="utf-8")
+        return source, str(path), lambda: False
+
+
 def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
     env = ImmutableSandboxedEnvironment(
         loader=loader, undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
@@ -676,13 +699,13 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
     if not state.sources:
         return "", ""
     items = []
-    latest = max(ds.sources[s].published for s in state.sources)
+    latest = max(ds.sources[s].as_of for s in state.sources)
     for n, sid in enumerate(state.sources, 1):
         s = ds.sources[sid]
         items.append(
             f'{n}. <span id="fl-src-{n}"></span>{md_escape(s.publisher)}, '
             f'<a href="{md_escape(s.url)}" rel="noopener">{md_escape(s.title)}</a>, '
-            f"{md_escape(s.published.display())}. "
+            f"{md_escape(s.published_text)}. "
             f'[About this source]({rel("sources.md#src-" + sid)}){{: .fl-srcref }}')
     html = ('\n\n<div class="fl-sources" markdown>\n\n## Sources for this page\n\n' +
             "\n".join(items) + "\n\n</div>\n")
@@ -700,7 +723,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     registry = Registry(ds, root, problems, check_only=check_only)
     api.chart = registry.place  # type: ignore[attr-defined]
     tpl_dir = root / templates
-    env = make_env(jinja2.FileSystemLoader(str(tpl_dir)))
+    env = make_env(TemplateLoader(tpl_dir))
     globals_ = _template_globals(ds, api)
     env.globals.update(globals_)
     env.globals.update({
@@ -714,7 +737,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     })
     pages: list[Page] = []
     # The newest source record: "data as of" on the pages about the data as a whole.
-    newest_source = (max(s.published for s in ds.sources.values()).display()
+    newest_source = (max(s.as_of for s in ds.sources.values()).display()
                      if ds.sources else None)
     cited: set[str] = set()
     tok = _ds_for_templates.set(ds)
@@ -759,7 +782,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
               "publisher, title, address and dates.", "page_kind": "sources",
               "data_as_of": newest_source},
              sources=sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
-                                                               s.published, s.id)),
+                                                               s.as_of, s.id)),
              citing=ds.citing())
 
         articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages, cited)

@@ -286,6 +286,33 @@ def parse_date(value: Any) -> PartialDate:
 
 parse_date.expected = DATE_EXPECTED  # type: ignore[attr-defined]
 
+def parse_published(value: Any) -> PartialDate | None:
+    """A publication date, or the word 'undated' for a page that shows none (then None)."""
+    if value == "undated":
+        return None
+    if value is None:
+        raise PydanticCustomError("date", "expected {expected}, or the word undated when the "
+                                  "source shows no date (then say so in note)",
+                                  {"expected": DATE_EXPECTED})
+    return parse_date(value)
+
+
+parse_published.expected = (  # type: ignore[attr-defined]
+    f"{DATE_EXPECTED}, or the word undated when the source shows no date")
+
+PublishedField = Annotated[
+    PartialDate | None,
+    BeforeValidator(parse_published),
+    PlainSerializer(lambda d: str(d) if d else "undated", return_type=str),
+    WithJsonSchema({
+        "anyOf": [{"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"},
+                  {"type": "integer", "minimum": 1800, "maximum": 2200},
+                  {"const": "undated"}],
+        "description": "ISO 8601 date (YYYY-MM-DD, YYYY-MM, YYYY), or 'undated' when the source "
+                       "shows no date.",
+    }),
+]
+
 DateField = Annotated[
     PartialDate,
     BeforeValidator(parse_date),

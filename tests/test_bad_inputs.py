@@ -599,7 +599,7 @@ CASES = [
     case("29-source-with-only-an-id", write(S1, "id: acme-news-2021\n"),
          f"{S1}:1:1: accessed: required field 'accessed' is missing; add 'accessed:' with {DATE_EX[9:]}",
          f"{S1}:1:1: published: required field 'published' is missing; add 'published:' with "
-         f"{DATE_EX[9:]}",
+         f"{DATE_EX[9:]}, or the word undated when the source shows no date",
          f"{S1}:1:1: publisher: required field 'publisher' is missing; add 'publisher:' with a "
          "name (one line of text)",
          f"{S1}:1:1: title: required field 'title' is missing; add 'title:' with one line of text",

@@ -251,3 +251,31 @@ def test_a_company_that_belongs_to_another_is_left_out_of_latest_comparisons(pro
     assert "part of [BigCloud](bigcloud.md)" in index
     latest = pages["valuations.md"].split("## Every valuation mark")[0]
     assert "acme-ai.md" not in latest.split("## Latest mark per company")[1]
+
+
+def test_an_undated_source_says_so_and_dates_its_data_by_when_it_was_read(project):
+    f = project / "data/sources/daily-2023.yaml"
+    f.write_text(f.read_text().replace("published: 2023-02-02", "published: undated"))
+    problems, pages = _render(project)
+    assert problems.report() == "no problems found"
+    assert "Undated; accessed 24 November 2026." in pages["sources.md"]
+    assert "The Daily Example, <a href" in pages["articles/first.md"]
+    assert ", undated. [About this source]" in pages["articles/first.md"]
+    assert 'data_as_of: "24 November 2026"' in pages["articles/first.md"]
+
+
+@pytest.mark.parametrize("published, note, message", [
+    ("undated", None, "published: an undated source needs a note saying how its date is unknown"),
+    ("", "x", "published: expected a date written YYYY-MM-DD (or YYYY-MM, or YYYY, when the day "
+              "or month is not known), or the word undated when the source shows no date (then "
+              "say so in note)"),
+])
+def test_undated_sources_need_a_note_and_an_explicit_word(project, published, note, message):
+    f = project / "data/sources/acme-news-2021.yaml"
+    text = f.read_text().replace("published: 2021-05-04", f"published: {published}".rstrip())
+    if note:
+        text += f"note: {note}\n"
+    f.write_text(text)
+    problems = Problems()
+    load(project, problems)
+    assert [p.format().split(": ", 1)[1] for p in problems.sorted()] == [message]
