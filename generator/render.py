@@ -436,6 +436,7 @@ def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
     )
     env.filters["md"] = md_escape
     env.filters["status"] = status_badge
+    env.filters["num"] = lambda v: md_escape(Figure(v, (), "confirmed").text())
     env.filters["short"] = lambda d: md_escape(short_date(d))
     env.filters["display"] = lambda v: md_escape(v.display()) if hasattr(v, "display") else md_escape(v)
     return env
