@@ -1,0 +1,274 @@
+"""Accessibility and the reading experience, in headless Chromium (Debian's, driven by Playwright).
+
+- axe-core (npm, pinned in package-lock.json) finds no serious or critical violation on any page
+  kind, in the light and the dark palette;
+- every chart has a text alternative; the keyboard reaches the search box, the palette switch and
+  the content's links, with a visible focus ring, and works them;
+- every page kind shows its dates line ("data as of" wherever figures cite sources);
+- printing an article leaves out the site's controls and keeps its charts and sources, with the
+  address of every external link written after it.
+
+How axe gets into the page: the site's Content-Security-Policy (generator/mkdocs_glue.py) allows
+only its own scripts and hashed inline ones, so Playwright's add_script_tag, which inserts an inline
+<script>, is refused by the page. The axe source is instead evaluated through the DevTools protocol
+(page.evaluate), which a page's CSP does not govern. The page is tested exactly as it ships, CSP
+included, without bypass_csp or rewriting responses, which would test a different page.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+
+from conftest import REPO
+from generator.budget import PAGE_KINDS, chromium, chromium_executable, served_build
+
+pytestmark = pytest.mark.browser
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _need(what: str, ok: bool, hint: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI ({hint})")
+    pytest.skip(f"no {what} here: {hint}")
+
+
+@pytest.fixture(scope="module")
+def site():
+    with served_build(REPO) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need("Chromium", chromium_executable() is not None, "Debian package 'chromium'")
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    _need("axe-core", AXE.is_file(), "run `npm ci` in the project folder; ./ledger test does")
+    return AXE.read_text(encoding="utf-8")
+
+
+def _open(browser, url: str, *, scheme: str = "light", width: int = 1280):
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    def on_console(m):
+        # the 404 page's own status is expected; anything else is an error
+        if m.type == "error" and not (m.location.get("url") == url and "404" in m.text):
+            errors.append(m.text)
+
+    page.on("console", on_console)
+    response = page.goto(url, wait_until="networkidle")
+    return context, page, response, errors
+
+
+# ---------------------------------------------------------------------------------------------
+# axe-core
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_axe_finds_no_serious_or_critical_violation(browser, site, axe_source, kind, scheme):
+    context, page, response, errors = _open(browser, site + PAGE_KINDS[kind], scheme=scheme)
+    try:
+        assert response.status == (404 if kind == "404" else 200)
+        page.evaluate(axe_source)  # not add_script_tag: the page's CSP refuses inline scripts
+        violations = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+        }""")
+        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert bad == [], "\n".join(f"{v['impact']}: {v['id']} ({v['help']}): {v['nodes']}"
+                                    for v in bad)
+        assert errors == []
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
+
+
+@pytest.mark.parametrize("kind", ["company profile", "article", "valuations", "table", "home"])
+def test_every_chart_has_a_text_alternative(browser, site, kind):
+    context, page, _, _ = _open(browser, site + PAGE_KINDS[kind])
+    try:
+        charts = page.evaluate("""() => [...document.querySelectorAll('article svg')]
+            .filter(svg => !svg.closest('a, button, label'))  /* icons inside named controls */
+            .map(svg => {
+                const alt = svg.closest('[role="img"][aria-label]');
+                return {hidden: svg.getAttribute('aria-hidden'),
+                        label: alt ? alt.getAttribute('aria-label') : null,
+                        caption: svg.closest('figure')?.querySelector('figcaption')?.innerText ?? null,
+                        visible: svg.getBoundingClientRect().width > 0};
+            })""")
+        if kind in ("company profile", "article", "valuations"):
+            assert charts, f"expected at least one chart on the {kind} page"
+        for c in charts:
+            assert c["label"] and len(c["label"]) >= 40, c  # says what the chart shows
+            assert c["hidden"] == "true", c  # the drawing itself is not read out mark by mark
+            assert c["caption"], c  # a visible title and takeaway as well
+            assert c["visible"], c
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Keyboard
+
+_FOCUSED = """() => {
+    const e = document.activeElement;
+    const visible = el => { const s = getComputedStyle(el);
+        return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) ||
+               (s.boxShadow && s.boxShadow !== 'none'); };
+    let ring = visible(e);
+    if (!ring && e.matches('input.md-option') && e.nextElementSibling)
+        ring = visible(e.nextElementSibling);  /* the palette radio draws its ring on its label */
+    return {tag: e.tagName, cls: e.className || '', href: e.getAttribute('href'),
+            label: e.getAttribute('aria-label'), ring: ring,
+            inContent: !!e.closest('article.md-content__inner'),
+            palette: !!e.closest('[data-md-component="palette"]'),
+            search: e.matches('input.md-search__input')};
+}"""
+
+
+def test_keyboard_reaches_search_palette_and_content_links_with_visible_focus(browser, site):
+    context, page, _, errors = _open(browser, site + PAGE_KINDS["article"])
+    try:
+        seen = []
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate(_FOCUSED))
+        assert seen[0]["cls"].startswith("md-skip"), "the first Tab reaches 'Skip to content'"
+        search = [f for f in seen if f["search"]]
+        palette = [f for f in seen if f["palette"]]
+        content = [f for f in seen if f["inContent"] and f["tag"] == "A"
+                   and "headerlink" not in f["cls"] and "md-content__button" not in f["cls"]]
+        assert search, "Tab never reached the search box"
+        assert palette, "Tab never reached the palette switch"
+        assert len(content) >= 5, "Tab did not reach the article's links"
+        no_ring = [f for f in seen if not f["ring"]]
+        assert no_ring == [], f"focus without a visible ring: {no_ring}"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_keyboard_switches_the_palette_and_searches(browser, site):
+    context, page, _, errors = _open(browser, site + PAGE_KINDS["company profile"])
+    try:
+        scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
+        assert scheme() == "default"
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            if page.evaluate(_FOCUSED)["palette"]:
+                break
+        else:
+            pytest.fail("Tab never reached the palette switch")
+        page.keyboard.press("Enter")
+        page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+        page.keyboard.press("Tab")  # on to the search box
+        assert page.evaluate(_FOCUSED)["search"]
+        page.keyboard.type("OpenAI", delay=20)
+        first = page.locator(".md-search-result__item > .md-search-result__link").first
+        first.wait_for(timeout=15_000)
+        assert "companies/openai/" in first.get_attribute("href")
+        assert errors == []
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Dates line
+
+@pytest.mark.parametrize("kind", [k for k in PAGE_KINDS if k != "404"])
+def test_every_page_kind_shows_its_dates(browser, site, kind):
+    context, page, _, _ = _open(browser, site + PAGE_KINDS[kind])
+    try:
+        line = page.locator("article .fl-meta").first
+        assert line.is_visible()
+        text = line.inner_text()
+        if kind == "article":
+            for part in ("Published ", " min read", "data as of "):
+                assert part in text, text
+        elif kind == "articles index":
+            assert "min read" in text, text
+        else:  # every other page shows figures from the data, or is about the data
+            assert text.startswith("Data as of "), text
+        # the line sits right under the page's title
+        assert page.evaluate("""() => {
+            const h1 = document.querySelector('article h1');
+            return h1.nextElementSibling.classList.contains('fl-meta'); }""") or kind == "articles index"
+    finally:
+        context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading width and print
+
+
+def test_running_text_keeps_a_readable_measure(browser, site):
+    context, page, _, _ = _open(browser, site + PAGE_KINDS["article"], width=1600)
+    try:
+        chars = page.evaluate("""() => {
+            const p = [...document.querySelectorAll('article p')].find(p => p.innerText.length > 300);
+            const s = getComputedStyle(p);
+            const c = document.createElement('canvas').getContext('2d');
+            c.font = `${s.fontSize} ${s.fontFamily}`;
+            const avg = c.measureText('the quick brown fox jumps over the lazy dog ').width / 44;
+            return p.getBoundingClientRect().width / avg; }""")
+        assert 55 <= chars <= 90, f"about {chars:.0f} characters a line"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_an_article_prints_cleanly_with_charts_and_sources(browser, site, scheme, tmp_path):
+    context, page, _, _ = _open(browser, site + PAGE_KINDS["article"], scheme=scheme)
+    try:
+        page.emulate_media(media="print")
+        shown = lambda sel: page.evaluate(  # noqa: E731
+            """sel => [...document.querySelectorAll(sel)].some(e => {
+                   const r = e.getBoundingClientRect();
+                   return getComputedStyle(e).display !== 'none' && r.width > 0 && r.height > 0; })""",
+            sel)
+        for hidden in (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-search",
+                       ".md-content__button", ".md-footer", ".headerlink", ".md-top"):
+            assert not shown(hidden), f"{hidden} is printed"
+        for kept in ("article h1", ".fl-meta", ".fl-chart svg", ".fl-sources", ".fl-sources li"):
+            assert shown(kept), f"{kept} is not printed"
+        after = page.evaluate("""() => {
+            const out = {};
+            for (const a of document.querySelectorAll('article a[href]')) {
+                const h = a.getAttribute('href');
+                const kind = /^https?:/.test(h) ? 'external' : 'internal';
+                (out[kind] ??= []).push([h, getComputedStyle(a, '::after').content]);
+            }
+            return out; }""")
+        assert after["external"] and after["internal"]
+        for href, content in after["external"]:
+            assert "attr(href)" in content or f"({href})" in content, (href, content)
+        for href, content in after["internal"]:
+            assert content in ("none", "normal", '""'), (href, content)
+        # black text on white paper, whatever the screen palette
+        colors = page.evaluate("""() => [getComputedStyle(document.querySelector('article p:not([class])')).color,
+                                         getComputedStyle(document.body).backgroundColor]""")
+        assert colors == ["rgb(0, 0, 0)", "rgb(255, 255, 255)"], colors
+        pdf = tmp_path / "article.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+        assert pages >= 3, f"the article printed on {pages} page(s)"
+    finally:
+        context.close()
