@@ -15,6 +15,7 @@ Nothing is written into the project: sites and caches go to a temporary folder.
 from __future__ import annotations
 
 import gzip
+import math
 import json
 import os
 import shutil
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -135,4 +137,622 @@ def run(root: Path, runs: int = 3) -> int:
         if css.is_file():
             print(f"  {'assets/charts.css':44s} {css.stat().st_size / 1024:7.1f} KB")
         shutil.rmtree(site, ignore_errors=True)
+    return 0
+
+
+# =============================================================================================
+# The scale benchmark: ``python -m generator bench`` (``./ledger bench``)
+#
+# A synthetic but realistic project of N companies (about 8 funding events, 3 relationships, 4
+# source records and one profile chart each, a metric for the labs, a table, a glossary and a few
+# articles whose figures are bound to the data), built with the project's own templates, theme
+# overrides, stylesheets and mkdocs.yml; measured against plain MkDocs building the same pages.
+
+SYLLABLES = ["ar", "bel", "cor", "dan", "el", "fen", "gal", "hal", "ion", "jor", "kel", "lum",
+             "mar", "nov", "or", "pel", "quin", "ros", "sol", "tar", "ul", "ven", "wex", "xan",
+             "yor", "zen", "ast", "bri", "cal", "dex"]
+SUFFIX = {"ai-lab": ["AI", "Labs", "Intelligence", "Research", "Systems", "Robotics"],
+          "investor": ["Capital", "Ventures", "Partners"],
+          "cloud-provider": ["Cloud", "Compute", "Datacenters"],
+          "chipmaker": ["Semiconductor", "Silicon", "Chips"],
+          "technology-company": ["Technologies", "Software", "Networks"]}
+KIND_MIX = ["ai-lab"] * 12 + ["investor"] * 3 + ["cloud-provider"] * 2 + ["chipmaker"] * 1 + \
+           ["technology-company"] * 2
+CITIES = ["San Francisco, California, US", "London, UK", "Paris, France", "Toronto, Canada",
+          "Berlin, Germany", "Tel Aviv, Israel", "Seoul, South Korea", "Bangalore, India",
+          "Zurich, Switzerland", "Austin, Texas, US", "New York, US", "Singapore"]
+PUBLISHERS = ["The Daily Ledger", "Markets Wire", "Tech Chronicle", "Capital Journal",
+              "Venture Report", "Silicon Post"]
+STATUSES_MIX = ["confirmed"] * 5 + ["reported"] * 3 + ["rumored"] + ["unverified"]
+ROUNDS = ["Seed", "Series A", "Series B", "Series C", "Series D", "Series E", "Series F"]
+GLOSSARY = [
+    ("post-money-valuation", "Post-money valuation",
+     "The value of a company implied by a funding round, counting the new money.",
+     ["pre-money-valuation"]),
+    ("pre-money-valuation", "Pre-money valuation",
+     "The value of a company implied by a funding round, before the new money.",
+     ["post-money-valuation"]),
+    ("seed-round", "Seed round", "A company's first priced round, usually small.", ["funding-series"]),
+    ("funding-series", "Funding series",
+     "Rounds named in order (Series A, B, C), each usually larger than the last.", ["seed-round"]),
+    ("tender-offer", "Tender offer",
+     "An offer to buy existing shares from employees and early investors at a set price.", []),
+    ("strategic-investment", "Strategic investment",
+     "Money from a company that also does business with the one it invests in.", []),
+    ("run-rate-revenue", "Run-rate revenue",
+     "Revenue of a recent period scaled up to a year; not revenue recognised in accounts.", []),
+    ("reported-talks", "Reported talks",
+     "Negotiations reported by outlets before any deal was agreed.", []),
+]
+
+
+def _money(amount: float) -> str:
+    """A positive amount in US dollars in the data's notation ('USD 1.5 billion')."""
+    for word, exp in (("billion", 9), ("million", 6)):
+        if amount >= 10 ** exp:
+            v = amount / 10 ** exp
+            text = f"{v:.0f}" if v >= 100 else f"{v:.1f}".rstrip("0").rstrip(".")
+            return f"USD {text} {word}"
+    return f"USD {amount:.0f}"
+
+
+def _month(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+class _Names:
+    def __init__(self, rng):
+        self.rng, self.seen = rng, set()
+
+    def make(self, kind: str) -> tuple[str, str]:
+        while True:
+            n = self.rng.choice((2, 2, 3))
+            stem = "".join(self.rng.choice(SYLLABLES) for _ in range(n)).capitalize()
+            name = f"{stem} {self.rng.choice(SUFFIX[kind])}"
+            key = stem.lower()
+            if key in self.seen:
+                continue
+            self.seen.add(key)
+            return name, name.lower().replace(" ", "-")
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)  # a YAML double-quoted scalar
+
+
+def synthetic_project(dest: Path, n: int, *, repo: Path | None = None, seed: int = 8,
+                      articles: int | None = None) -> dict:
+    """Write a project of ``n`` synthetic companies into ``dest`` (with the repo's templates/,
+    overrides/, site_src/assets/ and mkdocs.yml) and return facts about it (ids, counts)."""
+    import random
+
+    repo = (repo or Path(__file__).resolve().parent.parent).resolve()
+    rng = random.Random(seed)
+    data = dest / "data"
+    for sub in ("companies", "sources", "glossary", "tables"):
+        (data / sub).mkdir(parents=True, exist_ok=True)
+    names = _Names(rng)
+    companies = []
+    for i in range(n):
+        kind = KIND_MIX[i % len(KIND_MIX)] if i >= 5 else ["ai-lab", "ai-lab", "investor",
+                                                            "cloud-provider", "chipmaker"][i]
+        name, cid = names.make(kind)
+        companies.append({"id": cid, "name": name, "kind": kind})
+    strategic = [c for c in companies if c["kind"] != "ai-lab"]
+    n_sources = 0
+    labs = []
+    for ci, c in enumerate(companies):
+        cid, name, kind = c["id"], c["name"], c["kind"]
+        founded = rng.randint(2012, 2019)
+        srcs = [f"{cid}-{k}" for k in range(4)]
+        # events: Seed, rounds and a strategic investment, a tender offer, talks; ~8 a company
+        events, year, month = [], founded, rng.randint(1, 12)
+        post = rng.uniform(12, 60) * 1e6
+        rounds = iter(ROUNDS)
+        plan = ["primary-round", "primary-round", "primary-round", "strategic-investment",
+                "primary-round", "tender-offer", "primary-round", "reported-talks"]
+        for k, ek in enumerate(plan):
+            month += rng.randint(6, 13)
+            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+            if (year, month) > (2026, 6):
+                break
+            ev = {"kind": ek, "date": _month(year, month) if k % 3 else f"{_month(year, month)}-"
+                  f"{rng.randint(1, 28):02d}", "status": rng.choice(STATUSES_MIX),
+                  "sources": [srcs[min(k // 2, 3)]] + ([srcs[3]] if k == 7 else [])}
+            if ek == "primary-round":
+                post *= rng.uniform(2.0, 3.5)
+                ev["round"] = next(rounds)
+                ev["id"] = ev["round"].lower().replace(" ", "-")
+                ev["amount_raised"] = _money(post * rng.uniform(0.08, 0.25))
+                ev["post_money_valuation"] = _money(post)
+                inv = [{"name": f"{rng.choice(SYLLABLES).capitalize()} Fund {rng.randint(1, 9)}",
+                        "role": "lead"}]
+                if strategic and rng.random() < 0.6:
+                    s = rng.choice(strategic)
+                    if s["id"] != cid:
+                        inv.append({"company": s["id"]})
+                ev["investors"] = inv
+            elif ek == "strategic-investment":
+                s = rng.choice(strategic)
+                if s["id"] == cid:
+                    continue
+                post *= rng.uniform(1.2, 1.6)
+                ev["id"] = f"{s['id']}-{year}"
+                ev["round"] = f"{s['name']} investment"
+                raised = post * rng.uniform(0.05, 0.12)
+                ev["amount_raised"] = _money(raised)
+                ev["amount_committed"] = _money(raised * 3)
+                ev["post_money_valuation"] = _money(post)
+                ev["investors"] = [{"company": s["id"], "amount": _money(raised)}]
+            elif ek == "tender-offer":
+                ev["id"] = f"tender-{year}"
+                ev["round"] = "Employee tender offer"
+                ev["amount_raised"] = _money(post * 0.03)
+                ev["post_money_valuation"] = _money(post * 1.1)
+            else:
+                ev["id"] = f"talks-{year}"
+                ev["round"] = "Talks for a new round"
+                ev["post_money_valuation"] = f"about {_money(post * 2.5)}"
+                ev["status"] = "rumored"
+            if k % 3 == 1:
+                ev["note"] = (f"Reported by {PUBLISHERS[k % len(PUBLISHERS)]} citing people "
+                              f"familiar with the matter; {name} did not comment on the figures.")
+            events.append(ev)
+        last_date = events[-1]["date"] if events else f"{founded}-06"
+        used = sorted({s for e in events for s in e["sources"]} | {srcs[3]})
+        lines = [f"id: {cid}", f"name: {_q(name)}", f"kind: {kind}", f"founded: {founded}",
+                 f"headquarters: {_q(rng.choice(CITIES))}",
+                 f"website: https://www.{cid}.com",
+                 "summary: >-",
+                 f"  {name} is {'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('-', ' ')} founded in {founded}. This profile is "
+                 f"synthetic, made for the benchmark;",
+                 f"  it lists {len(events)} funding and valuation events, each with its sources "
+                 f"and status."]
+        lines.append("events:")
+        for e in events:
+            lines.append(f"  - id: {e['id']}")
+            for key in ("date", "kind", "round", "amount_raised", "amount_committed",
+                        "post_money_valuation"):
+                if key in e:
+                    v = e[key]
+                    lines.append(f"    {key}: {_q(v) if key == 'round' else v}")
+            if e.get("investors"):
+                lines.append("    investors:")
+                for inv in e["investors"]:
+                    first = True
+                    for key in ("company", "name", "role", "amount"):
+                        if key in inv:
+                            lines.append(f"      {'- ' if first else '  '}{key}: "
+                                         f"{_q(inv[key]) if key == 'name' else inv[key]}")
+                            first = False
+            lines.append(f"    status: {e['status']}")
+            lines.append(f"    sources: [{', '.join(e['sources'])}]")
+            if "note" in e:
+                lines.append(f"    note: {_q(e['note'])}")
+        if kind == "ai-lab" and events:
+            labs.append(c)
+            lines += ["metrics:", f"  - date: {events[-1]['date'][:7]}", "    kind: run-rate-revenue",
+                      f"    value: about {_money(post * 0.04)}", "    status: reported",
+                      f"    sources: [{srcs[3]}]"]
+        rel_lines = []
+        others = rng.sample(range(n), min(n - 1, 4))
+        for oi in [o for o in others if o != ci][:3]:
+            o = companies[oi]
+            role = {"cloud-provider": "cloud-provider", "chipmaker": "chip-supplier"}.get(
+                o["kind"], "investor")
+            rel_lines += [f"  - company: {o['id']}", f"    role: {role}",
+                          f"    since: {rng.randint(founded + 1, 2025)}",
+                          f"    status: {rng.choice(STATUSES_MIX)}", f"    sources: [{srcs[3]}]"]
+        if rel_lines:
+            lines += ["relationships:"] + rel_lines
+        (data / "companies" / f"{cid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        for k, sid in enumerate(srcs):
+            if sid not in used:
+                continue
+            pub = PUBLISHERS[(ci + k) % len(PUBLISHERS)]
+            date = next((e["date"] for e in events if sid in e["sources"]), last_date)
+            (data / "sources" / f"{sid}.yaml").write_text(
+                f"id: {sid}\npublisher: {_q(pub)}\n"
+                f"title: {_q(f'{name} funding report, part {k + 1}')}\n"
+                f"url: https://news.{pub.lower().replace(' ', '')}.com/{date[:4]}/{cid}-{k + 1}\n"
+                f"published: {date}\naccessed: 2026-11-01\n", encoding="utf-8")
+            n_sources += 1
+        c["events"] = events
+    for gid, term, definition, see in GLOSSARY:
+        (data / "glossary" / f"{gid}.yaml").write_text(
+            f"id: {gid}\nterm: {_q(term)}\ndefinition: {_q(definition)}\n"
+            f"see_also: [{', '.join(see)}]\n", encoding="utf-8")
+    # one comparison table: the largest rounds of the first ten labs
+    rows = []
+    for c in labs[:10]:
+        e = next((e for e in reversed(c["events"]) if e["kind"] == "primary-round"), None)
+        if e:
+            rows.append(f"  - id: {c['id']}\n    label: {_q(c['name'])}\n    company: {c['id']}\n"
+                        f"    values: {{lab: {_q(c['name'])}, round: {_q(e['round'])}, "
+                        f"raised: {e['amount_raised']}}}\n    status: {e['status']}\n"
+                        f"    sources: [{e['sources'][0]}]")
+    (data / "tables" / "largest-rounds.yaml").write_text(
+        "id: largest-rounds\ntitle: The latest round of ten labs\n"
+        "description: Each lab's latest primary round, from the company files.\ncolumns:\n"
+        "  - id: lab\n    label: Lab\n    type: text\n  - id: round\n    label: Round\n"
+        "    type: text\n  - id: raised\n    label: Raised\n    type: money\n    currency: USD\n"
+        "rows:\n" + "\n".join(rows) + "\n", encoding="utf-8")
+
+    # site_src: home, methodology and articles whose figures are bound to the data
+    src = dest / "site_src"
+    (src / "articles").mkdir(parents=True, exist_ok=True)
+    priced = [c for c in labs if sum(1 for e in c["events"] if e["kind"] == "primary-round") >= 3]
+
+    def rounds_of(c: dict) -> list[dict]:
+        return [e for e in c["events"] if e["kind"] == "primary-round"]
+
+    a, b = priced[0], priced[1]
+    (src / "index.md").write_text(
+        "---\ntitle: Frontier Ledger (benchmark)\ndescription: A synthetic project for the scale "
+        "benchmark.\n---\n# Frontier Ledger (benchmark)\n\n"
+        f'{{{{ link("{a["id"]}") }}}} was last valued at '
+        f'{{{{ fig("{a["id"]}/{rounds_of(a)[-1]["id"]}/post_money_valuation") }}}}; '
+        f'{{{{ link("{b["id"]}") }}}} at '
+        f'{{{{ fig("{b["id"]}/{rounds_of(b)[-1]["id"]}/post_money_valuation") }}}}.\n\n'
+        "See the [companies](companies/index.md) and the [valuations](valuations.md).\n",
+        encoding="utf-8")
+    (src / "methodology.md").write_text(
+        "---\ntitle: Methodology\ndescription: How the benchmark project chooses its figures.\n---\n"
+        "# Methodology\n\nFigures come from the data files, each with a status and sources; the "
+        '{{ page_link("sources.md", "sources page") }} lists them all.\n', encoding="utf-8")
+    n_articles = articles if articles is not None else 4 + n // 250
+    per_article = 12
+    for k in range(n_articles):
+        paras = []
+        for j in range(per_article):
+            c = priced[(k * per_article + j) % len(priced)]
+            r = rounds_of(c)
+            first, last = r[0]["id"], r[-1]["id"]
+            p = (f'{{{{ link("{c["id"]}") }}}} raised '
+                 f'{{{{ fig("{c["id"]}/{last}/amount_raised") }}}} in '
+                 f'{{{{ fig("{c["id"]}/{last}/date") }}}} at a '
+                 f'{{{{ term("post-money-valuation") }}}} of '
+                 f'{{{{ fig("{c["id"]}/{last}/post_money_valuation") }}}}, '
+                 f'{{{{ ratio(fig("{c["id"]}/{last}/post_money_valuation"), '
+                 f'fig("{c["id"]}/{first}/post_money_valuation")) }}}} its first mark, '
+                 f'{{{{ months(fig("{c["id"]}/{last}/date"), fig("{c["id"]}/{first}/date")) }}}} '
+                 "earlier. Investors priced the company on its growth; the round's terms were "
+                 "not disclosed, and the figures are as reported.")
+            paras.append(p)
+            if j == 3:
+                paras.append(f'{{{{ chart("valuation-{c["id"]}") }}}}')
+        if k == 0:
+            paras.append('{{ chart("latest-valuations") }}')
+        body = "\n\n".join(f"## Part {j // 4 + 1}\n\n{p}" if j % 4 == 0 else p
+                           for j, p in enumerate(paras))
+        (src / "articles" / f"article-{k + 1:03d}.md").write_text(
+            f"---\ntitle: \"Benchmark article {k + 1}\"\ndescription: Data-bound figures on "
+            f"{per_article} companies.\npublished: 2026-{(k % 9) + 1:02d}-15\n---\n"
+            f"# Benchmark article {k + 1}\n\n{body}\n", encoding="utf-8")
+
+    # the project's own templates, theme overrides, stylesheets and configuration
+    shutil.copytree(repo / "templates", dest / "templates")
+    shutil.copytree(repo / "site_src" / "assets", src / "assets")
+    if (repo / "overrides").is_dir():
+        shutil.copytree(repo / "overrides", dest / "overrides")
+    shutil.copy2(repo / "mkdocs.yml", dest / "mkdocs.yml")
+    return {"companies": [c["id"] for c in companies], "sources": n_sources,
+            "articles": n_articles, "labs": len(labs)}
+
+
+# ---------------------------------------------------------------------------------------------
+# Measuring: each build is a fresh process, as a contributor runs it
+
+
+@dataclass
+class Measure:
+    secs: float
+    peak_mb: float  # peak resident memory of the largest process (the build or one of its workers)
+    out: str
+
+
+def run_child(cmd: list[str], env: dict[str, str], *, timeout: float = 3600) -> Measure:
+    """Run a command, return wall time, peak memory (from wait4's rusage, which covers the
+    process and its descendants) and output; raise RuntimeError if it fails."""
+    with tempfile.TemporaryFile() as out:
+        t = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT)
+        deadline = t + timeout
+        while True:  # os.wait4 with WNOHANG, so that a hung child cannot hang the benchmark
+            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, ru = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.02)
+        secs = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{text[-3000:]}")
+    return Measure(secs, ru.ru_maxrss / 1024, text)
+
+
+def _env(cache: Path) -> dict[str, str]:
+    env = {**os.environ, "FL_CHART_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1",
+           "SOURCE_DATE_EPOCH": "1780000000"}
+    env.pop("FL_CHART_WORKERS", None)
+    return env
+
+
+def plain_mkdocs_config(text: str) -> str:
+    """Our mkdocs.yml for plain MkDocs: the same theme, extensions, navigation and settings, the
+    pages from docs/, and neither our plugin nor the folders serve watches."""
+    import re as _re
+
+    text = _re.sub(r"(?m)^docs_dir: .*$", "docs_dir: docs", text)
+    text = _re.sub(r"(?m)^  - frontier-ledger:?\n(?:    .*\n|\s*#.*\n)*", "", text)
+    text = _re.sub(r"(?m)^watch:\n(?:  - .*\n)+", "", text)
+    if _re.search(r"(?m)^\s*- frontier-ledger", text):
+        raise RuntimeError("could not take the frontier-ledger plugin out of mkdocs.yml")
+    return text
+
+
+def plain_mkdocs_project(proj: Path, dest: Path, env: dict[str, str]) -> Path:
+    """A plain MkDocs project holding the same pages: our generated Markdown (python -m generator
+    export), our stylesheets and theme overrides, and mkdocs.yml without our plugin."""
+    docs = dest / "docs"
+    run_child([sys.executable, "-m", "generator", "--root", str(proj), "export", str(docs)], env)
+    shutil.copytree(proj / "site_src" / "assets", docs / "assets", dirs_exist_ok=True)
+    if (proj / "overrides").is_dir():
+        shutil.copytree(proj / "overrides", dest / "overrides", dirs_exist_ok=True)
+    text = plain_mkdocs_config((proj / "mkdocs.yml").read_text(encoding="utf-8"))
+    (dest / "mkdocs.yml").write_text(text, encoding="utf-8")
+    return dest
+
+
+def _edit_company(path: Path, k: int) -> str:
+    """A contributor's edit: one valuation figure changes (so its chart changes too)."""
+    import re as _re
+
+    text = path.read_text(encoding="utf-8")
+
+    def bump(m):
+        return f"{m.group(1)}{float(m.group(2)) + 1 + k:g}{m.group(3)}"
+
+    new, n = _re.subn(r"(post_money_valuation: (?:about )?USD )([0-9.]+)( (?:million|billion))",
+                      bump, text, count=1)
+    if n != 1:
+        raise RuntimeError(f"{path}: no valuation to edit")
+    path.write_text(new, encoding="utf-8")
+    return text
+
+
+@dataclass
+class SizeResult:
+    n: int
+    pages: int = 0
+    check: list[float] = field(default_factory=list)
+    cold: list[float] = field(default_factory=list)
+    warm: list[float] = field(default_factory=list)
+    rebuild: list[float] = field(default_factory=list)
+    plain: list[float] = field(default_factory=list)
+    peak_cold: list[float] = field(default_factory=list)
+    peak_warm: list[float] = field(default_factory=list)
+    peak_plain: list[float] = field(default_factory=list)
+
+    def med(self, name: str) -> float:
+        return _median(getattr(self, name))
+
+
+def measure_size(n: int, runs: int, tmp: Path, *, plain: bool = True, log=print) -> SizeResult:
+    proj = tmp / f"n{n}"
+    t = time.perf_counter()
+    info = synthetic_project(proj, n)
+    log(f"  N = {n:,}: {info['sources']:,} source records, {info['articles']} articles, written "
+        f"in {time.perf_counter() - t:.1f} s")
+    res = SizeResult(n)
+    site, psite = tmp / f"site-{n}", tmp / f"plain-site-{n}"
+    py = sys.executable
+    build = [py, "-m", "generator", "--root", str(proj), "build", "--site-dir", str(site)]
+    edit = proj / "data" / "companies" / f"{info['companies'][n // 2]}.yaml"
+    plain_proj = None
+    for r in range(runs):
+        cache = tmp / f"cache-{n}-{r}"
+        shutil.rmtree(proj / ".cache", ignore_errors=True)  # cold: nothing cached at all
+        env = _env(cache)
+        m = run_child(build, env)
+        res.cold.append(m.secs)
+        res.peak_cold.append(m.peak_mb)
+        log(f"    run {r + 1}: cold build {m.secs:.1f} s ({m.peak_mb:.0f} MB)")
+        m = run_child(build, env)
+        res.warm.append(m.secs)
+        res.peak_warm.append(m.peak_mb)
+        res.pages = sum(1 for _ in site.rglob("index.html"))
+        log(f"    run {r + 1}: warm build {m.secs:.1f} s ({m.peak_mb:.0f} MB), {res.pages:,} pages")
+        original = _edit_company(edit, r)
+        try:
+            m = run_child(build, env)
+        finally:
+            edit.write_text(original, encoding="utf-8")
+        res.rebuild.append(m.secs)
+        log(f"    run {r + 1}: rebuild after one company file changed {m.secs:.1f} s")
+        m = run_child([py, "-m", "generator", "--root", str(proj), "check"], env)
+        res.check.append(m.secs)
+        log(f"    run {r + 1}: check {m.secs:.2f} s")
+        if plain:
+            if plain_proj is None:
+                plain_proj = plain_mkdocs_project(proj, tmp / f"plain-{n}", env)
+            m = run_child([py, "-m", "mkdocs", "build", "-q", "-f", str(plain_proj / "mkdocs.yml"),
+                           "-d", str(psite)], env)
+            res.plain.append(m.secs)
+            res.peak_plain.append(m.peak_mb)
+            log(f"    run {r + 1}: plain MkDocs {m.secs:.1f} s ({m.peak_mb:.0f} MB)")
+        shutil.rmtree(cache, ignore_errors=True)
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.rmtree(psite, ignore_errors=True)
+    return res
+
+
+def format_table(results: list[SizeResult]) -> str:
+    """The results as a text table: medians, and the ratios to plain MkDocs."""
+    def s(x: float) -> str:
+        return "—" if math.isnan(x) else f"{x:.2f}" if x < 10 else f"{x:.1f}"
+
+    def r(a: float, b: float) -> str:
+        return "—" if math.isnan(a) or math.isnan(b) or not b else f"{a / b:.2f}×"
+
+    head = ["N", "pages", "check s", "cold s", "warm s", "1 file s", "plain s", "warm/plain",
+            "cold/plain", "check/warm", "peak MB", "plain MB"]
+    rows = []
+    for x in results:
+        rows.append([f"{x.n:,}", f"{x.pages:,}", s(x.med("check")), s(x.med("cold")),
+                     s(x.med("warm")), s(x.med("rebuild")), s(x.med("plain")),
+                     r(x.med("warm"), x.med("plain")), r(x.med("cold"), x.med("plain")),
+                     f"{100 * x.med('check') / x.med('warm'):.0f}%" if x.warm else "—",
+                     f"{max(x.peak_cold + x.peak_warm, default=float('nan')):.0f}",
+                     s(max(x.peak_plain, default=float("nan")))])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    out = ["  ".join(h.rjust(w) for h, w in zip(head, widths)),
+           "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in rows]
+    by_n = sorted(results, key=lambda x: x.n)
+    for a, b in zip(by_n, by_n[1:]):
+        out.append(f"growth N={a.n:,} → N={b.n:,} ({b.n / a.n:g}× the companies): "
+                   f"warm {r(b.med('warm'), a.med('warm'))}, cold {r(b.med('cold'), a.med('cold'))}, "
+                   f"check {r(b.med('check'), a.med('check'))}, plain MkDocs "
+                   f"{r(b.med('plain'), a.med('plain'))}")
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# The edit-reload loop: `python -m generator serve` on a copy of the shipped site, Chromium on a
+# profile, one YAML file edited; the time until the browser shows the change.
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+def _chromium() -> str:
+    for c in (os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if c and os.access(c, os.X_OK):
+            return c
+    raise RuntimeError("the reload benchmark needs Chromium: install Debian's 'chromium' package "
+                       "or set CHROMIUM to its path")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def copy_project(repo: Path, dest: Path) -> Path:
+    """The shipped site's sources (never the repository itself: the benchmark edits the copy)."""
+    for name in ("data", "site_src", "templates", "overrides"):
+        if (repo / name).is_dir():
+            shutil.copytree(repo / name, dest / name, symlinks=True)
+    shutil.copy2(repo / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+def reload_latency(repo: Path, tmp: Path, *, edits: int = 5, company: str | None = None,
+                   log=print) -> list[float]:
+    """Seconds from writing one company file to Chromium showing the change, once per edit."""
+    import urllib.request
+
+    from playwright.sync_api import sync_playwright
+
+    proj = copy_project(repo, tmp / "reload-project")
+    files = sorted((proj / "data" / "companies").glob("*.yaml"))
+    if not files:
+        raise RuntimeError("the project has no company files to edit")
+    if company is None:
+        company = "anthropic" if (proj / "data" / "companies" / "anthropic.yaml").is_file() \
+            else files[0].stem
+    path = proj / "data" / "companies" / f"{company}.yaml"
+    cid = path.stem
+    port = _free_port()
+    env = _env(tmp / "reload-cache")
+    env.pop("SOURCE_DATE_EPOCH", None)
+    log_file = tmp / "serve.log"
+    with open(log_file, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(proj), "serve",
+                                   "--addr", f"127.0.0.1:{port}"], env=env, stdout=out,
+                                  stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/companies/{cid}/"
+    original = path.read_text(encoding="utf-8")
+    times: list[float] = []
+    try:
+        t = time.perf_counter()
+        while True:  # the first build (it renders every chart when the cache is empty)
+            if server.poll() is not None:
+                raise RuntimeError("serve stopped:\n" + log_file.read_text(errors="replace")[-3000:])
+            try:
+                with urllib.request.urlopen(url, timeout=2) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.perf_counter() - t > 600:
+                raise RuntimeError("serve did not answer within 10 minutes")
+            time.sleep(0.2)
+        log(f"  serving {url} after {time.perf_counter() - t:.1f} s")
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(url, wait_until="load")
+            page.wait_for_timeout(1500)  # live reload's poll is in place
+            for i in range(edits):
+                marker = f"Reload benchmark edit {i + 1} {os.getpid()}"
+                text = path.read_text(encoding="utf-8")
+                new = text.replace("\nsummary: >-\n  ", f"\nsummary: >-\n  {marker}. ", 1)
+                if new == text:
+                    raise RuntimeError(f"{path}: no folded 'summary: >-' to edit")
+                t0 = time.perf_counter()
+                path.write_text(new, encoding="utf-8")
+                page.wait_for_function("m => document.body && document.body.innerText.includes(m)",
+                                       arg=marker, polling=20, timeout=120_000)
+                times.append(time.perf_counter() - t0)
+                log(f"    edit {i + 1}: the browser showed it after {times[-1]:.2f} s")
+                page.wait_for_timeout(1500)  # let the server settle before the next edit
+            browser.close()
+    finally:
+        path.write_text(original, encoding="utf-8")
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    return times
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def run_scale(repo: Path, sizes: list[int], runs: int = 3, *, plain: bool = True,
+              reload: bool = False, reload_edits: int = 5, keep: Path | None = None) -> int:
+    repo = repo.resolve()
+    if sizes:
+        print(f"Scale benchmark: sizes {', '.join(f'{n:,}' for n in sizes)}; {runs} run(s) each, "
+              f"medians; {os.cpu_count()} CPUs; each build is a fresh process; templates, theme "
+              f"and mkdocs.yml from {repo}", flush=True)
+
+    def log(msg: str) -> None:
+        print(msg, flush=True)
+
+    with tempfile.TemporaryDirectory(prefix="fl-bench-scale-") as tmp_:
+        tmp = Path(keep) if keep else Path(tmp_)
+        tmp.mkdir(parents=True, exist_ok=True)
+        results = [measure_size(n, runs, tmp, plain=plain, log=log) for n in sizes]
+        if results:
+            print("\nSeconds (medians), peak resident memory in MB (largest process):")
+            print(format_table(results))
+        if reload:
+            print("\nEdit-reload loop (python -m generator serve on a copy of the shipped site, "
+                  "Chromium on the edited company's profile):", flush=True)
+            times = reload_latency(repo, tmp, edits=reload_edits, log=log)
+            print(f"  from writing the YAML file to the browser showing the change: median "
+                  f"{_median(times):.2f} s (edits: {', '.join(f'{x:.2f}' for x in times)})")
     return 0

@@ -30,6 +30,7 @@ serialises calls inside one process, so threads do not help); see :data:`PARALLE
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import html
 import io
@@ -74,6 +75,14 @@ STATUS_SHAPE = {"confirmed": "circle", "reported": "circle", "rumored": "diamond
                 "unverified": "triangle-up"}
 
 LOG_RATIO = 10  # a value axis spanning this ratio or more is logarithmic
+# Comparison charts show at most this many companies (the largest), so that a chart stays readable
+# and costs the same to build and render however many companies the data holds; the pages and
+# tables beside them list every company. Eight lines is also the number of distinct colours.
+MAX_TIMELINE_COMPANIES = 8
+MAX_BARS = 12
+MAX_CAPITAL_LABS = 8
+MAX_FUNDING_LABS = 8
+MAX_FUNDERS = 8
 DEAL_KINDS_EXCLUDED = ("reported-talks", "declined-offer")  # marks that are not prices of a deal
 STRATEGIC_KINDS = ("cloud-provider", "chipmaker", "technology-company")
 LABS = ("ai-lab",)
@@ -185,11 +194,7 @@ def _company_colors(ds: Dataset) -> dict[str, str]:
 
 
 def _dedup(items: Iterable[str]) -> list[str]:
-    out: list[str] = []
-    for x in items:
-        if x not in out:
-            out.append(x)
-    return out
+    return list(dict.fromkeys(items))  # first occurrences, in order (linear, not quadratic)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +223,9 @@ class Chart:
     data_as_of: PartialDate | None = None
     svg_raw: str | None = None  # vl-convert output of ``base``
     png: bytes | None = None
+    # Comparison charts offer a PNG download too; a company's own chart offers CSV, spec and SVG
+    # (a 2x PNG costs twice the SVG to render and ~280 KB a profile: 1.4 GB for 5,000 companies).
+    png_download: bool = True
     error: str | None = None
     build_seconds: float = 0.0  # time to build the spec (for the benchmark)
 
@@ -231,9 +239,21 @@ class Chart:
         return dict(sorted(spec.items()))
 
     def spec_json(self) -> str:
+        cached = self.__dict__.get("_spec_json")
+        if cached is not None:
+            return cached
         text = json.dumps(self.spec, indent=2, ensure_ascii=False, sort_keys=True)
         # JSON that stays inert even if pasted into HTML
-        return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+        self.__dict__["_spec_json"] = text
+        return text
+
+    def inline(self) -> str:
+        """The SVG as placed in pages (see :func:`inline_svg`), made once per build."""
+        cached = self.__dict__.get("_inline")
+        if cached is None or cached[0] is not self.svg_raw:
+            cached = self.__dict__["_inline"] = (self.svg_raw, inline_svg(self.svg_raw or "", self.id))
+        return cached[1]
 
     # -- the data, as CSV and as an HTML table
     def csv_text(self) -> str:
@@ -327,14 +347,129 @@ class ChartExists(Exception):
 
 
 _PROBING = False
+_LITE = False  # set while a valuation timeline is built: see _Lite
+LITE_TIMELINES = True  # False: build the timelines with Altair too (the tests compare the two)
 
 
 def _alt():
     if _PROBING:
         raise ChartExists
+    if _LITE:
+        return _Lite
     import altair as alt
 
     return alt
+
+
+# A stand-in for the part of Altair's API that the valuation timelines use, producing the same
+# Vega-Lite dicts without Altair's objects: building a company's spec with Altair took ~60 ms, more
+# than rendering it, and there is one per company. Every other chart is built with Altair itself.
+# tests/test_charts.py checks that both give the same spec, for every timeline of the test data
+# and of the shipped data, and the golden files and the Vega-Lite schema check the result.
+
+_TYPES = {"N": "nominal", "Q": "quantitative", "T": "temporal", "O": "ordinal"}
+
+
+def _lite_value(v: Any) -> Any:
+    return v.to_dict() if hasattr(v, "to_dict") else v
+
+
+class _LiteObj:
+    """A schema object: keyword arguments as they are (None stays null)."""
+
+    def __init__(self, **kwargs: Any):
+        self.kwargs = kwargs
+
+    def to_dict(self, validate: bool = False) -> dict[str, Any]:
+        return {k: _lite_value(v) for k, v in self.kwargs.items()}
+
+
+class _LiteChannel(_LiteObj):
+    def __init__(self, shorthand: str, **kwargs: Any):
+        field_, _, kind = shorthand.partition(":")
+        if kind not in _TYPES or not field_:
+            raise ValueError(f"shorthand {shorthand!r} is not 'field:N|Q|T|O'")
+        super().__init__(field=field_, type=_TYPES[kind], **kwargs)
+
+
+class _LiteValue:
+    def __init__(self, value: Any):
+        self.value = value
+
+    def to_dict(self, validate: bool = False) -> dict[str, Any]:
+        return {"value": self.value}
+
+
+class _LiteChart:
+    def __init__(self, data: Any = None, name: str | None = None):
+        self.data, self.name = data, name
+        self.mark: dict[str, Any] | None = None
+        self.encoding: dict[str, Any] = {}
+
+    def _copy(self) -> "_LiteChart":
+        c = _LiteChart(self.data, self.name)
+        c.mark, c.encoding = self.mark, dict(self.encoding)
+        return c
+
+    def _mark(self, kind: str, kwargs: dict[str, Any]) -> "_LiteChart":
+        c = self._copy()
+        c.mark = {"type": kind, **kwargs}
+        return c
+
+    def mark_point(self, **kwargs: Any) -> "_LiteChart":
+        return self._mark("point", kwargs)
+
+    def mark_line(self, **kwargs: Any) -> "_LiteChart":
+        return self._mark("line", kwargs)
+
+    def mark_text(self, **kwargs: Any) -> "_LiteChart":
+        return self._mark("text", kwargs)
+
+    def encode(self, **channels: Any) -> "_LiteChart":
+        c = self._copy()
+        for k, v in channels.items():
+            if isinstance(v, str):
+                v = _LiteChannel(v)
+            c.encoding[k] = v
+        return c
+
+    def to_dict(self, validate: bool = False) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.data is not None:
+            out["data"] = _lite_value(self.data)
+        if self.mark is not None:
+            out["mark"] = dict(self.mark)
+        if self.encoding:
+            out["encoding"] = {k: _lite_value(v) for k, v in self.encoding.items()}
+        if self.name is not None:
+            out["name"] = self.name
+        return out
+
+
+class _Lite:
+    Chart = _LiteChart
+    X = Y = Shape = Size = Stroke = Fill = FillOpacity = _LiteChannel
+    Scale = Axis = _LiteObj
+
+    @staticmethod
+    def value(v: Any) -> _LiteValue:
+        return _LiteValue(v)
+
+    @staticmethod
+    def NamedData(name: str) -> _LiteObj:  # noqa: N802 - Altair's name
+        return _LiteObj(name=name)
+
+
+def _lite_schema_url() -> str:
+    global _SCHEMA_URL
+    if _SCHEMA_URL is None:
+        import altair as alt
+
+        _SCHEMA_URL = alt.SCHEMA_URL
+    return _SCHEMA_URL
+
+
+_SCHEMA_URL: str | None = None
 
 
 _DATASETS: dict[str, list[dict]] = {}  # rows of the spec being built, by name (see _finish)
@@ -484,7 +619,7 @@ def _finish(*parts: Any) -> dict[str, Any]:
         datasets = {name: _DATASETS[name] for name in used}
     finally:
         _DATASETS.clear()
-    schema = _alt().SCHEMA_URL
+    schema = _lite_schema_url() if _LITE else _alt().SCHEMA_URL
     for d in dicts:
         for key in ("$schema", "config", "datasets"):
             d.pop(key, None)
@@ -665,6 +800,17 @@ VALUATION_COLS = [Col("company", "Company"), Col("date", "Date", "date"), Col("e
 
 def _valuation_timeline(chart_id: str, title: str, companies: list[m.Company], currency: str,
                         colors: dict[str, str], origin: str, single: bool) -> Chart | None:
+    global _LITE
+    before = _LITE
+    _LITE = LITE_TIMELINES
+    try:
+        return _valuation_timeline_spec(chart_id, title, companies, currency, colors, origin, single)
+    finally:
+        _LITE = before
+
+
+def _valuation_timeline_spec(chart_id: str, title: str, companies: list[m.Company], currency: str,
+                             colors: dict[str, str], origin: str, single: bool) -> Chart | None:
     pairs = [(c, e) for c in companies for e in _valuation_marks(c)
              if e.post_money_valuation.currency == currency]
     if len(pairs) < 2:
@@ -807,14 +953,22 @@ def _valuation_timeline(chart_id: str, title: str, companies: list[m.Company], c
 
 
 def chart_valuations_over_time(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    companies = sorted((c for c in ds.companies.values()
-                        if sum(1 for e in _valuation_marks(c)
-                               if e.post_money_valuation.currency == "USD") >= 2),
-                       key=lambda c: c.name.casefold())
+    marks = {c.id: [e.post_money_valuation.amount for e in _valuation_marks(c)
+                    if e.post_money_valuation.currency == "USD"] for c in ds.companies.values()}
+    companies = [c for c in ds.companies.values() if len(marks[c.id]) >= 2]
     if not companies:
         return None
-    return _valuation_timeline("valuations-over-time", "Post-money valuations over time",
-                               companies, "USD", colors, "data/companies", single=False)
+    total = len(companies)
+    if total > MAX_TIMELINE_COMPANIES:  # the companies with the highest marks
+        companies = sorted(companies, key=lambda c: (-max(marks[c.id]), c.name.casefold())
+                           )[:MAX_TIMELINE_COMPANIES]
+    companies.sort(key=lambda c: c.name.casefold())
+    ch = _valuation_timeline("valuations-over-time", "Post-money valuations over time",
+                             companies, "USD", colors, "data/companies", single=False)
+    if ch is not None and total > len(companies):
+        ch.notes.append(f"The {len(companies)} companies with the highest marks are drawn, of "
+                        f"{total} with two or more; the table below lists every mark.")
+    return ch
 
 
 def chart_company_valuation(ds: Dataset, c: m.Company, colors: dict[str, str]) -> Chart | None:
@@ -825,8 +979,11 @@ def chart_company_valuation(ds: Dataset, c: m.Company, colors: dict[str, str]) -
     for e in marks:
         counts[e.post_money_valuation.currency] = counts.get(e.post_money_valuation.currency, 0) + 1
     currency = max(sorted(counts), key=lambda k: counts[k])
-    return _valuation_timeline(f"valuation-{c.id}", f"{c.name}: post-money valuation over time",
-                               [c], currency, colors, ds.origin("companies", c.id), single=True)
+    ch = _valuation_timeline(f"valuation-{c.id}", f"{c.name}: post-money valuation over time",
+                             [c], currency, colors, ds.origin("companies", c.id), single=True)
+    if ch is not None:
+        ch.png_download = False
+    return ch
 
 
 def chart_latest_valuations(ds: Dataset, colors: dict[str, str]) -> Chart | None:
@@ -846,6 +1003,8 @@ def chart_latest_valuations(ds: Dataset, colors: dict[str, str]) -> Chart | None
         return None
     alt = _alt()  # from here on the chart exists (a probe stops here)
     pairs.sort(key=lambda ce: (-ce[1].post_money_valuation.amount, ce[0].name.casefold()))
+    total = len(pairs)
+    pairs = pairs[:MAX_BARS]
     rows = []
     for i, (c, e) in enumerate(pairs):
         v = e.post_money_valuation
@@ -883,6 +1042,9 @@ def chart_latest_valuations(ds: Dataset, colors: dict[str, str]) -> Chart | None
                      f"{_list_words(sorted(c.name for c, _ in others))}).")
     if absorbed:
         notes.append(f"Left out, as no longer valued on their own: {_list_words(sorted(absorbed))}.")
+    if total > len(pairs):
+        notes.append(f"The {len(pairs)} highest of {total} latest marks are shown; the table "
+                     "below lists every company.")
     return Chart("latest-valuations", "Latest post-money valuation by company", takeaway, alt_text,
                  notes, VALUATION_COLS, _valuation_table_rows(pairs),
                  _sources_of(e for _, e in pairs), "data/companies", spec)
@@ -899,9 +1061,9 @@ CAPITAL_CATEGORIES = [
 def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
     labs = [c for c in ds.companies.values() if c.kind in LABS]
     totals: dict[tuple[str, str], list] = {}
-    skipped: set[str] = set()
-    used_events: list[m.Event] = []
-    counted_elsewhere: list[str] = []
+    skipped: dict[str, str] = {}  # company id → name
+    used: list[tuple[str, m.Event]] = []
+    counted: list[tuple[str, str]] = []  # (company id, words)
     for c in labs:
         for e in c.events:
             for key, _, kinds, what in CAPITAL_CATEGORIES:
@@ -910,24 +1072,33 @@ def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
                     continue
                 if what == "raised" and e.counted_in:
                     inner = c.event(e.counted_in)
-                    counted_elsewhere.append(
+                    counted.append((c.id,
                         f"{c.name}'s {_event_name(e)} ({amount.display()}) is part of its "
-                        f"{_event_name(inner) if inner else e.counted_in}")
+                        f"{_event_name(inner) if inner else e.counted_in}"))
                     continue
                 if amount.currency != "USD":
-                    skipped.add(c.name)
+                    skipped[c.id] = c.name
                     continue
                 t = totals.setdefault((c.id, key), [Decimal(0), 0, c, set()])
                 t[0] += amount.amount
                 t[1] += 1
                 t[3].add(e.status)
-                used_events.append(e)
+                used.append((c.id, e))
     if not totals:
         return None
     alt = _alt()  # from here on the chart exists (a probe stops here)
-    companies = _dedup(cid for cid, _ in sorted(
-        totals, key=lambda k: -sum(v[0] for kk, v in totals.items() if kk[0] == k[0]
-                                   and kk[1] != "committed")))
+    money_in: dict[str, Decimal] = {}
+    for (cid, key), v in totals.items():
+        money_in[cid] = money_in.get(cid, Decimal(0)) + (v[0] if key != "committed" else 0)
+    companies = _dedup(cid for cid, _ in sorted(totals, key=lambda k: -money_in[k[0]]))
+    total_labs = len(companies)
+    companies = companies[:MAX_CAPITAL_LABS]
+    charted = set(companies)
+    totals = {k: v for k, v in totals.items() if k[0] in charted}
+    used_events = [e for cid, e in used if cid in charted]
+    used_ids = {id(e) for e in used_events}
+    counted_elsewhere = [words for cid, words in counted if cid in charted or cid not in money_in]
+    skipped = {cid: name for cid, name in skipped.items() if cid in charted or cid not in money_in}
     cat_color = {"primary": PALETTE[0], "strategic": PALETTE[1], "committed": PALETTE[1],
                  "secondary": NEUTRAL}
     cat_fo = {"primary": 1.0, "strategic": 1.0, "committed": 0.15, "secondary": 1.0}
@@ -945,7 +1116,7 @@ def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
                          "fo": cat_fo[key]})
             table.append({"company": c.name, "category": label, "amount": money, "events": t[1],
                           "status": ", ".join(s for s in STATUSES if s in t[3]),
-                          "sources": _sources_of(e for e in c.events if e in used_events)})
+                          "sources": _sources_of(e for e in c.events if id(e) in used_ids)})
     plot_w, top = _bars_fit([], [(r["value"], r["text"]) for r in rows])
     Y = alt.Y("cat:N", title=None, sort=alt.EncodingSortField("cat_order", order="ascending"),
               axis=None)
@@ -989,7 +1160,10 @@ def chart_capital(ds: Dataset, colors: dict[str, str]) -> Chart | None:
         notes.append("Not added again: " + "; ".join(counted_elsewhere) + ".")
     if skipped:
         notes.append(f"Amounts in other currencies are left out, not converted "
-                     f"({_list_words(sorted(skipped))}).")
+                     f"({_list_words(sorted(skipped.values()))}).")
+    if total_labs > len(companies):
+        notes.append(f"The {len(companies)} labs that raised the most are shown, of {total_labs}; "
+                     "each lab's events are on its profile.")
     cols = [Col("company", "Company"), Col("category", "Kind of money"),
             Col("amount", "Total", "money"), Col("events", "Events", "number"),
             Col("status", "Status")]
@@ -1021,9 +1195,21 @@ def chart_who_funds_whom(ds: Dataset, colors: dict[str, str]) -> Chart | None:
     if not found:
         return None
     alt = _alt()  # from here on the chart exists (a probe stops here)
+    every = (len(found), len({t[1].id for t in found}), len({t[0].id for t in found}))
+    for pos, limit in ((1, MAX_FUNDING_LABS), (0, MAX_FUNDERS)):  # the labs, then the investors
+        count: dict[str, int] = {}
+        for t in found:
+            count[t[pos].id] = count.get(t[pos].id, 0) + 1
+        if len(count) > limit:
+            names = {t[pos].id: t[pos].name.casefold() for t in found}
+            kept = set(sorted(count, key=lambda k: (-count[k], names[k]))[:limit])
+            found = [t for t in found if t[pos].id in kept]
     found.sort(key=lambda t: (t[0].name.casefold(), t[2].date))
-    inv_order = _dedup(t[0].id for t in sorted(found, key=lambda t: (-sum(
-        1 for u in found if u[0].id == t[0].id), t[0].name.casefold())))
+    per_investor: dict[str, int] = {}
+    for t in found:
+        per_investor[t[0].id] = per_investor.get(t[0].id, 0) + 1
+    inv_order = _dedup(t[0].id for t in sorted(found, key=lambda t: (-per_investor[t[0].id],
+                                                                     t[0].name.casefold())))
     shape_of = {"paid in": "circle", "up to (committed)": "diamond", "share not disclosed": "cross"}
     top = max([_bn(t[3]) for t in found if t[3] is not None], default=1.0)
     max_area = 1100.0  # square pixels for the largest amount: area is proportional to the amount
@@ -1085,6 +1271,11 @@ def chart_who_funds_whom(ds: Dataset, colors: dict[str, str]) -> Chart | None:
              "taken from the investors named on each lab's events. The area shows what this "
              "investor paid in, or its 'up to' commitment where nothing was paid in yet; a cross "
              "marks a round it joined without its share being disclosed."]
+    if every[0] > len(found):
+        notes.append(f"Shown: the investments in the {len({t[1].id for t in found})} labs that "
+                     f"received the most of them, by the {len(inv_order)} investors with the most, "
+                     f"of {every[0]} investments in {every[1]} labs by {every[2]} companies; each "
+                     "lab's profile lists its investors.")
     table = [{"investor": inv.name, "lab": lab.name, "date": e.date, "event": _event_name(e),
               "amount": amount, "basis": basis, "committed": committed, "status": e.status,
               "sources": list(e.sources)} for inv, lab, e, amount, basis, committed in found]
@@ -1314,13 +1505,171 @@ def available_ids(ds: Dataset) -> list[str]:
     return out
 
 
-def build_charts(ds: Dataset) -> list[Chart]:
-    """Every chart the data supports, in a stable order (comparisons first, then profiles)."""
+# ---------------------------------------------------------------------------------------------
+# Built charts by their inputs: a company's chart is a function of that company's record alone,
+# so an unchanged company's chart is not built again (building a spec with Altair costs about as
+# much as rendering it). Kept in memory (for serve) and as JSON next to the rendered SVGs.
+
+_CODE: str | None = None
+
+
+def _code_version() -> str:
+    """What a built chart depends on besides its inputs: the code that builds it, Altair's version."""
+    global _CODE
+    if _CODE is None:
+        from importlib.metadata import version
+
+        h = hashlib.sha256(OUTPUT_VERSION.encode())
+        here = Path(__file__).resolve().parent
+        for name in ("charts.py", "render.py", "values.py", "model.py"):
+            h.update((here / name).read_bytes())
+        for dist in ("altair", "vl-convert-python"):
+            try:
+                h.update(version(dist).encode())
+            except Exception:  # noqa: BLE001 - not installed the usual way: no caching across runs
+                h.update(str(time.time()).encode())
+        _CODE = h.hexdigest()
+    return _CODE
+
+
+def _enc(v: Any) -> Any:
+    if isinstance(v, Money):
+        return {"$money": [str(v.amount), v.currency, v.qualifier]}
+    if isinstance(v, PartialDate):
+        return {"$date": [v.year, v.month, v.day]}
+    if isinstance(v, Decimal):
+        return {"$dec": str(v)}
+    if isinstance(v, dict):
+        return {str(k): _enc(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_enc(x) for x in v]
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    raise TypeError(f"cannot keep {type(v).__name__} in the chart cache")
+
+
+def _dec(v: Any) -> Any:
+    if isinstance(v, dict):
+        if len(v) == 1:
+            (k, x), = v.items()
+            if k == "$money":
+                return Money(Decimal(x[0]), x[1], x[2])
+            if k == "$date":
+                return PartialDate(*x)
+            if k == "$dec":
+                return Decimal(x)
+        return {k: _dec(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_dec(x) for x in v]
+    return v
+
+
+_BUILT_FIELDS = ("id", "title", "takeaway", "alt", "notes", "rows", "sources", "origin", "base",
+                 "png_download")
+
+
+class BuiltCharts:
+    """Charts as their makers returned them, by a hash of the maker's inputs."""
+
+    _memory: dict[str, Chart] = {}  # for the life of the process (serve rebuilds on every change)
+
+    def __init__(self, directory: Path | None):
+        self.dir = directory / "built" if directory is not None else None
+
+    def key(self, kind: str, *inputs: str) -> str:
+        h = hashlib.sha256(_code_version().encode())
+        for part in (kind, *inputs):
+            h.update(b"\0" + part.encode("utf-8"))
+        return h.hexdigest()
+
+    def get(self, key: str) -> Chart | None:
+        ch = self._memory.get(key)
+        if ch is None and self.dir is not None:
+            try:
+                d = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
+                ch = Chart(**{k: _dec(d[k]) for k in _BUILT_FIELDS},
+                           columns=[Col(*c) for c in d["columns"]])
+                ch.__dict__["_spec_json"] = d["spec_json"]
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+            self._memory[key] = ch
+        if ch is None:
+            return None
+        out = dataclasses.replace(ch, notes=list(ch.notes))  # fresh render state per build
+        out.__dict__["_spec_json"] = ch.spec_json()
+        return out
+
+    def put(self, key: str, ch: Chart) -> None:
+        kept = self._memory[key] = dataclasses.replace(ch, notes=list(ch.notes))
+        kept.__dict__["_spec_json"] = ch.spec_json()
+        if self.dir is None:
+            return
+        try:
+            d = {k: _enc(getattr(ch, k)) for k in _BUILT_FIELDS}
+            d["columns"] = [[c.key, c.label, c.kind] for c in ch.columns]
+            d["spec_json"] = ch.spec_json()
+            self.dir.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(d, f, ensure_ascii=False, separators=(",", ":"))
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, self.dir / f"{key}.json")
+        except (OSError, TypeError):
+            pass  # best effort, like the render cache
+
+
+def _cached(built: BuiltCharts | None, key: Any, make: Any) -> Chart | None:
+    """make(), or what it returned when the inputs hashed into key() were last the same."""
+    if built is None:
+        return make()
+    k = built.key(*key())
+    ch = built.get(k)
+    if ch is None:
+        ch = make()
+        if ch is not None:
+            built.put(k, ch)
+    return ch
+
+
+def build_charts(ds: Dataset, built: BuiltCharts | None = None) -> list[Chart]:
+    """Every chart the data supports, in a stable order (comparisons first, then profiles).
+    With ``built``, a chart whose inputs have not changed is taken from there: a company's chart
+    depends on its own record only, a comparison on every company and table."""
     colors = _company_colors(ds)
-    makers: list[Any] = [chart_valuations_over_time, chart_latest_valuations, chart_capital,
-                         chart_who_funds_whom, chart_largest_ipos, chart_gpus]
-    makers += [lambda ds, colors, c=c: chart_company_valuation(ds, c, colors)
-               for c in sorted(ds.companies.values(), key=lambda c: c.id)]
+    records: dict[str, str] = {}
+
+    def record(c: m.Company) -> str:
+        if c.id not in records:
+            records[c.id] = c.model_dump_json()
+        return records[c.id]
+
+    everything: list[str] = []
+
+    def all_inputs() -> list[str]:
+        if not everything:
+            h = hashlib.sha256()
+            for c in sorted(ds.companies.values(), key=lambda c: c.id):
+                h.update(f"{c.id}\0{record(c)}\0".encode("utf-8"))
+            for tb in sorted(ds.tables.values(), key=lambda tb: tb.id):
+                h.update(f"{ds.origin('tables', tb.id)}\0{tb.model_dump_json()}\0".encode("utf-8"))
+            everything.append(h.hexdigest())
+        return everything
+
+    def comparison(make: Any) -> Any:
+        return lambda ds, colors: _cached(built, lambda: [make.__name__, *all_inputs()],
+                                          lambda: make(ds, colors))
+
+    def company(c: m.Company) -> Any:
+        if len(_valuation_marks(c)) < 2:
+            return lambda ds, colors: None
+        return lambda ds, colors: _cached(
+            built, lambda: ["company", record(c), ds.origin("companies", c.id)],
+            lambda: chart_company_valuation(ds, c, colors))
+
+    makers: list[Any] = [comparison(mk) for mk in (
+        chart_valuations_over_time, chart_latest_valuations, chart_capital, chart_who_funds_whom,
+        chart_largest_ipos, chart_gpus)]
+    makers += [company(c) for c in sorted(ds.companies.values(), key=lambda c: c.id)]
     charts = []
     for make in makers:
         t = time.perf_counter()
@@ -1346,13 +1695,15 @@ def _vl_version() -> str | None:
     return want if want in vlc.get_vegalite_versions() else None
 
 
-def _render_job(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes]:
-    """Spec → (SVG as vl-convert returns it, PNG of the downloadable SVG). Runs in workers too."""
+def _render_job(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes | None]:
+    """Spec → (SVG as vl-convert returns it, PNG of the downloadable SVG or None when the chart
+    has no PNG download). Runs in workers too."""
     import vl_convert as vlc
 
     svg = vlc.vegalite_to_svg(json.loads(spec_json), vl_version=wrap["vl_version"],
                               allowed_base_urls=[])
-    png = vlc.svg_to_png(download_svg(svg, wrap), scale=PNG_SCALE)
+    png = vlc.svg_to_png(download_svg(svg, wrap), scale=PNG_SCALE) if wrap.get("png", True) \
+        else None
     return svg, png
 
 
@@ -1439,18 +1790,19 @@ class Cache:
             h.update(b"\0")
         return h.hexdigest()
 
-    def get(self, key: str) -> tuple[str, bytes] | None:
+    def get(self, key: str, png: bool = True) -> tuple[str, bytes | None] | None:
         try:
             svg = (self.dir / f"{key}.svg").read_text(encoding="utf-8")
-            png = (self.dir / f"{key}.png").read_bytes()
+            png_bytes = (self.dir / f"{key}.png").read_bytes() if png else None
         except OSError:
             return None
-        return svg, png
+        return svg, png_bytes
 
-    def put(self, key: str, svg: str, png: bytes) -> None:
+    def put(self, key: str, svg: str, png: bytes | None) -> None:
         try:
             self.dir.mkdir(parents=True, exist_ok=True)
-            for name, data in ((f"{key}.png", png), (f"{key}.svg", svg.encode("utf-8"))):
+            files = [(f"{key}.png", png)] if png is not None else []
+            for name, data in files + [(f"{key}.svg", svg.encode("utf-8"))]:
                 fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
                 with os.fdopen(fd, "wb") as f:
                     f.write(data)
@@ -1482,8 +1834,10 @@ def render_charts(charts: list[Chart], cache: Cache, *, workers: int | None = No
         spec_json = json.dumps(ch.base, sort_keys=True, separators=(",", ":"))
         wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt,
                 "footer": _footer(ch), "vl_version": vl_version}
+        if not ch.png_download:
+            wrap["png"] = False
         key = cache.key(spec_json, json.dumps(wrap, sort_keys=True))
-        got = cache.get(key)
+        got = cache.get(key, png=ch.png_download)
         if got is not None:
             ch.svg_raw, ch.png = got
             stats.hits += 1
@@ -1555,7 +1909,7 @@ class Registry:
         self.stats: RenderStats | None = None
         self._placed: dict[tuple[str, str], int] = {}
         try:
-            charts = [] if check_only else build_charts(ds)
+            charts = [] if check_only else build_charts(ds, BuiltCharts(self.cache.dir))
             self.ids = set(available_ids(ds)) if check_only else {c.id for c in charts}
         except Exception as exc:  # noqa: BLE001 - a located problem, never a traceback
             problems.error("data", f"charts could not be built from the data: "
@@ -1606,7 +1960,7 @@ class Registry:
         self.ensure_rendered()
         out = []
         for ch in self.charts.values():
-            if ch.svg_raw is None or ch.png is None:
+            if ch.svg_raw is None or (ch.png_download and ch.png is None):
                 continue
             wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt, "footer": _footer(ch)}
             out += [
@@ -1614,10 +1968,10 @@ class Registry:
                 Page(f"charts/{ch.id}.vl.json", ch.spec_json().encode("utf-8"), ch.origin),
                 Page(f"charts/{ch.id}.svg", download_svg(ch.svg_raw, wrap).encode("utf-8"),
                      ch.origin),
-                Page(f"charts/{ch.id}.png", ch.png, ch.origin),
+                *([Page(f"charts/{ch.id}.png", ch.png, ch.origin)] if ch.png is not None else []),
                 # the SVG exactly as placed in pages: the site's sanitiser (mkdocs_glue.sanitize)
                 # keeps an inline SVG only when it is byte for byte one the generator published
-                Page(f"charts/{ch.id}.inline.svg", inline_svg(ch.svg_raw, ch.id).encode("utf-8"),
+                Page(f"charts/{ch.id}.inline.svg", ch.inline().encode("utf-8"),
                      ch.origin),
             ]
         return out
@@ -1632,7 +1986,8 @@ def figure_markup(ch: Chart, anchor: str) -> Markup:
     e = md_escape
     notes = "".join(f'<p class="fl-chart__note">{e(n)}</p>' for n in ch.notes)
     links = " · ".join(f"[{label}]({rel(f'charts/{ch.id}{ext}')})" for label, ext in (
-        ("CSV", ".csv"), ("Vega-Lite spec", ".vl.json"), ("SVG", ".svg"), ("PNG", ".png")))
+        ("CSV", ".csv"), ("Vega-Lite spec", ".vl.json"), ("SVG", ".svg"), ("PNG", ".png"))
+        if ext != ".png" or ch.png_download)
     when = f" · data as of {e(ch.data_as_of.display())}" if ch.data_as_of else ""
     n = len(ch.rows)
     parts = [
@@ -1641,7 +1996,7 @@ def figure_markup(ch: Chart, anchor: str) -> Markup:
         f'<figcaption class="fl-chart__caption"><span class="fl-chart__title">{e(ch.title)}</span> '
         f'<span class="fl-chart__takeaway">{e(ch.takeaway)}</span></figcaption>',
         f'<div class="fl-chart__svg" role="img" aria-label="{e(ch.alt)}">'
-        f"{inline_svg(ch.svg_raw or '', ch.id)}</div>",
+        f"{ch.inline()}</div>",
         notes,
         f'<details class="fl-chart__data"><summary>The data behind this chart ({n} '
         f'row{"s" if n != 1 else ""})</summary>',

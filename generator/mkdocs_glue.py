@@ -93,9 +93,12 @@ CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
 
 
-def with_csp(html: str) -> str:
+def with_csp(html: str, content: str | None = None) -> str:
+    """Add the CSP meta tag. Inline scripts are hashed only outside the page's own content (the
+    theme's scripts): a script that got into the content somehow is not listed, so it cannot run."""
     hashes = []
-    for m in _INLINE_SCRIPT.finditer(html):
+    theme_html = html.replace(content, "") if content else html
+    for m in _INLINE_SCRIPT.finditer(theme_html):
         attrs, body = m.group(1), m.group(2)
         if "src=" in attrs or re.search(r'type="application/(ld\+)?json"', attrs):
             continue
@@ -108,10 +111,21 @@ def with_csp(html: str) -> str:
     return re.sub(r"<head>", "<head>\n" + meta, html, count=1)
 
 
+# A chart's inline SVG is taken out of the page's Markdown before MkDocs converts it and put back
+# after the sanitiser (see LedgerPlugin.on_page_markdown): Markdown and nh3 then never parse the
+# thousands of SVG elements of a chart, which took about a quarter of the time of every page with
+# one. Only SVGs the generator rendered are taken out and put back; any other stays in the
+# Markdown, and the sanitiser drops it as before. A forged reference can only place one of those
+# same SVGs.
+_SVG_REF = re.compile(r'<span class="fl-svg-ref fl-svg-ref-(\d+)"></span>')
+
+
 class LedgerPlugin(BasePlugin[LedgerConfig]):
     def __init__(self) -> None:
         self.origins: dict[str, str] = {}
         self.trusted_svgs: set[str] = set()
+        self._svg_refs: dict[str, int] = {}
+        self._svgs: list[str] = []
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -168,17 +182,80 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                 files.remove(f)
         return files
 
+    def on_pre_build(self, config):
+        self._svg_refs, self._svgs = {}, []
+
+    def on_nav(self, nav, config, files):
+        # serve: a generated file whose content is what the last build wrote is not built again
+        # (MkDocs's dirty build skips files that are not "modified"); see serve()
+        if not _SERVING:
+            return nav
+        state = _SERVE_STATE.setdefault(os.path.abspath(config.site_dir), {})
+        self._digests = {}
+        for f in files:
+            if f.generated_by is None or f._content is None:
+                continue
+            content = f._content if isinstance(f._content, bytes) else f._content.encode("utf-8")
+            digest = hashlib.blake2b(content, digest_size=16).digest()
+            self._digests[f.src_uri] = digest
+            if state.get(f.src_uri) == digest and os.path.isfile(f.abs_dest_path):
+                f.is_modified = _unmodified  # an instance attribute: this file only
+        return nav
+
+    def on_build_error(self, error):
+        for state in _SERVE_STATE.values():
+            state.clear()  # what is on disk is not known: the next build writes everything
+
+    def on_page_markdown(self, markdown, page, config, files):
+        if "<svg" not in markdown:
+            return markdown
+
+        def ref(m: re.Match) -> str:
+            svg = m.group(0)
+            if svg not in self.trusted_svgs:
+                return svg  # not one of ours: the sanitiser drops it
+            n = self._svg_refs.get(svg)
+            if n is None:
+                n = self._svg_refs[svg] = len(self._svgs)
+                self._svgs.append(svg)
+            return f'<span class="fl-svg-ref fl-svg-ref-{n}"></span>'
+
+        return _SVG.sub(ref, markdown)
+
     def on_page_content(self, html, page, config, files):
-        return sanitize(html, self.trusted_svgs)
+        clean = sanitize(html, self.trusted_svgs)
+        if self._svgs and "fl-svg-ref" in clean:
+            clean = _SVG_REF.sub(lambda m: self._svgs[int(m.group(1))]
+                                 if int(m.group(1)) < len(self._svgs) else "", clean)
+        return clean
+
+    def on_env(self, env, config, files):
+        # Material's templates are compiled on every build; keep their bytecode (jinja2 checks each
+        # template's source against it) next to the chart cache.
+        from jinja2 import FileSystemBytecodeCache
+
+        from .charts import Cache
+
+        folder = Cache(self.root).dir / "jinja-theme"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+        except OSError:
+            pass  # no cache: every template is compiled, as before
+        return env
 
     def on_post_page(self, output, page, config):
-        return with_csp(output)
+        return with_csp(output, page.content)
 
     def on_post_build(self, config):
         # Material's 404 page is not a Page, so on_post_page never saw it.
         p = Path(config.site_dir) / "404.html"
         if p.is_file():
             p.write_text(with_csp(p.read_text(encoding="utf-8")), encoding="utf-8")
+        state = _SERVE_STATE.get(os.path.abspath(config.site_dir))
+        if state is not None and getattr(self, "_digests", None) is not None:
+            state.clear()
+            state.update(self._digests)
 
     def on_page_context(self, context, page, config, nav):
         origin = self.origins.get(page.file.src_uri)
@@ -190,6 +267,15 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 # Pages that build_site has already checked and rendered, handed to the plugin (one use each).
 _PREPARED: dict[Path, list] = {}
 
+# serve only: for each site folder it builds into, a digest of every generated file as the last
+# successful build wrote it.
+_SERVING = False
+_SERVE_STATE: dict[str, dict[str, bytes]] = {}
+
+
+def _unmodified() -> bool:
+    return False
+
 
 def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_src",
                      templates: str = "templates", site_url: str | None = None) -> list:
@@ -200,7 +286,8 @@ def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_sr
 
 
 def _docs_rel(config, root: Path) -> str:
-    return Path(config.docs_dir).resolve().relative_to(root).as_posix()
+    # not resolved: a docs folder that is a link is reported by the check, never followed here
+    return Path(os.path.relpath(config.docs_dir, root)).as_posix()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,19 +380,80 @@ def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
     return 0
 
 
+_LIVERELOAD_PATH = "/.fl-livereload.js"
+
+
+def _livereload_server():
+    """MkDocs's live-reload server, with its script served as a file of the site's own origin.
+
+    MkDocs puts the script inline into every page, and the Content-Security-Policy of every page
+    (which serve keeps, so that the preview behaves as the site will) blocks inline scripts whose
+    hash it does not list; this one changes on every request, so the browser never reloaded. A
+    script from 'self' is allowed, so the page gets ``<script src="/.fl-livereload.js"
+    data-epoch=… data-request-id=…>`` instead, and the file holds MkDocs's own script."""
+    import mkdocs.livereload as lr
+
+    source = getattr(lr, "_SCRIPT_TEMPLATE_STR", "")
+    head, sep, _ = source.rpartition("livereload(${epoch}, ${request_id});")
+    if not sep or "var livereload = function(epoch, requestId)" not in head:
+        return lr.LiveReloadServer  # a MkDocs we do not know: leave it as it is
+    script = (head + ";(function(s) { livereload(parseFloat(s.dataset.epoch), "
+              "parseFloat(s.dataset.requestId)); })(document.currentScript);\n").encode("utf-8")
+
+    class Server(lr.LiveReloadServer):
+        def _inject_js_into_html(self, content, epoch):
+            try:
+                end = content.rindex(b"</body>")
+            except ValueError:
+                end = len(content)
+            tag = (f'<script src="{_LIVERELOAD_PATH}" data-epoch="{int(epoch)}" '
+                   f'data-request-id="{int(lr._timestamp())}"></script>').encode()
+            return content[:end] + tag + content[end:]
+
+        def _serve_request(self, environ, start_response):
+            if environ.get("PATH_INFO") == _LIVERELOAD_PATH:
+                start_response("200 OK", [("Content-Type", "application/javascript"),
+                                          ("Content-Length", str(len(script))),
+                                          ("Cache-Control", "no-store")])
+                return [script]
+            return super()._serve_request(environ, start_response)
+
+    return Server
+
+
+class _NoDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
 def serve(root: Path, addr: str) -> int:
-    from mkdocs.commands.serve import serve as mk_serve
+    """mkdocs serve, with live reload, rebuilding after every change to data, templates, articles
+    or configuration. Rebuilds are "dirty" builds in MkDocs's sense: everything is checked and
+    rendered again, but only the pages and files whose content changed are converted and written
+    (a changed template or mkdocs.yml changes every page, so all are). As with mkdocs serve
+    --dirty, a page that disappears stays in the preview until serve restarts."""
+    import mkdocs.commands.serve as mk_serve_mod
 
     _quiet_logging()
     logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
     # Served locally at the root of the address, whatever the published sub-path is.
     os.environ.setdefault("SITE_URL", f"http://{addr}/")
+    mk_serve_mod.LiveReloadServer = _livereload_server()
+    quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
+    logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+    global _SERVING
+    _SERVING = True
     try:
-        mk_serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=addr,
-                 watch=[str(root / "data"), str(root / "templates")])
+        mk_serve_mod.serve(config_file=str(root / "mkdocs.yml"), livereload=True, dev_addr=addr,
+                           build_type="dirty",
+                           watch=[str(root / "data"), str(root / "templates")])
     except (Abort, PluginError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    finally:
+        logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+        _SERVING = False
+        _SERVE_STATE.clear()
     return 0
 
 

@@ -16,6 +16,11 @@ from pathlib import PurePosixPath
 from typing import Iterable
 
 
+# Everything str.splitlines() breaks a line at, shown as an escape instead.
+_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", **{c: f"\\u{ord(c):04x}" for c in
+                                                        "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}})
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str  # project-relative, POSIX separators
@@ -37,7 +42,9 @@ class Problem:
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        return ": ".join(parts)
+        # one problem, one line: a line break quoted from a file (a key such as "na\nme") is shown
+        # as an escape
+        return ": ".join(parts).translate(_LINE_BREAKS)
 
 
 @dataclass

@@ -47,11 +47,15 @@ MAX_DEPTH = 12
 
 PathKey = tuple[str | int, ...]
 
-# C0 controls except tab/LF/CR, DEL, C1 controls, zero-width and bidi controls, BOM, soft hyphen.
+# C0 controls except tab/LF/CR, DEL, C1 controls, zero-width and bidi controls, BOM, soft hyphen,
+# and the non-characters U+FFFE and U+FFFF (which YAML and XML refuse).
 _FORBIDDEN = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064"
-    "\u2066-\u2069\ufeff\ufff9-\ufffb]"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
 )
+# What a double-quoted scalar may not produce through escapes (\0, \x07, \u202e, \uffff), which
+# decode() never sees: the same characters, and surrogates.
+_ESCAPED_FORBIDDEN = re.compile(_FORBIDDEN.pattern[:-1] + "\ud800-\udfff]")
 _INT = re.compile(r"(0|-?[1-9][0-9]*)\Z")  # no '+', no leading zeros, no '-0': exact text
 
 
@@ -307,6 +311,13 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
                     break
                 is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
                 if isinstance(ev, yaml.ScalarEvent):
+                    bad = _ESCAPED_FORBIDDEN.search(ev.value) if ev.style == '"' else None
+                    if bad:
+                        problems.error(rel, f"invisible or control character "
+                                       f"{describe_char(bad.group())}, written as an escape "
+                                       "sequence, is not allowed; delete it", line=pos[0],
+                                       column=pos[1])
+                        break
                     if is_key:
                         key = ev.value
                         if ev.implicit[0] and key == "<<":

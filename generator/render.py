@@ -78,11 +78,14 @@ class PageState:
     path: str
     sources: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
+    _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # source id → number
 
     def number(self, source_id: str) -> int:
-        if source_id not in self.sources:
+        n = self._numbers.get(source_id)
+        if n is None:  # a dict, not list.index: pages that cite thousands of sources stay linear
             self.sources.append(source_id)
-        return self.sources.index(source_id) + 1
+            n = self._numbers[source_id] = len(self.sources)
+        return n
 
 
 _page: contextvars.ContextVar[PageState] = contextvars.ContextVar("page")
@@ -369,15 +372,27 @@ def parent_of(ds: Dataset, c: m.Company) -> m.Company | None:
     return None
 
 
-def relations(ds: Dataset, c: m.Company) -> list[dict]:
+def incoming_relations(ds: Dataset) -> dict[str, list[tuple[m.Company, m.Relationship]]]:
+    """What other files declare about each company, by its id: (declaring company, relationship),
+    declaring companies by name. Built once per render, so that profiles stay linear in number."""
+    out: dict[str, list[tuple[m.Company, m.Relationship]]] = {}
+    for other in sorted(ds.companies.values(), key=lambda x: x.name.casefold()):
+        for r in other.relationships:
+            out.setdefault(r.company, []).append((other, r))
+    return out
+
+
+def relations(ds: Dataset, c: m.Company,
+              incoming: dict[str, list[tuple[m.Company, m.Relationship]]] | None = None
+              ) -> list[dict]:
     """Both directions: what this file declares, and what other files declare about it."""
     out = []
     for r in c.relationships:
         out.append({"company": ds.companies[r.company], "label": m.ROLE_LABEL[r.role][0], "rel": r})
-    for other in sorted(ds.companies.values(), key=lambda x: x.name.casefold()):
-        for r in other.relationships:
-            if r.company == c.id:
-                out.append({"company": other, "label": m.ROLE_LABEL[r.role][1], "rel": r})
+    if incoming is None:
+        incoming = incoming_relations(ds)
+    for other, r in incoming.get(c.id, ()):
+        out.append({"company": other, "label": m.ROLE_LABEL[r.role][1], "rel": r})
     return out
 
 
@@ -426,11 +441,40 @@ class TemplateLoader(jinja2.BaseLoader):
         if not path.is_file():
             raise jinja2.TemplateNotFound(template)
         source = path.read_text(encoding="utf-8")
-        return source, str(path), lambda: False
+        mtime = path.stat().st_mtime_ns
+
+        def uptodate() -> bool:  # compiled once per render, not once per page
+            try:
+                return path.stat().st_mtime_ns == mtime and not path.is_symlink()
+            except OSError:
+                return False
+
+        return source, str(path), uptodate
+
+
+MAX_TEMPLATE_VALUE = 1_000_000  # characters or items one * or ** may produce in a template
+
+
+class PageSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, plus a cap on what * and ** may build ('x' * 10**11 would
+    otherwise exhaust memory)."""
+
+    intercepted_binops = frozenset(["*", "**"])
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**":
+            if isinstance(right, (int, float)) and abs(right) > 100:
+                raise jinja2.exceptions.SecurityError("exponent too large in a page")
+            return left ** right
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and \
+                    len(seq) * max(n, 0) > MAX_TEMPLATE_VALUE:
+                raise jinja2.exceptions.SecurityError("repetition too large in a page")
+        return left * right
 
 
 def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = PageSandbox(
         loader=loader, undefined=jinja2.StrictUndefined, finalize=_finalize, autoescape=False,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
     )
@@ -440,6 +484,19 @@ def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
     env.filters["short"] = lambda d: md_escape(short_date(d))
     env.filters["display"] = lambda v: md_escape(v.display()) if hasattr(v, "display") else md_escape(v)
     return env
+
+
+def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates and articles, kept next to the chart cache (jinja2 compares each one's
+    source with what was compiled, so a changed template or article is compiled again)."""
+    from .charts import Cache
+
+    folder = Cache(root).dir / "jinja-pages"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
@@ -725,11 +782,13 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     api.chart = registry.place  # type: ignore[attr-defined]
     tpl_dir = root / templates
     env = make_env(TemplateLoader(tpl_dir))
+    env.bytecode_cache = _bytecode_cache(root)
     globals_ = _template_globals(ds, api)
     env.globals.update(globals_)
+    incoming = incoming_relations(ds)
     env.globals.update({
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
-        "relations": lambda c: relations(ds, c), "investors_text": investors_text,
+        "relations": lambda c: relations(ds, c, incoming), "investors_text": investors_text,
         "parent_of": lambda c: parent_of(ds, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
         "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
@@ -825,6 +884,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
     articles: list[dict] = []
     bodies: dict[str, str] = {}
     env = make_env(jinja2.FunctionLoader(lambda name: (bodies[name], name, lambda: True)))
+    env.bytecode_cache = _bytecode_cache(root)
     env.globals.update(globals_)
     for path in sorted(_markdown_files(src, site_src, problems)):
         rel_doc = path.relative_to(src).as_posix()

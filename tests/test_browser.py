@@ -88,7 +88,7 @@ def served_site(tmp_path_factory):
     httpd.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     exe = chromium_executable()
     if exe is None:

@@ -344,7 +344,9 @@ def test_built_pages_hold_svg_table_and_working_download_links(chart_project):
             assert '<details class="fl-chart__data">' in body and "<table>" in body
             assert re.search(r'<sup class="fl-cite">\[<a href="#fl-src-\d+"', body)
             links = re.findall(r'<a href="([^"]+)">(CSV|Vega-Lite spec|SVG|PNG)</a>', body)
-            assert [t for _, t in links] == ["CSV", "Vega-Lite spec", "SVG", "PNG"], cid
+            # a company's own chart has no PNG download (see charts.Chart.png_download)
+            want = ["CSV", "Vega-Lite spec", "SVG"] + ([] if cid.startswith("valuation-") else ["PNG"])
+            assert [t for _, t in links] == want, cid
             for href, _ in links:
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(page), href))
                 assert (site / target).is_file(), (page, href)
@@ -355,7 +357,8 @@ def test_built_pages_hold_svg_table_and_working_download_links(chart_project):
     assert 'href="../../assets/charts.css"' in (site / "companies/acme-ai/index.html").read_text()
     # the downloads are what they say
     charts = site / "charts"
-    assert (charts / "valuation-acme-ai.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (charts / "latest-valuations.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (charts / "valuation-acme-ai.png").exists()
     ET.fromstring((charts / "valuation-acme-ai.svg").read_text())
     spec = json.loads((charts / "valuation-acme-ai.vl.json").read_text())
     assert spec["title"]["text"] == "Acme AI: post-money valuation over time"
@@ -521,3 +524,80 @@ def test_capital_chart_does_not_add_money_counted_inside_another_event(project):
     assert before[primary] - after[primary] == 100_000_000  # the Series A is no longer added
     assert any("Not added again: Acme AI's Series A (US$100 million) is part of its Series B" in n
                for n in ch.notes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Speed at scale (generator/bench.py measures it): the same output, built with less work
+
+
+def test_timelines_built_without_altair_equal_altairs(chart_project, monkeypatch):
+    """The valuation timelines are built by a stand-in for Altair (charts._Lite); the specs are
+    the same as Altair's, for the test data and for the shipped data."""
+    repo = Path(__file__).resolve().parent.parent
+    for root in (chart_project, repo):
+        ds = _dataset(root)
+        monkeypatch.setattr(ch_mod, "LITE_TIMELINES", False)
+        with_altair = {c.id: c.spec_json() for c in build_charts(ds)}
+        monkeypatch.setattr(ch_mod, "LITE_TIMELINES", True)
+        lite = {c.id: c.spec_json() for c in build_charts(ds)}
+        assert any(cid.startswith("valuation") for cid in lite)
+        assert lite == with_altair
+
+
+def test_charts_taken_from_the_built_cache_equal_fresh_ones(chart_project, tmp_path, monkeypatch):
+    ds = _dataset(chart_project)
+    fresh = build_charts(ds)
+    monkeypatch.setattr(ch_mod.BuiltCharts, "_memory", {})
+    first = build_charts(ds, ch_mod.BuiltCharts(tmp_path))  # builds and keeps them
+    monkeypatch.setattr(ch_mod.BuiltCharts, "_memory", {})  # from the files alone
+    calls: list[str] = []
+    real = ch_mod.chart_company_valuation
+    monkeypatch.setattr(ch_mod, "chart_company_valuation",
+                        lambda *a, **k: calls.append("built") or real(*a, **k))
+    kept = build_charts(ds, ch_mod.BuiltCharts(tmp_path))
+    assert calls == []  # nothing built again
+    for a, b, c in zip(fresh, first, kept, strict=True):
+        for x in (b, c):
+            assert (x.id, x.title, x.takeaway, x.alt, x.notes, x.columns, x.sources, x.origin,
+                    x.png_download, x.data_as_of) == \
+                   (a.id, a.title, a.takeaway, a.alt, a.notes, a.columns, a.sources, a.origin,
+                    a.png_download, a.data_as_of)
+            assert x.rows == a.rows and x.spec_json() == a.spec_json()
+            assert x.csv_text() == a.csv_text()
+    # a changed company builds its own chart again, and the comparisons, and nothing else
+    f = chart_project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
+                                       "post_money_valuation: USD 12 billion")
+                 .replace("pre_money_valuation: USD 8.5 billion", "pre_money_valuation: USD 10.5 billion"))
+    changed = {c.id: c for c in build_charts(_dataset(chart_project), ch_mod.BuiltCharts(tmp_path))}
+    assert calls == ["built"]
+    assert "US$12 billion" in changed["valuation-acme-ai"].alt
+    assert "US$12 billion" in changed["latest-valuations"].alt
+
+
+def test_comparison_charts_show_the_largest_companies_only(project):
+    """However many companies the data holds, a comparison chart draws at most a few (the pages
+    beside it list them all), so that it stays readable and costs the same to build and render."""
+    src = (project / "data/companies/acme-ai.yaml").read_text()
+    n = ch_mod.MAX_BARS + 3
+    for i in range(n):
+        (project / f"data/companies/lab-{i}.yaml").write_text(
+            src.replace("id: acme-ai", f"id: lab-{i}").replace("name: Acme AI", f"name: Lab {i}")
+            .replace("USD 10 billion", f"USD {10 + i} billion")
+            .replace("USD 8.5 billion", f"USD {8.5 + i} billion"))
+    charts = _charts(project)
+    latest = charts["latest-valuations"]
+    assert len(latest.rows) == ch_mod.MAX_BARS
+    assert latest.rows[0]["company"] == f"Lab {n - 1}"  # the highest first
+    assert any(f"The {ch_mod.MAX_BARS} highest of {n + 1} latest marks" in x for x in latest.notes)
+    timeline = charts["valuations-over-time"]
+    assert len({r["company"] for r in timeline.rows}) == ch_mod.MAX_TIMELINE_COMPANIES
+    assert any("companies with the highest marks are drawn" in x for x in timeline.notes)
+    capital = charts["capital-raised"]
+    assert len({r["company"] for r in capital.rows}) == ch_mod.MAX_CAPITAL_LABS
+    assert any("labs that raised the most are shown" in x for x in capital.notes)
+    funds = charts["who-funds-whom"]
+    assert len({r["lab"] for r in funds.rows}) <= ch_mod.MAX_FUNDING_LABS
+    assert any("Shown: the investments in the" in x for x in funds.notes)
+    # every profile still has its own chart
+    assert all(f"valuation-lab-{i}" in charts for i in range(n))

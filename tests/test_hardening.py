@@ -30,9 +30,9 @@ import pytest
 
 from conftest import REPO, make_project
 from generator import render as render_module
-from generator.mkdocs_glue import build_site, sanitize
+from generator.mkdocs_glue import build_site, sanitize, with_csp
 from generator.problems import Problems
-from test_bad_inputs import A, B, C, S1, S2, T, URL_EX, replace, steps, write
+from test_bad_inputs import A, B, C, S1, S2, T, URL_EX, replace, steps
 
 pytestmark = pytest.mark.build
 
@@ -340,7 +340,8 @@ REFUSED = [
     refused("32-html-in-an-id", replace(C, "  - id: series-b", "  - id: '<img src=x>'"),
             f"{C}:21:9: events[1].id: '<img src=x>' is not a valid id; use lower-case letters "
             "a-z, digits and single hyphens, such as 'series-h'"),
-    refused("32-html-in-a-status", replace(C, "    status: reported", "    status: <b>reported</b>"),
+    refused("32-html-in-a-status",
+            replace(C, "    status: reported", "    status: <b>reported</b>"),
             f"{C}:28:13: events[1].status: '<b>reported</b>' is not allowed, expected one of "
             "confirmed, reported, rumored, unverified; did you mean 'reported'?"),
 
@@ -366,7 +367,8 @@ REFUSED = [
             raw_html("img")),
     refused("34-html-in-definition-list", art("Term\n: <img src=x onerror=alert(1)>"),
             raw_html("img", line=13)),
-    refused("34-event-handler-on-allowed-tag", art('<abbr title="x" onmouseover="alert(1)">AI</abbr>'),
+    refused("34-event-handler-on-allowed-tag",
+            art('<abbr title="x" onmouseover="alert(1)">AI</abbr>'),
             art_error(12, "attribute 'onmouseover' is not allowed on <abbr> in articles")),
     refused("34-event-handler-after-slash", art("<abbr/onmouseover=alert(1)>x</abbr>"),
             art_error(12, "attribute 'onmouseover' is not allowed on <abbr> in articles")),
@@ -393,7 +395,8 @@ REFUSED = [
             replace(A, "title: A first article", 'title: "</title>\\n<script>alert(1)</script>"'),
             f"{A}:2:8: title: must be a single line; remove the line breaks"),
     refused("35-unknown-front-matter-key",
-            replace(A, "published: 2026-11-20", "published: 2026-11-20\nextra_head: <script>x</script>"),
+            replace(A, "published: 2026-11-20",
+                    "published: 2026-11-20\nextra_head: <script>x</script>"),
             f"{A}:5:1: extra_head: unknown field 'extra_head' (known fields: title, description, "
             "published, updated, hide_toc)"),
     refused("35-bidi-override-in-title-escape",
@@ -597,7 +600,8 @@ def texts_of(p: dict[str, str]) -> dict[str, list[str]]:
 
 # Row 35: what the page's head says about it (title, description, sharing cards)
 P35_NAME = "\"Acme\" </title><script>alert(35)</script> & 'co'"
-P35_SUMMARY = "\" onload=\"alert(1)\" x=' <meta http-equiv=\"refresh\" content=\"0;url=javascript:x\">"
+P35_SUMMARY = ("\" onload=\"alert(1)\" x=' <meta http-equiv=\"refresh\" "
+               "content=\"0;url=javascript:x\">")
 P35_TITLE = "</title><script>alert(35)</script> & \"quotes\" 'too' <!--"
 P35_DESCRIPTION = "\"><script>alert(1)</script><meta name=\"x\" content=\""
 P35_TABLE = "' onmouseover='alert(1)' \"><img src=x onerror=alert(1)>"
@@ -813,6 +817,22 @@ def test_the_sanitiser_keeps_nothing_that_runs(html: str, kept: str):
     assert sanitize(html) == kept
 
 
+def test_the_csp_does_not_vouch_for_a_script_inside_the_page_content():
+    import base64
+
+    def sha(body: str) -> str:
+        return "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+
+    own, injected = "var theme = 1;", "window.__xss = 1;"
+    content = f"<h1>x</h1><script>{injected}</script>"
+    html = (f"<html><head><script>{own}</script></head><body><article class=\"md-content__inner "
+            f"md-typeset\">{content}</article></body></html>")
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"',
+                       with_csp(html, content)).group(1)
+    assert sha(own) in policy
+    assert sha(injected) not in policy
+
+
 def test_no_include_extension_is_enabled():
     """Row 38: nothing in the Markdown configuration can read another file."""
     import yaml
@@ -889,7 +909,8 @@ LINKS = [
      f"site_src/assets/more: {LINK}"),
     ("symlinked-article", "site_src/articles/leak.md", "leak.md",
      f"site_src/articles/leak.md: {LINK}, so commit the file itself in its place"),
-    ("broken-link", "site_src/assets/gone.css", "no-such-file", f"site_src/assets/gone.css: {LINK}"),
+    ("broken-link", "site_src/assets/gone.css", "no-such-file",
+     f"site_src/assets/gone.css: {LINK}"),
 ]
 
 
@@ -968,14 +989,19 @@ def test_an_unused_symlinked_template_is_never_published(built: Path):
     assert _published(built / "site") == []
 
 
-def test_a_symlinked_template_in_use_is_refused(built: Path):
+def test_a_symlinked_template_in_use_is_refused(built: Path, check):
     outside = _secret_outside(built)
     tpl = built / "templates/glossary.md.j2"
     (outside / "glossary.md.j2").write_text(tpl.read_text(encoding="utf-8") +
                                             "\nSECRET-OUTSIDE-LINK\n", encoding="utf-8")
     tpl.unlink()
     tpl.symlink_to(outside / "glossary.md.j2")
+    before = tree_digest(built / "site")
+    run = check(built)
+    assert run.lines == ["templates/glossary.md.j2: templates/glossary.md.j2 is a symbolic link; "
+                         "links are never followed", "1 error in 1 file"]
     assert build_site(built, Path("site")) == 1
+    assert tree_digest(built / "site") == before
     assert _published(built / "site") == []
 
 

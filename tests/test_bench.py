@@ -1,0 +1,72 @@
+"""The scale benchmark (generator/bench.py, ``./ledger bench``): its synthetic project is valid and
+realistic, and its table prints. No timing is asserted here: the benchmark prints figures, it is
+not a timed test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO, run_cli
+from generator import bench
+
+
+def test_the_synthetic_project_passes_the_check(tmp_path, capsys):
+    info = bench.synthetic_project(tmp_path / "proj", 12)
+    root = tmp_path / "proj"
+    companies = sorted((root / "data/companies").glob("*.yaml"))
+    assert len(companies) == len(info["companies"]) == 12
+    assert info["articles"] >= 1 and info["sources"] >= 12
+    # the project's own templates, theme and configuration
+    for name in ("templates/company.md.j2", "mkdocs.yml", "site_src/assets/ledger.css"):
+        assert (root / name).read_bytes() == (REPO / name).read_bytes()
+    # realistic: about eight events, three relationships and a profile chart a company
+    events = rels = 0
+    for f in companies:
+        doc = yaml.safe_load(f.read_text())
+        events += len(doc.get("events", []))
+        rels += len(doc.get("relationships", []))
+    assert events >= 6 * 12 and rels == 3 * 12
+    run = run_cli(capsys, root, "check")
+    assert run.code == 0, run.text
+    assert run.lines[0] == "no problems found"
+    # the edit the benchmark makes keeps the project valid
+    original = bench._edit_company(companies[5], 0)
+    assert companies[5].read_text() != original
+    assert run_cli(capsys, root, "check").code == 0
+
+
+def test_the_plain_mkdocs_configuration_drops_only_our_plugin():
+    text = bench.plain_mkdocs_config((REPO / "mkdocs.yml").read_text())
+    config = yaml.load(text, Loader=_EnvLoader)
+    assert config["docs_dir"] == "docs" and "watch" not in config
+    assert config["plugins"] == ["search"]
+    assert config["theme"]["name"] == "material" and config["nav"]
+    # the navigation lists index pages, never a page per company (that grows quadratically)
+    assert not any("companies/" in str(v) and "index" not in str(v) for v in config["nav"])
+
+
+def test_the_table_prints_medians_and_ratios():
+    a = bench.SizeResult(100, pages=113, check=[0.5, 0.7, 0.6], cold=[20.0], warm=[10.0, 12.0, 11.0],
+                         rebuild=[11.0], plain=[10.0], peak_cold=[150.0], peak_warm=[140.0],
+                         peak_plain=[60.0])
+    b = bench.SizeResult(1000, pages=1017, check=[4.0], cold=[150.0], warm=[90.0], rebuild=[91.0],
+                         plain=[80.0], peak_cold=[400.0], peak_warm=[380.0], peak_plain=[250.0])
+    lines = bench.format_table([a, b]).splitlines()
+    assert lines[0].split()[:3] == ["N", "pages", "check"]
+    row = lines[2].split()
+    assert row[:5] == ["100", "113", "0.60", "20.0", "11.0"]
+    assert "1.10×" in row and "2.00×" in row and "5%" in row
+    assert lines[3].split()[:2] == ["1,000", "1,017"]
+    assert lines[-1].startswith("growth N=100 → N=1,000 (10× the companies): warm 8.18×")
+    # a size measured without plain MkDocs still prints
+    c = bench.SizeResult(10, pages=20, check=[0.1], cold=[1.0], warm=[1.0], rebuild=[1.0])
+    assert "—" in bench.format_table([c])
+
+
+class _EnvLoader(yaml.SafeLoader):
+    pass
+
+
+_EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
