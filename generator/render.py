@@ -570,12 +570,11 @@ def read_page_source(path: Path, rel_path: str, problems: Problems
         problems.error(rel_path, "a page starts with front matter between '---' lines holding at "
                        "least title: and description:", line=1, column=1)
         return None
-    doc = parse_yaml(fm.group(1), rel_path, problems)
+    # parsed with an empty first line in place of the opening '---', so that every position,
+    # of values and of problems alike, is the line of the file
+    doc = parse_yaml("\n" + fm.group(1), rel_path, problems)
     if doc is None:
         return None
-    # positions inside the front matter are one line below the file's (the opening '---')
-    doc.positions = {k: (ln + 1, c) for k, (ln, c) in doc.positions.items()}
-    doc.key_positions = {k: (ln + 1, c) for k, (ln, c) in doc.key_positions.items()}
     meta = validate(rel_path, doc, PageMeta, problems)
     body = text[fm.end():]
     offset = fm.group(0).count("\n")
@@ -591,6 +590,8 @@ _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)(?![A-Za-z0-9-]*:)([^>]*)>
 _ATTR = re.compile(r"([^\s=/>]+)(?:\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+))?")
 _MD_LINK = re.compile(r"\]\(\s*<?([^\s>]*)|^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+)|<([a-zA-Z][a-zA-Z0-9+.-]*:[^>\s]*)>",
                       re.M)
+# A scheme broken by white space (java<newline>script:) that browsers would still honour.
+_SPLIT_SCHEME = re.compile(r"\]\(\s*<?([A-Za-z][A-Za-z0-9+.-]*(?:\s+[A-Za-z0-9+.-]+)+\s*:)")
 _ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
@@ -653,6 +654,12 @@ def check_article_markup(body: str, origin: str, offset: int, problems: Problems
             problems.error(origin, f"link address '{url[:60]}' uses {scheme}, which is not allowed; "
                            "links go to https:// addresses or to other pages of this site",
                            line=line_of(m_.start()))
+    for m_ in _SPLIT_SCHEME.finditer(code):
+        scheme = _scheme_of(m_.group(1))
+        if scheme and scheme not in SAFE_SCHEMES:
+            problems.error(origin, f"link address {m_.group(1)!r} uses {scheme} split by white "
+                           "space, which is not allowed; links go to https:// addresses or to "
+                           "other pages of this site", line=line_of(m_.start()))
     for m_ in _ATTR_LIST.finditer(code):
         inner = m_.group(1).strip()
         if not inner or not m_.group(0).startswith("{:") and not re.match(r"[#.]", inner):
