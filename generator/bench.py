@@ -69,7 +69,7 @@ def per_chart(root: Path, runs: int) -> list[dict]:
             s = samples.setdefault(ch.id, {"spec": [], "svg": [], "png": []})
             s["spec"].append(ch.build_seconds)
             t = time.perf_counter()
-            svg = vlc.vegalite_to_svg(ch.base, vl_version=version, allowed_base_urls=[])
+            svg = vlc.vegalite_to_svg(ch.base_dict(), vl_version=version, allowed_base_urls=[])
             s["svg"].append(time.perf_counter() - t)
             wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt, "footer": _footer(ch)}
             t = time.perf_counter()

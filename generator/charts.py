@@ -21,10 +21,22 @@ entity-escaped, and everything this module writes into HTML goes through :func:`
 Legends are drawn as ordinary layers (so filled and hollow status marks show as they are), which is
 also why the charts carry no Vega legends.
 
-Speed: the SVG and PNG of each chart are cached in ``<root>/.cache/charts/`` under a hash of the
-spec, the vl-convert version and this module's output version, so an unchanged chart is never
-rendered twice. Rendering runs in worker processes when there are enough charts to render (vl-convert
-serialises calls inside one process, so threads do not help); see :data:`PARALLEL_MIN_JOBS`.
+Speed (``python -m generator bench`` measures it at scale):
+
+- the SVG and PNG of each chart are cached in ``<root>/.cache/charts/`` under a hash of the spec,
+  the vl-convert version and this module's output version, so an unchanged chart is never
+  rendered twice; the files made from them (the SVG as placed in pages, the download SVG, the
+  spec) are kept next to them;
+- a built chart (words, table, spec) is kept too, by a hash of its inputs (a company's record for
+  its chart; every company and table for a comparison), so an unchanged chart is not built again;
+  the company charts are built without Altair (see :class:`_Lite`), which took longer than
+  rendering them;
+- in a site build, charts missing from the cache are rendered in worker processes while the pages
+  are rendered and converted (vl-convert serialises calls inside one process, so threads do not
+  help), straight into the cache, and the build copies them from there (see :class:`Registry`);
+  see :data:`PARALLEL_MIN_JOBS`;
+- a comparison chart draws at most a few companies (:data:`MAX_BARS` and the like), so that it
+  costs the same however many companies the data holds; the pages beside it list them all.
 """
 
 from __future__ import annotations
@@ -232,7 +244,7 @@ class Chart:
     @property
     def spec(self) -> dict[str, Any]:
         """The downloadable spec: the inline one with its title, description and a white background."""
-        spec = dict(self.base)
+        spec = dict(self.base_dict())
         spec["title"] = {"text": self.title, "subtitle": self.takeaway}
         spec["description"] = self.alt
         spec["config"] = {**spec.get("config", {}), "background": "white"}
@@ -247,6 +259,20 @@ class Chart:
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
         self.__dict__["_spec_json"] = text
         return text
+
+    def base_json(self) -> str:
+        """``base`` as compact JSON with sorted keys (what the render cache's key is made of)."""
+        text = self.__dict__.get("_base_json")
+        if text is None:
+            text = self.__dict__["_base_json"] = json.dumps(self.base, sort_keys=True,
+                                                            separators=(",", ":"))
+        return text
+
+    def base_dict(self) -> dict[str, Any]:
+        """``base``; a chart from the built cache keeps it as JSON text until it is needed."""
+        if not self.base and "_base_json" in self.__dict__:
+            return json.loads(self.__dict__["_base_json"])
+        return self.base
 
     def inline(self) -> str:
         """The SVG as placed in pages (see :func:`inline_svg`), made once per build."""
@@ -1564,14 +1590,18 @@ def _dec(v: Any) -> Any:
     return v
 
 
-_BUILT_FIELDS = ("id", "title", "takeaway", "alt", "notes", "rows", "sources", "origin", "base",
+_BUILT_FIELDS = ("id", "title", "takeaway", "alt", "notes", "rows", "sources", "origin",
                  "png_download")
 
 
 class BuiltCharts:
-    """Charts as their makers returned them, by a hash of the maker's inputs."""
+    """Charts as their makers returned them, by a hash of the maker's inputs. The spec stays JSON
+    text (Chart.base_json) unless something needs it as a dict."""
 
-    _memory: dict[str, Chart] = {}  # for the life of the process (serve rebuilds on every change)
+    # serve keeps them in memory too, for the life of the process (it rebuilds on every change);
+    # a build does not, so that it does not hold every chart of thousands until it ends
+    keep_in_memory = False
+    _memory: dict[str, Chart] = {}
 
     def __init__(self, directory: Path | None):
         self.dir = directory / "built" if directory is not None else None
@@ -1582,36 +1612,43 @@ class BuiltCharts:
             h.update(b"\0" + part.encode("utf-8"))
         return h.hexdigest()
 
+    @staticmethod
+    def _light(ch: Chart) -> Chart:
+        """A copy with fresh render state and the spec as JSON text only."""
+        out = dataclasses.replace(ch, notes=list(ch.notes), base={})
+        out.__dict__["_base_json"] = ch.base_json()
+        return out
+
     def get(self, key: str) -> Chart | None:
         ch = self._memory.get(key)
         if ch is None and self.dir is not None:
             try:
                 d = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
-                ch = Chart(**{k: _dec(d[k]) for k in _BUILT_FIELDS},
+                ch = Chart(**{k: _dec(d[k]) for k in _BUILT_FIELDS}, base={},
                            columns=[Col(*c) for c in d["columns"]])
-                ch.__dict__["_spec_json"] = d["spec_json"]
+                ch.__dict__["_base_json"] = d["base_json"]
             except (OSError, ValueError, KeyError, TypeError):
                 return None
-            self._memory[key] = ch
+            if self.keep_in_memory:
+                self._memory[key] = ch
         if ch is None:
             return None
-        out = dataclasses.replace(ch, notes=list(ch.notes))  # fresh render state per build
-        out.__dict__["_spec_json"] = ch.spec_json()
-        return out
+        return self._light(ch)
 
     def put(self, key: str, ch: Chart) -> None:
-        kept = self._memory[key] = dataclasses.replace(ch, notes=list(ch.notes))
-        kept.__dict__["_spec_json"] = ch.spec_json()
+        if self.keep_in_memory:
+            self._memory[key] = self._light(ch)
         if self.dir is None:
             return
         try:
             d = {k: _enc(getattr(ch, k)) for k in _BUILT_FIELDS}
             d["columns"] = [[c.key, c.label, c.kind] for c in ch.columns]
-            d["spec_json"] = ch.spec_json()
+            d["base_json"] = ch.base_json()
+            text = json.dumps(d, ensure_ascii=False, separators=(",", ":"))  # (json.dump is slow)
             self.dir.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(d, f, ensure_ascii=False, separators=(",", ":"))
+                f.write(text)
             os.chmod(tmp, 0o644)
             os.replace(tmp, self.dir / f"{key}.json")
         except (OSError, TypeError):
@@ -1693,6 +1730,54 @@ def _vl_version() -> str | None:
 
     want = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
     return want if want in vlc.get_vegalite_versions() else None
+
+
+_VERSIONS: tuple[str, str | None] | None = None
+
+
+def _render_versions(cache_dir: Path | None = None) -> tuple[str, str | None]:
+    """(vl-convert's version, the Vega-Lite version specs are rendered with). Finding them imports
+    Altair and vl-convert (a second, and 25 MB), so they are remembered in the cache folder for the
+    installed versions of both, and a build whose charts are all cached imports neither."""
+    global _VERSIONS
+    if _VERSIONS is None:
+        memo = None
+        try:
+            from importlib.metadata import version
+
+            stamp = re.sub(r"[^A-Za-z0-9.+-]", "_",
+                           f"{version('altair')}-{version('vl-convert-python')}")
+            memo = cache_dir / f"versions-{stamp}.json" if cache_dir is not None else None
+        except Exception:  # noqa: BLE001 - not installed the usual way: ask the modules
+            pass
+        got = None
+        if memo is not None:
+            try:
+                got = tuple(json.loads(memo.read_text(encoding="utf-8")))
+            except (OSError, ValueError, TypeError):
+                got = None
+        if got is None or len(got) != 2:
+            import vl_convert as vlc
+
+            got = (str(getattr(vlc, "__version__", "?")), _vl_version())
+            if memo is not None:
+                _write_atomic(memo, json.dumps(got).encode("utf-8"))
+        _VERSIONS = (got[0], got[1])
+    return _VERSIONS
+
+
+def _write_atomic(path: Path, data: bytes) -> bool:
+    """Write a file so that a reader never sees half of it; best effort (False on failure)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
 
 
 def _render_job(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes | None]:
@@ -1781,14 +1866,26 @@ class Cache:
         override = os.environ.get("FL_CHART_CACHE")
         self.dir = Path(override) if override else root / ".cache" / "charts"
 
-    def key(self, *parts: str) -> str:
-        import vl_convert as vlc
+    @classmethod
+    def at(cls, directory: Path) -> "Cache":
+        cache = cls.__new__(cls)
+        cache.dir = directory
+        return cache
 
+    def key(self, *parts: str) -> str:
         h = hashlib.sha256()
-        for p in (getattr(vlc, "__version__", "?"), OUTPUT_VERSION, *parts):
+        for p in (_render_versions(self.dir)[0], OUTPUT_VERSION, *parts):
             h.update(p.encode("utf-8"))
             h.update(b"\0")
         return h.hexdigest()
+
+    def path(self, key: str, kind: str, made_by: str | None = None) -> Path:
+        """A file of one rendering: "svg" and "png" as rendered, and the files made from them
+        ("inline.svg", "dl.svg", "vl.json"), which also depend on this module's code (made_by:
+        its version, as the main process sees it)."""
+        if kind in ("svg", "png"):
+            return self.dir / f"{key}.{kind}"
+        return self.dir / f"{key}.{made_by or _code_version()[:12]}.{kind}"
 
     def get(self, key: str, png: bool = True) -> tuple[str, bytes | None] | None:
         try:
@@ -1799,17 +1896,39 @@ class Cache:
         return svg, png_bytes
 
     def put(self, key: str, svg: str, png: bytes | None) -> None:
-        try:
-            self.dir.mkdir(parents=True, exist_ok=True)
-            files = [(f"{key}.png", png)] if png is not None else []
-            for name, data in files + [(f"{key}.svg", svg.encode("utf-8"))]:
-                fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.chmod(tmp, 0o644)
-                os.replace(tmp, self.dir / name)  # atomic: a reader never sees half a file
-        except OSError:
-            pass
+        if png is not None:  # the PNG first: the SVG is what says "rendered"
+            _write_atomic(self.path(key, "png"), png)
+        _write_atomic(self.path(key, "svg"), svg.encode("utf-8"))
+
+
+def _render_key(ch: Chart, cache: Cache) -> tuple[str, dict[str, Any]]:
+    wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt,
+            "footer": _footer(ch), "vl_version": _render_versions(cache.dir)[1]}
+    if not ch.png_download:
+        wrap["png"] = False
+    return cache.key(ch.base_json(), json.dumps(wrap, sort_keys=True)), wrap
+
+
+def _derive_files(cache_dir: str, key: str, svg: str, wrap: dict[str, Any], chart_id: str,
+                  made_by: str) -> None:
+    """The files made from a rendered SVG: as placed in pages, and the download with its words."""
+    cache = Cache.at(Path(cache_dir))
+    for kind, make in (("inline.svg", lambda: inline_svg(svg, chart_id)),
+                       ("dl.svg", lambda: download_svg(svg, wrap))):
+        path = cache.path(key, kind, made_by)
+        if not path.is_file():
+            _write_atomic(path, make().encode("utf-8"))
+
+
+def _render_to_files(cache_dir: str, key: str, spec_json: str, wrap: dict[str, Any],
+                     chart_id: str, made_by: str) -> float:
+    """Render one chart into the cache folder (SVG, PNG if it has one, and the files made from
+    them). Runs in worker processes while the main process goes on building the pages."""
+    t = time.perf_counter()
+    svg, png = _render_job(spec_json, wrap)
+    Cache.at(Path(cache_dir)).put(key, svg, png)
+    _derive_files(cache_dir, key, svg, wrap, chart_id, made_by)
+    return time.perf_counter() - t
 
 
 @dataclass
@@ -1828,15 +1947,10 @@ def render_charts(charts: list[Chart], cache: Cache, *, workers: int | None = No
     """Fill in svg_raw and png of each chart, from the cache or by rendering the missing ones."""
     t0 = time.perf_counter()
     stats = RenderStats()
-    vl_version = _vl_version()
     jobs: list[tuple[Chart, str, str, dict]] = []
     for ch in charts:
-        spec_json = json.dumps(ch.base, sort_keys=True, separators=(",", ":"))
-        wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt,
-                "footer": _footer(ch), "vl_version": vl_version}
-        if not ch.png_download:
-            wrap["png"] = False
-        key = cache.key(spec_json, json.dumps(wrap, sort_keys=True))
+        key, wrap = _render_key(ch, cache)
+        spec_json = ch.base_json()
         got = cache.get(key, png=ch.png_download)
         if got is not None:
             ch.svg_raw, ch.png = got
@@ -1898,16 +2012,28 @@ def _footer(ch: Chart) -> str:
 
 
 class Registry:
-    """Every chart the data supports, placed by id from templates and articles."""
+    """Every chart the data supports, placed by id from templates and articles.
+
+    ``deferred=True`` (the site build): rendering does not hold up the pages. Charts missing from
+    the cache are rendered in worker processes, straight into the cache folder, while the pages are
+    rendered and converted; a page holds a reference to its chart's SVG (``<span
+    class="fl-svg-chart-ID">``), which mkdocs_glue replaces with the SVG in the finished page, and
+    the downloads are files in the cache folder that MkDocs copies. :func:`finish_rendering` waits
+    for the workers and reports charts that could not be rendered. Nothing rendered is held in
+    memory."""
 
     def __init__(self, ds: Dataset, root: Path, problems: Problems, *, workers: int | None = None,
-                 check_only: bool = False):
+                 check_only: bool = False, deferred: bool = False):
         self.ds, self.root, self.problems = ds, root, problems
         self.workers = workers
         self.check_only = check_only  # ids and data are checked; nothing is rendered
+        self.deferred = deferred and not check_only
         self.cache = Cache(root)
         self.stats: RenderStats | None = None
         self._placed: dict[tuple[str, str], int] = {}
+        self._keys: dict[str, str] = {}  # deferred: chart id → render key
+        self._pending: list[tuple[Chart, str, Any]] = []  # (chart, key, future or job)
+        self._pool: Any = None
         try:
             charts = [] if check_only else build_charts(ds, BuiltCharts(self.cache.dir))
             self.ids = set(available_ids(ds)) if check_only else {c.id for c in charts}
@@ -1916,6 +2042,8 @@ class Registry:
                            f"{type(exc).__name__}: {exc}")
             charts, self.ids = [], set()
         self.charts: dict[str, Chart] = {c.id: c for c in charts}
+        if self.deferred and charts:
+            self._start()
 
     def has(self, chart_id: str) -> bool:
         return chart_id in self.ids
@@ -1925,6 +2053,80 @@ class Registry:
             self.stats = render_charts(list(self.charts.values()), self.cache,
                                        workers=self.workers, problems=self.problems)
         return self.stats
+
+    # -- deferred rendering
+
+    def _start(self) -> None:
+        t0 = time.perf_counter()
+        self.stats = stats = RenderStats()
+        jobs = []
+        for ch in self.charts.values():
+            key, wrap = _render_key(ch, self.cache)
+            self._keys[ch.id] = key
+            vl = self.cache.path(key, "vl.json")
+            if not vl.is_file():
+                _write_atomic(vl, ch.spec_json().encode("utf-8"))
+            svg = self.cache.path(key, "svg")
+            if svg.is_file() and (not ch.png_download or self.cache.path(key, "png").is_file()):
+                stats.hits += 1
+                if not (self.cache.path(key, "inline.svg").is_file() and
+                        self.cache.path(key, "dl.svg").is_file()):
+                    try:
+                        _derive_files(str(self.cache.dir), key, svg.read_text(encoding="utf-8"),
+                                      wrap, ch.id, _code_version()[:12])
+                    except OSError:
+                        jobs.append((ch, key, wrap))
+                continue
+            jobs.append((ch, key, wrap))
+        stats.misses = len(jobs)
+        workers = self.workers
+        if workers is None:
+            env = os.environ.get("FL_CHART_WORKERS", "")
+            workers = int(env) if env.isdigit() else (
+                min(MAX_WORKERS, os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1)
+        stats.workers = workers = max(1, min(workers, len(jobs) or 1))
+        args = [(ch, key, (str(self.cache.dir), key, ch.base_json(), wrap, ch.id,
+                           _code_version()[:12])) for ch, key, wrap in jobs]
+        if workers > 1 and args:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn")  # never fork a process that runs a JS engine
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            self._pending = [(ch, key, self._pool.submit(_render_to_files, *a)) for ch, key, a in args]
+        else:  # a few charts: rendered here, when they are needed (no worker to start)
+            self._pending = [(ch, key, a) for ch, key, a in args]
+        stats.wall = time.perf_counter() - t0
+        _PENDING.append(self)
+
+    def finish(self) -> list:
+        """Wait for the deferred rendering; the charts that could not be rendered, as problems
+        (also added to the registry's Problems)."""
+        failed = []
+        for ch, key, job in self._pending:
+            t = time.perf_counter()
+            try:
+                secs = job.result() if hasattr(job, "result") else _render_to_files(*job)
+            except Exception as exc:  # noqa: BLE001 - reported as a located problem
+                text = str(exc)
+                ch.error = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+                self.problems.error(ch.origin, f"chart '{ch.id}' could not be rendered: {ch.error}")
+                failed.append(self.problems.items[-1])
+                secs = time.perf_counter() - t
+            if self.stats is not None:
+                self.stats.seconds[ch.id] = secs
+        self._pending = []
+        self.abandon()
+        return failed
+
+    def abandon(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+        self._pending = []
+        if self in _PENDING:
+            _PENDING.remove(self)
+
+    # -- placing
 
     def place(self, chart_id: str, optional: bool = False) -> Markup:
         """The figure for one chart, for the page being rendered. ``optional=True`` places nothing
@@ -1938,6 +2140,9 @@ class Registry:
         if self.check_only:
             return Markup("")
         ch = self.charts[str(chart_id)]
+        if self.deferred:
+            return figure_markup(ch, self._anchor(ch.id),
+                                 svg=f'<span class="fl-svg-chart-{ch.id}"></span>')
         self.ensure_rendered()
         if ch.svg_raw is None:
             raise RenderError(f"chart '{chart_id}' could not be rendered: {ch.error}")
@@ -1953,12 +2158,26 @@ class Registry:
 
     def assets(self) -> list:
         """The download files of every chart: charts/<id>.csv, .vl.json, .svg and .png."""
-        from .render import Page
+        from .render import FilePage, Page
 
         if self.check_only:
             return []
-        self.ensure_rendered()
         out = []
+        if self.deferred:  # files in the cache folder, which MkDocs copies
+            for ch in self.charts.values():
+                key = self._keys[ch.id]
+                out += [Page(f"charts/{ch.id}.csv", ch.csv_text().encode("utf-8"), ch.origin),
+                        FilePage(f"charts/{ch.id}.vl.json", self.cache.path(key, "vl.json"),
+                                 ch.origin, finish_rendering),
+                        FilePage(f"charts/{ch.id}.svg", self.cache.path(key, "dl.svg"), ch.origin,
+                                 finish_rendering)]
+                if ch.png_download:
+                    out.append(FilePage(f"charts/{ch.id}.png", self.cache.path(key, "png"),
+                                        ch.origin, finish_rendering))
+                out.append(FilePage(f"charts/{ch.id}.inline.svg", self.cache.path(key, "inline.svg"),
+                                    ch.origin, finish_rendering))
+            return out
+        self.ensure_rendered()
         for ch in self.charts.values():
             if ch.svg_raw is None or (ch.png_download and ch.png is None):
                 continue
@@ -1977,10 +2196,28 @@ class Registry:
         return out
 
 
-def figure_markup(ch: Chart, anchor: str) -> Markup:
+_PENDING: list[Registry] = []  # deferred registries whose rendering has not been waited for
+
+
+def finish_rendering() -> list:
+    """Wait for every deferred rendering; the located problems of charts that failed."""
+    failed: list = []
+    while _PENDING:
+        failed += _PENDING[0].finish()
+    return failed
+
+
+def abandon_rendering() -> None:
+    """A build that stopped: stop its workers (nothing is waited for)."""
+    while _PENDING:
+        _PENDING[0].abandon()
+
+
+def figure_markup(ch: Chart, anchor: str, svg: str | None = None) -> Markup:
     """The figure as Markdown with HTML blocks. Raw HTML for the picture and the table (every piece
     of data text escaped by md_escape); Markdown for the download links, so that MkDocs rewrites
-    and checks them; cite_marks for the sources, so they join the page's numbered list."""
+    and checks them; cite_marks for the sources, so they join the page's numbered list. ``svg``:
+    what stands for the picture (the inline SVG by default)."""
     from .render import cite_marks, md_escape, rel
 
     e = md_escape
@@ -1996,7 +2233,7 @@ def figure_markup(ch: Chart, anchor: str) -> Markup:
         f'<figcaption class="fl-chart__caption"><span class="fl-chart__title">{e(ch.title)}</span> '
         f'<span class="fl-chart__takeaway">{e(ch.takeaway)}</span></figcaption>',
         f'<div class="fl-chart__svg" role="img" aria-label="{e(ch.alt)}">'
-        f"{ch.inline()}</div>",
+        f"{ch.inline() if svg is None else svg}</div>",
         notes,
         f'<details class="fl-chart__data"><summary>The data behind this chart ({n} '
         f'row{"s" if n != 1 else ""})</summary>',

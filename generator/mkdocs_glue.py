@@ -30,7 +30,8 @@ import nh3
 
 from .load import load
 from .problems import Problems, ProblemsFound
-from .render import render
+from .charts import abandon_rendering, finish_rendering
+from .render import FilePage, render
 
 log = logging.getLogger("mkdocs.plugins.frontier_ledger")
 
@@ -112,12 +113,17 @@ def with_csp(html: str, content: str | None = None) -> str:
 
 
 # A chart's inline SVG is taken out of the page's Markdown before MkDocs converts it and put back
-# after the sanitiser (see LedgerPlugin.on_page_markdown): Markdown and nh3 then never parse the
-# thousands of SVG elements of a chart, which took about a quarter of the time of every page with
-# one. Only SVGs the generator rendered are taken out and put back; any other stays in the
-# Markdown, and the sanitiser drops it as before. A forged reference can only place one of those
-# same SVGs.
+# into the finished page (see LedgerPlugin.on_page_markdown and on_post_page): Markdown, nh3 and
+# the search indexer then never parse the thousands of SVG elements of a chart, which took about a
+# third of the time of every page with one (the search index loses only the chart's axis labels;
+# its title, takeaway and data table are indexed as before). Only SVGs the generator rendered are
+# taken out and put back; any other stays in the Markdown, and the sanitiser drops it as before.
+# A forged reference can only place one of those same SVGs.
 _SVG_REF = re.compile(r'<span class="fl-svg-ref fl-svg-ref-(\d+)"></span>')
+# In a build, pages refer to their charts' SVGs by chart id (charts.Registry, deferred), and the
+# SVG comes from the file the generator rendered it into (charts/<id>.inline.svg of the site).
+_CHART_REF = re.compile(r'<span class="fl-svg-chart-([a-z0-9][a-z0-9-]*)"></span>')
+_CHART_FILE = re.compile(r"charts/([a-z0-9][a-z0-9-]*)\.inline\.svg")
 
 
 class LedgerPlugin(BasePlugin[LedgerConfig]):
@@ -136,7 +142,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if pages is None:  # mkdocs serve, or mkdocs build run directly
             problems = Problems()
             pages = check_and_render(self.root, problems, site_src=_docs_rel(config, self.root),
-                                     templates=self.config.templates, site_url=config.site_url)
+                                     templates=self.config.templates, site_url=config.site_url,
+                                     defer_charts=True)
             if problems.failed(strict=self.config.strict_data):
                 raise PluginError("the data or articles have problems:\n" + problems.report())
             for w in problems.warnings:
@@ -169,12 +176,14 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}
         self.trusted_svgs = {p.content.decode("utf-8") if isinstance(p.content, bytes) else p.content
-                             for p in pages if p.path.endswith(".svg")}
+                             for p in pages if p.path.endswith(".svg") and not isinstance(p, FilePage)}
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.path, content=page.content))
+            files.append(File.generated(config, page.path, abs_src_path=str(page.source))
+                         if isinstance(page, FilePage) else
+                         File.generated(config, page.path, content=page.content))
             self.origins[page.path] = page.origin
         # Markdown that the core did not render (not under site_src) is never published raw.
         for f in list(files.documentation_pages()):
@@ -186,6 +195,12 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._svg_refs, self._svgs = {}, []
 
     def on_nav(self, nav, config, files):
+        # the files holding the charts' SVGs as placed in pages (see on_post_page)
+        self._chart_svgs = {}
+        for f in files:
+            m = _CHART_FILE.fullmatch(f.src_uri)
+            if m and f.generated_by is not None and f.abs_src_path:
+                self._chart_svgs[m.group(1)] = f.abs_src_path
         # serve: a generated file whose content is what the last build wrote is not built again
         # (MkDocs's dirty build skips files that are not "modified"); see serve()
         if not _SERVING:
@@ -203,6 +218,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return nav
 
     def on_build_error(self, error):
+        abandon_rendering()  # the build stopped: its chart workers stop too
         for state in _SERVE_STATE.values():
             state.clear()  # what is on disk is not known: the next build writes everything
 
@@ -223,13 +239,17 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return _SVG.sub(ref, markdown)
 
     def on_page_content(self, html, page, config, files):
-        clean = sanitize(html, self.trusted_svgs)
-        if self._svgs and "fl-svg-ref" in clean:
-            clean = _SVG_REF.sub(lambda m: self._svgs[int(m.group(1))]
-                                 if int(m.group(1)) < len(self._svgs) else "", clean)
-        return clean
+        return sanitize(html, self.trusted_svgs)
 
     def on_env(self, env, config, files):
+        # Every page has been converted, and MkDocs is about to copy the files and write the
+        # pages: the charts rendered in the background must be there now.
+        failed = finish_rendering()
+        if failed:
+            report = Problems()
+            report.items.extend(failed)
+            _FAILED.append(report.report())  # build_site prints it as the check would
+            raise PluginError("the data or articles have problems:\n" + report.report())
         # Material's templates are compiled on every build; keep their bytecode (jinja2 checks each
         # template's source against it) next to the chart cache.
         from jinja2 import FileSystemBytecodeCache
@@ -245,7 +265,20 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return env
 
     def on_post_page(self, output, page, config):
-        return with_csp(output, page.content)
+        output = with_csp(output, page.content)
+        if self._svgs and "fl-svg-ref" in output:
+            output = _SVG_REF.sub(lambda m: self._svgs[int(m.group(1))]
+                                  if int(m.group(1)) < len(self._svgs) else "", output)
+        if "fl-svg-chart-" in output:
+            output = _CHART_REF.sub(self._chart_svg, output)
+        return output
+
+    def _chart_svg(self, m: re.Match) -> str:
+        path = getattr(self, "_chart_svgs", {}).get(m.group(1))
+        if path is None:
+            return ""  # no such chart: nothing is placed
+        with open(path, encoding="utf-8") as f:
+            return f.read()
 
     def on_post_build(self, config):
         # Material's 404 page is not a Page, so on_post_page never saw it.
@@ -271,6 +304,7 @@ _PREPARED: dict[Path, list] = {}
 # successful build wrote it.
 _SERVING = False
 _SERVE_STATE: dict[str, dict[str, bytes]] = {}
+_FAILED: list[str] = []  # the report of charts that could not be rendered, for build_site
 
 
 def _unmodified() -> bool:
@@ -278,11 +312,22 @@ def _unmodified() -> bool:
 
 
 def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_src",
-                     templates: str = "templates", site_url: str | None = None) -> list:
+                     templates: str = "templates", site_url: str | None = None,
+                     defer_charts: bool = False) -> list:
+    """Load and render. ``defer_charts`` (builds): charts missing from the cache are rendered in
+    the background while MkDocs works (see charts.Registry); LedgerPlugin.on_env waits for them."""
     ds = load(root, problems)
     if problems.errors:
         return []
-    return render(ds, root, problems, site_src=site_src, templates=templates, site_url=site_url)
+    # Every file has been checked against its neighbours: what remains to report (unused sources)
+    # points at the start of a file. The files as parsed, with the position of every value (more
+    # than half the memory of the data), are not needed any more.
+    for doc in ds.documents.values():
+        doc.data = None
+        doc.positions = {(): doc.positions.get((), (1, 1))}
+        doc.key_positions = {}
+    return render(ds, root, problems, site_src=site_src, templates=templates, site_url=site_url,
+                  defer_charts=defer_charts)
 
 
 def _docs_rel(config, root: Path) -> str:
@@ -356,17 +401,20 @@ def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
         if isinstance(plugin, LedgerPlugin):
             plugin_root = (root / plugin.config.data_root).resolve()
     pages = check_and_render(plugin_root, problems, site_src=_docs_rel(cfg, plugin_root),
-                             site_url=cfg.site_url)
+                             site_url=cfg.site_url, defer_charts=True)
     if problems.failed(strict=strict):
+        abandon_rendering()
         print(problems.report(), file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
     _PREPARED[plugin_root] = pages
+    _FAILED.clear()
     try:
         build(cfg)
     except (Abort, Exception) as exc:  # MkDocs reports its own problems through logging
+        abandon_rendering()
         shutil.rmtree(tmp, ignore_errors=True)
-        print(f"build failed: {exc}", file=sys.stderr)
+        print(_FAILED.pop() if _FAILED else f"build failed: {exc}", file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
     finally:
@@ -439,6 +487,9 @@ def serve(root: Path, addr: str) -> int:
     # Served locally at the root of the address, whatever the published sub-path is.
     os.environ.setdefault("SITE_URL", f"http://{addr}/")
     mk_serve_mod.LiveReloadServer = _livereload_server()
+    from .charts import BuiltCharts
+
+    BuiltCharts.keep_in_memory = True  # built charts stay in memory between rebuilds
     quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     global _SERVING

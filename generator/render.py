@@ -46,6 +46,26 @@ class Page:
     origin: str  # project-relative file a contributor edits for this page
 
 
+class FilePage:
+    """A generated file whose content is a file on disk (a chart download in the render cache),
+    so that the build does not hold thousands of them in memory. ``ready`` is called before the
+    file is read (it waits for the chart to be rendered); MkDocs copies the file itself."""
+
+    __slots__ = ("path", "source", "origin", "ready")
+
+    def __init__(self, path: str, source: Path, origin: str, ready: Any = None):
+        self.path, self.source, self.origin, self.ready = path, source, origin, ready
+
+    @property
+    def content(self) -> bytes:
+        if self.ready is not None:
+            self.ready()
+        return self.source.read_bytes()
+
+    def __repr__(self) -> str:
+        return f"FilePage({self.path!r}, {str(self.source)!r}, {self.origin!r})"
+
+
 # ---------------------------------------------------------------------------------------------
 # Escaping
 
@@ -461,6 +481,20 @@ class PageSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset(["*", "**"])
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        # Jinja's answer depends on the object's type and the attribute's name only (the value is
+        # not consulted), so it is worked out once per (type, name): a site of thousands of pages
+        # asks it millions of times.
+        key = (type(obj), attr)
+        safe = self._safe.get(key)
+        if safe is None:
+            safe = self._safe[key] = super().is_safe_attribute(obj, attr, value)
+        return safe
+
     def call_binop(self, context, operator, left, right):
         if operator == "**":
             if isinstance(right, (int, float)) and abs(right) > 100:
@@ -676,7 +710,10 @@ def check_article_markup(body: str, origin: str, offset: int, problems: Problems
 
 
 def reading_minutes(markdown_text: str) -> int:
-    words = len(re.findall(r"[A-Za-z0-9$€£%][^\s]*", re.sub(r"<[^>]+>", " ", markdown_text)))
+    # a chart's SVG (its axis and mark labels) is not read as text: it is left out, so that the
+    # count is the same whether the page holds the SVG or a reference to it (see charts.Registry)
+    text = re.sub(r"<svg\b.*?</svg>", " ", markdown_text, flags=re.S)
+    words = len(re.findall(r"[A-Za-z0-9$€£%][^\s]*", re.sub(r"<[^>]+>", " ", text)))
     return max(1, math.ceil(words / 230))
 
 
@@ -779,13 +816,17 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
 
 def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site_src",
            templates: str = "templates", site_url: str | None = None,
-           check_only: bool = False) -> list[Page]:
+           check_only: bool = False, defer_charts: bool = False) -> list[Page]:
     """Every Markdown page of the site. Problems are added to ``problems``; pages with problems
-    are left out, so callers must check ``problems`` before publishing anything."""
+    are left out, so callers must check ``problems`` before publishing anything.
+
+    ``defer_charts`` (the site build, see charts.Registry): pages refer to their charts' SVGs
+    instead of holding them, chart downloads are :class:`FilePage` objects, and charts missing
+    from the cache are rendered in the background until charts.finish_rendering()."""
     from .charts import Registry
 
     api = Api(ds)
-    registry = Registry(ds, root, problems, check_only=check_only)
+    registry = Registry(ds, root, problems, check_only=check_only, deferred=defer_charts)
     api.chart = registry.place  # type: ignore[attr-defined]
     tpl_dir = root / templates
     env = make_env(TemplateLoader(tpl_dir))
@@ -858,7 +899,11 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
         from .downloads import atom_feed, dataset_files
 
-        files = dataset_files(ds)
+        # the check leaves out the downloads (about a second for a thousand companies): only the
+        # data page's list of their sizes uses them
+        files = dataset_files(ds) if not check_only else dict.fromkeys(
+            ("downloads/companies.csv", "downloads/events.csv", "downloads/sources.csv",
+             "downloads/frontier-ledger.json"), b"")
         emit("data.md", "data.md.j2", "data",
              {"title": "Download the data", "description": "Every company, event and source "
               "behind this site, as CSV and JSON files at stable addresses.", "page_kind": "data",
@@ -879,6 +924,8 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         cited.update(registry.cited() if hasattr(registry, "cited") else ())
         if not problems.errors:
             unused_sources(ds, problems, cited)
+        else:
+            registry.abandon()  # nothing will be published: no chart need be rendered
     finally:
         _ds_for_templates.reset(tok)
     return pages

@@ -104,3 +104,25 @@ def test_two_builds_of_one_commit_are_byte_identical(project, monkeypatch):
     one, two = tree_digest(project / "one"), tree_digest(project / "two")
     assert one == two
     assert "<lastmod>2026-01-02</lastmod>" in (project / "one/sitemap.xml").read_text()
+
+
+def test_serve_delivers_live_reload_as_a_script_the_policy_allows():
+    """The Content-Security-Policy of every page blocks inline scripts it does not list, which
+    blocked MkDocs's live-reload script; serve delivers it as a file of the site itself."""
+    from generator.mkdocs_glue import _LIVERELOAD_PATH, _livereload_server
+
+    server_cls = _livereload_server()
+    server = server_cls.__new__(server_cls)  # the two methods need no running server
+    page = b"<html><head></head><body><p>x</p></body></html>"
+    out = server._inject_js_into_html(page, 1234)
+    assert re.search(rb'<script src="/\.fl-livereload\.js" data-epoch="1234" '
+                     rb'data-request-id="\d+"></script></body>', out)
+    assert out.count(b"<script") == 1  # nothing inline
+    sent = {}
+    body = b"".join(server._serve_request(
+        {"PATH_INFO": _LIVERELOAD_PATH},
+        lambda status, headers: sent.update(status=status, headers=dict(headers))))
+    assert sent["status"] == "200 OK"
+    assert sent["headers"]["Content-Type"] == "application/javascript"
+    assert b"var livereload = function(epoch, requestId)" in body
+    assert b"document.currentScript" in body

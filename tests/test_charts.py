@@ -601,3 +601,49 @@ def test_comparison_charts_show_the_largest_companies_only(project):
     assert any("Shown: the investments in the" in x for x in funds.notes)
     # every profile still has its own chart
     assert all(f"valuation-lab-{i}" in charts for i in range(n))
+
+
+def test_a_build_renders_missing_charts_in_the_background_with_the_same_output(
+        chart_project, tmp_path, monkeypatch):
+    """The site build renders charts missing from the cache in worker processes while MkDocs
+    converts the pages (charts.Registry, deferred); the built site is the one an in-process
+    render gives, and the chart's SVG in the page is the published inline SVG."""
+    from test_build import tree_digest
+
+    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-workers"))
+    monkeypatch.setenv("FL_CHART_WORKERS", "2")
+    monkeypatch.setattr(ch_mod, "OUTPUT_VERSION", "workers")  # nothing from the shared cache
+    assert build_site(chart_project, Path("site-a")) == 0
+    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-here"))
+    monkeypatch.setenv("FL_CHART_WORKERS", "1")
+    assert build_site(chart_project, Path("site-b")) == 0
+    assert tree_digest(chart_project / "site-a") == tree_digest(chart_project / "site-b")
+    site = chart_project / "site-a"
+    inline = (site / "charts/valuation-acme-ai.inline.svg").read_text()
+    assert inline in (site / "companies/acme-ai/index.html").read_text()
+    assert "fl-svg-chart-" not in (site / "companies/acme-ai/index.html").read_text()
+    assert not ch_mod._PENDING
+
+
+def test_a_chart_that_cannot_be_rendered_stops_the_build_with_a_located_problem(
+        project, tmp_path, monkeypatch, capsys):
+    from test_build import tree_digest
+
+    assert build_site(project, Path("site")) == 0
+    before = tree_digest(project / "site")
+    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("FL_CHART_WORKERS", "1")
+
+    def boom(*a, **k):
+        raise ValueError("Vega-Lite to SVG conversion failed:\nError: something")
+
+    import vl_convert as vlc
+
+    monkeypatch.setattr(vlc, "vegalite_to_svg", boom)
+    assert build_site(project, Path("site")) == 1
+    err = capsys.readouterr().err
+    assert "data/companies/acme-ai.yaml: chart 'valuation-acme-ai' could not be rendered: " \
+           "ValueError: Vega-Lite to SVG conversion failed:" in err
+    assert "site/ was left as it was" in err and "Traceback" not in err
+    assert tree_digest(project / "site") == before
+    assert not ch_mod._PENDING
