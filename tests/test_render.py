@@ -290,3 +290,23 @@ def test_article_template_code_cannot_exhaust_memory(project, body):
     (p,) = problems.sorted()
     assert (p.path, p.line) == ("site_src/articles/first.md", text.count("\n") + 1)
     assert p.message.startswith("not allowed in a page: ")
+
+
+@pytest.mark.parametrize("html, expected", [
+    ("<p>x</p>", "<p>x</p>"),
+    ("<table><tr><td>1</td></tr></table>",
+     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table">'
+     "<tr><td>1</td></tr></table></div></div>"),
+    ('<table id="t"><tr><td>1</td></tr></table>',
+     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table" '
+     'id="t"><tr><td>1</td></tr></table></div></div>'),
+    # a table with a class of its own is left alone, and its closing tag is not taken for another's
+    ('<table class="x"><tr><td><table><tr><td>1</td></tr></table></td></tr></table>',
+     '<table class="x"><tr><td><div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+     '<table class="fl-table"><tr><td>1</td></tr></table></div></div></td></tr></table>'),
+    ("<p>&lt;table&gt;</p>", "<p>&lt;table&gt;</p>"),
+])
+def test_tables_get_the_themes_wrappers_at_build_time(html, expected):
+    from generator.mkdocs_glue import wrap_tables
+
+    assert wrap_tables(html) == expected
