@@ -20,11 +20,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config import load_config
 from mkdocs.config.base import Config
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
 import hashlib
 import re
+import zlib
 
 import nh3
 
@@ -221,6 +222,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_pre_build(self, config):
         self._svg_refs, self._svgs = {}, []
+        self._held: dict[str, bytes] = {}  # page HTML between conversion and writing
 
     def on_nav(self, nav, config, files):
         # the files holding the charts' SVGs as placed in pages (see on_post_page)
@@ -251,6 +253,14 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             state.clear()  # what is on disk is not known: the next build writes everything
 
     def on_page_markdown(self, markdown, page, config, files):
+        # Memory (thousands of pages): MkDocs converts every page before it writes any, and keeps
+        # each page's Markdown, HTML and source file until the build ends. A build lets go of each
+        # as soon as nothing needs it any more: the generated source here (it has been read), the
+        # Markdown once converted (on_page_content) and the HTML once the page is written
+        # (on_post_page). Empty strings, not None: MkDocs reads None as "not read yet". serve keeps
+        # them (its rebuilds compare generated files with the last build's).
+        if not _SERVING and page.file.generated_by is not None and page.file.abs_src_path is None:
+            page.file.content_string = ""
         if "<svg" not in markdown:
             return markdown
 
@@ -267,7 +277,27 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return _SVG.sub(ref, markdown)
 
     def on_page_content(self, html, page, config, files):
-        return wrap_tables(sanitize(html, self.trusted_svgs))
+        html = wrap_tables(sanitize(html, self.trusted_svgs))
+        if _SERVING:
+            return html
+        # MkDocs converts every page before it writes the first, so a build of thousands of pages
+        # held all their HTML at once (about 60 KB of memory a profile: one dash makes Python
+        # store a text at two bytes a character). Until the page is written it waits here
+        # compressed (zlib level 1, a tenth of a millisecond a page), and on_page_context puts it
+        # back. The Markdown is let go: converted, the page's title was taken while converting.
+        page.markdown = ""
+        self._held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    @event_priority(100)  # before the search plugin indexes the page's HTML
+    def on_page_context(self, context, page, config, nav):
+        held = self._held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = zlib.decompress(held).decode("utf-8")
+        origin = self.origins.get(page.file.src_uri)
+        base = self.config.edit_url_base
+        page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
+        return context
 
     def on_env(self, env, config, files):
         # Every page has been converted, and MkDocs is about to copy the files and write the
@@ -299,6 +329,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                                   if int(m.group(1)) < len(self._svgs) else "", output)
         if "fl-svg-chart-" in output:
             output = _CHART_REF.sub(self._chart_svg, output)
+        if not _SERVING:
+            page.content = ""  # written next; the search index has taken its text already
         return output
 
     def _chart_svg(self, m: re.Match) -> str:
@@ -318,11 +350,6 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             state.clear()
             state.update(self._digests)
 
-    def on_page_context(self, context, page, config, nav):
-        origin = self.origins.get(page.file.src_uri)
-        base = self.config.edit_url_base
-        page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
-        return context
 
 
 # Pages that build_site has already checked and rendered, handed to the plugin (one use each).
@@ -436,6 +463,7 @@ def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
     _PREPARED[plugin_root] = pages
+    del pages  # the plugin takes them (on_files): each page's Markdown is let go once it is read
     _FAILED.clear()
     try:
         build(cfg)

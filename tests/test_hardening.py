@@ -696,7 +696,8 @@ def _strings(node):
 
 
 def _row_widths(html: str) -> list[int]:
-    body = html.split("<table>", 1)[1].split("</table>", 1)[0] if "<table>" in html else ""
+    m = re.search(r"<table\b[^>]*>(.*?)</table>", html, re.S)
+    body = m.group(1) if m else ""
     return [len(re.findall(r"<t[hd][\s>]", row)) for row in re.findall(r"<tr>(.*?)</tr>", body,
                                                                       re.S)]
 
