@@ -53,7 +53,7 @@ def understood(ds) -> list[str]:
         from .reader import format_path
         from .values import parse_money
 
-        for path, text in walk(doc.data, ()):
+        for path, text in walk(doc.restored().data, ()):
             try:
                 money = parse_money(text)
             except Exception:  # not an amount: nothing to show

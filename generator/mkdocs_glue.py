@@ -374,13 +374,6 @@ def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_sr
     ds = load(root, problems)
     if problems.errors:
         return []
-    # Every file has been checked against its neighbours: what remains to report (unused sources)
-    # points at the start of a file. The files as parsed, with the position of every value (more
-    # than half the memory of the data), are not needed any more.
-    for doc in ds.documents.values():
-        doc.data = None
-        doc.positions = {(): doc.positions.get((), (1, 1))}
-        doc.key_positions = {}
     return render(ds, root, problems, site_src=site_src, templates=templates, site_url=site_url,
                   defer_charts=defer_charts)
 

@@ -66,9 +66,30 @@ class Document:
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)  # value positions
     key_positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    # set by release(): the text and name to parse again when the values or positions are asked for
+    _source: tuple[str, str] | None = field(default=None, repr=False)
+
+    def release(self, text: str, rel: str) -> None:
+        """Let go of the parsed values and the position of each (more than half the memory of a
+        loaded dataset: thousands of files hold them all at once otherwise). They are only needed
+        to report a problem, which is rare: :meth:`restored` parses the text again then."""
+        self.data, self.positions, self.key_positions = None, {}, {}
+        self._source = (text, rel)
+
+    def restored(self) -> "Document":
+        """This document with its values and positions (parsed again after release())."""
+        if self._source is not None:
+            text, rel = self._source
+            again = parse_yaml(text, rel, Problems())  # its problems were reported the first time
+            if again is not None:
+                self.data, self.positions, self.key_positions = (again.data, again.positions,
+                                                                 again.key_positions)
+            self._source = None
+        return self
 
     def where(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """Line and column for a field path: the nearest known ancestor if the path is absent."""
+        self.restored()
         table = self.key_positions if key else self.positions
         p = tuple(path)
         while p:

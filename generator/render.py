@@ -814,6 +814,13 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
     return html, latest.display()
 
 
+# The valuations page lists every valuation mark of every company while they fit on a page a reader
+# can use (the shipped data has 66); past this many, each profile lists its own and the downloads
+# hold them all. A list of thousands of rows helped no reader, and at 1,000 companies it made that
+# one page 5 MB, the largest memory peak of the build.
+EVERY_MARK_LIMIT = 400
+
+
 def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site_src",
            templates: str = "templates", site_url: str | None = None,
            check_only: bool = False, defer_charts: bool = False) -> list[Page]:
@@ -839,6 +846,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         "relations": lambda c: relations(ds, c, incoming), "investors_text": investors_text,
         "parent_of": lambda c: parent_of(ds, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
+        "every_mark_limit": EVERY_MARK_LIMIT,
         "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
                                      for e in valuation_marks(c)),
                                     key=lambda ce: (ce[1].date, ce[0].name.casefold())),

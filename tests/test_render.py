@@ -310,3 +310,23 @@ def test_tables_get_the_themes_wrappers_at_build_time(html, expected):
     from generator.mkdocs_glue import wrap_tables
 
     assert wrap_tables(html) == expected
+
+
+def test_the_valuations_page_stops_listing_every_mark_when_there_are_too_many(project, monkeypatch):
+    import generator.render as render_mod
+
+    def valuations() -> str:
+        problems = Problems()
+        ds = load(project, problems)
+        pages = {p.path: p.content for p in render(ds, project, problems)}
+        assert not problems.errors, problems.report()
+        return pages["valuations.md"].split("## Every valuation mark", 1)[1]
+
+    listed = valuations()
+    rows = listed.count("\n| ") - 1  # less the header row
+    assert rows >= 2 and "too many for one page" not in listed
+    monkeypatch.setattr(render_mod, "EVERY_MARK_LIMIT", rows - 1)
+    short = valuations()
+    assert "|---|" not in short
+    assert f"The data holds {rows} valuation marks, too many for one page" in short
+    assert "[the events download](downloads/events.csv)" in short
