@@ -1645,14 +1645,10 @@ class BuiltCharts:
             d["columns"] = [[c.key, c.label, c.kind] for c in ch.columns]
             d["base_json"] = ch.base_json()
             text = json.dumps(d, ensure_ascii=False, separators=(",", ":"))  # (json.dump is slow)
-            self.dir.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self.dir / f"{key}.json")
-        except (OSError, TypeError):
-            pass  # best effort, like the render cache
+        except TypeError:
+            return  # not kept: the chart is built again next time
+        # best effort, like the render cache
+        _write_atomic(self.dir / f"{key}.json", text.encode("utf-8"))
 
 
 def _cached(built: BuiltCharts | None, key: Any, make: Any) -> Chart | None:
