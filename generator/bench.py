@@ -632,9 +632,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def _chromium() -> str:
-    for c in (os.environ.get("CHROMIUM", ""), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if c and os.access(c, os.X_OK):
-            return c
+    from .budget import chromium_executable
+
+    exe = chromium_executable()
+    if exe is not None:
+        return exe
     raise RuntimeError("the reload benchmark needs Chromium: install Debian's 'chromium' package "
                        "or set CHROMIUM to its path")
 

@@ -94,3 +94,42 @@ def _shared_chart_cache(tmp_path_factory: pytest.TempPathFactory):
     mp.setenv("FL_CHART_CACHE", str(tmp_path_factory.mktemp("chart-cache")))
     yield
     mp.undo()
+
+
+def require(what: str, ok: bool, hint: str) -> None:
+    """A tool some tests need (Chromium, axe-core): when it is missing the test fails in CI, where
+    nothing may be skipped, and is skipped elsewhere."""
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI ({hint})")
+    pytest.skip(f"no {what} here: {hint}")
+
+
+def require_chromium() -> str:
+    """The path of Debian's Chromium (generator.budget finds it), or fail/skip as require() does."""
+    from generator.budget import chromium_executable
+
+    exe = chromium_executable()
+    require("Chromium", exe is not None, "install Debian's 'chromium' or set CHROMIUM")
+    return exe
+
+
+@pytest.fixture(scope="session")
+def served_site():
+    """The shipped site, built for and served from http://127.0.0.1:PORT/frontier-ledger/ as
+    GitHub Pages serves it (gzip, its own 404 page); built once for every browser test module."""
+    from generator.budget import served_build
+
+    with served_build(REPO) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium (Playwright driving Debian's executable), one per test module."""
+    require_chromium()
+    from generator.budget import chromium
+
+    with chromium() as b:
+        yield b

@@ -17,43 +17,21 @@ included, without bypass_csp or rewriting responses, which would test a differen
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from conftest import REPO
-from generator.budget import PAGE_KINDS, chromium, chromium_executable, served_build
+from conftest import REPO, require
+from generator.budget import PAGE_KINDS
 
 pytestmark = pytest.mark.browser
 
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
-def _need(what: str, ok: bool, hint: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} is required in CI ({hint})")
-    pytest.skip(f"no {what} here: {hint}")
-
-
-@pytest.fixture(scope="module")
-def site():
-    with served_build(REPO) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need("Chromium", chromium_executable() is not None, "Debian package 'chromium'")
-    with chromium() as b:
-        yield b
-
-
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    _need("axe-core", AXE.is_file(), "run `npm ci` in the project folder; ./ledger test does")
+    require("axe-core", AXE.is_file(), "run `npm ci` in the project folder; ./ledger test does")
     return AXE.read_text(encoding="utf-8")
 
 
@@ -79,8 +57,8 @@ def _open(browser, url: str, *, scheme: str = "light", width: int = 1280):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGE_KINDS))
-def test_axe_finds_no_serious_or_critical_violation(browser, site, axe_source, kind, scheme):
-    context, page, response, errors = _open(browser, site + PAGE_KINDS[kind], scheme=scheme)
+def test_axe_finds_no_serious_or_critical_violation(browser, served_site, axe_source, kind, scheme):
+    context, page, response, errors = _open(browser, served_site + PAGE_KINDS[kind], scheme=scheme)
     try:
         assert response.status == (404 if kind == "404" else 200)
         page.evaluate(axe_source)  # not add_script_tag: the page's CSP refuses inline scripts
@@ -102,8 +80,8 @@ def test_axe_finds_no_serious_or_critical_violation(browser, site, axe_source, k
 
 
 @pytest.mark.parametrize("kind", ["company profile", "article", "valuations", "table", "home"])
-def test_every_chart_has_a_text_alternative(browser, site, kind):
-    context, page, _, _ = _open(browser, site + PAGE_KINDS[kind])
+def test_every_chart_has_a_text_alternative(browser, served_site, kind):
+    context, page, _, _ = _open(browser, served_site + PAGE_KINDS[kind])
     try:
         charts = page.evaluate("""() => [...document.querySelectorAll('article svg')]
             .filter(svg => !svg.closest('a, button, label'))  /* icons inside named controls */
@@ -144,8 +122,8 @@ _FOCUSED = """() => {
 }"""
 
 
-def test_keyboard_reaches_search_palette_and_content_links_with_visible_focus(browser, site):
-    context, page, _, errors = _open(browser, site + PAGE_KINDS["article"])
+def test_keyboard_reaches_search_palette_and_content_links_with_visible_focus(browser, served_site):
+    context, page, _, errors = _open(browser, served_site + PAGE_KINDS["article"])
     try:
         seen = []
         for _ in range(60):
@@ -166,8 +144,8 @@ def test_keyboard_reaches_search_palette_and_content_links_with_visible_focus(br
         context.close()
 
 
-def test_keyboard_switches_the_palette_and_searches(browser, site):
-    context, page, _, errors = _open(browser, site + PAGE_KINDS["company profile"])
+def test_keyboard_switches_the_palette_and_searches(browser, served_site):
+    context, page, _, errors = _open(browser, served_site + PAGE_KINDS["company profile"])
     try:
         scheme = lambda: page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
         assert scheme() == "default"
@@ -194,8 +172,8 @@ def test_keyboard_switches_the_palette_and_searches(browser, site):
 # Dates line
 
 @pytest.mark.parametrize("kind", [k for k in PAGE_KINDS if k != "404"])
-def test_every_page_kind_shows_its_dates(browser, site, kind):
-    context, page, _, _ = _open(browser, site + PAGE_KINDS[kind])
+def test_every_page_kind_shows_its_dates(browser, served_site, kind):
+    context, page, _, _ = _open(browser, served_site + PAGE_KINDS[kind])
     try:
         line = page.locator("article .fl-meta").first
         assert line.is_visible()
@@ -219,8 +197,8 @@ def test_every_page_kind_shows_its_dates(browser, site, kind):
 # Reading width and print
 
 
-def test_running_text_keeps_a_readable_measure(browser, site):
-    context, page, _, _ = _open(browser, site + PAGE_KINDS["article"], width=1600)
+def test_running_text_keeps_a_readable_measure(browser, served_site):
+    context, page, _, _ = _open(browser, served_site + PAGE_KINDS["article"], width=1600)
     try:
         chars = page.evaluate("""() => {
             const p = [...document.querySelectorAll('article p')].find(p => p.innerText.length > 300);
@@ -235,8 +213,8 @@ def test_running_text_keeps_a_readable_measure(browser, site):
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_an_article_prints_cleanly_with_charts_and_sources(browser, site, scheme, tmp_path):
-    context, page, _, _ = _open(browser, site + PAGE_KINDS["article"], scheme=scheme)
+def test_an_article_prints_cleanly_with_charts_and_sources(browser, served_site, scheme, tmp_path):
+    context, page, _, _ = _open(browser, served_site + PAGE_KINDS["article"], scheme=scheme)
     try:
         page.emulate_media(media="print")
         shown = lambda sel: page.evaluate(  # noqa: E731

@@ -1,31 +1,19 @@
 """What a reader sees, in headless Chromium (Debian's, driven by Playwright; no browser download).
 
-The shipped site is built once, served from 127.0.0.1 under a sub-path (as GitHub project pages
-serve it), and every page kind is loaded: no console error, no failed request, no request to any
+The shipped site is built once (conftest's served_site, shared with the other browser modules),
+served from 127.0.0.1 under a sub-path (as GitHub project pages serve it), and every page kind is loaded: no console error, no failed request, no request to any
 other host, no horizontal scroll at 360 px, a working palette switch, and search that finds a
 company by name.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import shutil
-import socketserver
-import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from generator.mkdocs_glue import build_site
-
-from conftest import REPO
-
 pytestmark = pytest.mark.browser
 
-SUBPATH = "/frontier-ledger/"
 PAGE_KINDS = {
     "home": "",
     "company": "companies/anthropic/",
@@ -36,74 +24,6 @@ PAGE_KINDS = {
     "article": "articles/anthropic-series-h/",
     "articles index": "articles/",
 }
-
-
-def chromium_executable() -> str | None:
-    for c in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if c and Path(c).is_file():
-            return c
-    return None
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):  # keep test output clean
-        pass
-
-    def send_error(self, code, message=None, explain=None):
-        # Serve the site's own 404 page, as GitHub Pages does.
-        if code == 404:
-            page = Path(self.directory) / SUBPATH.strip("/") / "404.html"
-            if page.is_file():
-                body = page.read_bytes()
-                self.send_response(404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-                return
-        super().send_error(code, message, explain)
-
-
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory):
-    """The shipped site, built for and served from http://127.0.0.1:PORT/frontier-ledger/."""
-    root = tmp_path_factory.mktemp("served")
-    httpd = socketserver.ThreadingTCPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(root)))
-    port = httpd.server_address[1]
-    base = f"http://127.0.0.1:{port}{SUBPATH}"
-    old = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = base
-    try:
-        assert build_site(REPO, root / "site") == 0
-    finally:
-        if old is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = old
-    shutil.move(str(root / "site"), str(root / SUBPATH.strip("/")))
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
-    t.start()
-    yield base
-    httpd.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    exe = chromium_executable()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian package 'chromium')")
-        pytest.skip("no Chromium here: install Debian's 'chromium' or set CHROMIUM")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=exe, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync",
-            "--disable-features=Translate,MediaRouter,OptimizationHints"])
-        yield b
-        b.close()
 
 
 class Visit:

@@ -7,38 +7,19 @@ works.
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
-from conftest import REPO
-from generator.budget import (PAGE_KINDS, PROFILE_BUDGET, PROFILE_KIND, Transfer, Visit, chromium,
-                              chromium_executable, format_table, gzipped_size, measure,
-                              served_build)
+from generator.budget import (PAGE_KINDS, PROFILE_BUDGET, PROFILE_KIND, Transfer, Visit,
+                              format_table, gzipped_size, measure)
 
 pytestmark = pytest.mark.browser
 
 INDEX = "search/search_index.json"
 
 
-@pytest.fixture(scope="module")
-def site():
-    with served_build(REPO) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_executable() is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian package 'chromium')")
-        pytest.skip("no Chromium here: install Debian's 'chromium' or set CHROMIUM")
-    with chromium() as b:
-        yield b
-
-
-def test_company_profile_first_visit_is_within_budget(browser, site):
-    v = measure(browser, site + PAGE_KINDS[PROFILE_KIND], PROFILE_KIND)
+def test_company_profile_first_visit_is_within_budget(browser, served_site):
+    v = measure(browser, served_site + PAGE_KINDS[PROFILE_KIND], PROFILE_KIND)
     assert v.status == 200
     assert v.foreign == [] and v.failed == []
     kinds = {t.resource_type for t in v.transfers}
@@ -59,14 +40,14 @@ def _index_requests(page) -> list[str]:
 
 
 @pytest.mark.parametrize("how", ["keyboard", "pointer", "phone"])
-def test_search_index_loads_only_when_the_reader_reaches_for_search(browser, site, how):
+def test_search_index_loads_only_when_the_reader_reaches_for_search(browser, served_site, how):
     phone = how == "phone"
     context = browser.new_context(viewport={"width": 360 if phone else 1280, "height": 800},
                                   is_mobile=phone, has_touch=phone)
     try:
         page = context.new_page()
         got = _index_requests(page)
-        page.goto(site + PAGE_KINDS["article"], wait_until="networkidle")
+        page.goto(served_site + PAGE_KINDS["article"], wait_until="networkidle")
         page.wait_for_timeout(500)
         assert got == [], "the search index was fetched before the reader asked for search"
         if how == "keyboard":

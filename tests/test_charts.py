@@ -9,7 +9,6 @@ import functools
 import http.server
 import io
 import json
-import os
 import posixpath
 import re
 import socketserver
@@ -441,16 +440,7 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.mark.browser
-def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project):
-    from test_browser import chromium_executable
-
-    exe = chromium_executable()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian package 'chromium')")
-        pytest.skip("no Chromium here")
-    from playwright.sync_api import sync_playwright
-
+def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project, browser):
     assert build_site(chart_project, Path("site")) == 0
     httpd = socketserver.ThreadingTCPServer(
         ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(chart_project / "site")))
@@ -469,23 +459,16 @@ def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project):
                 client: document.documentElement.clientWidth};
     }"""
     try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=exe, args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--no-first-run", "--disable-sync"])
-            try:
-                for scheme, width in (("light", 1280), ("dark", 1280), ("dark", 360), ("light", 360)):
-                    ctx = b.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
-                    page = ctx.new_page()
-                    page.goto(url, wait_until="networkidle")
-                    got = page.evaluate(probe)
-                    assert got["n"] > 20
-                    # every chart text differs clearly from the background (no black on dark)
-                    assert -got["worst"] > 100, (scheme, got)
-                    assert got["overflow"] <= 0 and got["widest"] <= got["client"], (scheme, width, got)
-                    ctx.close()
-            finally:
-                b.close()
+        for scheme, width in (("light", 1280), ("dark", 1280), ("dark", 360), ("light", 360)):
+            ctx = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme)
+            page = ctx.new_page()
+            page.goto(url, wait_until="networkidle")
+            got = page.evaluate(probe)
+            assert got["n"] > 20
+            # every chart text differs clearly from the background (no black on dark)
+            assert -got["worst"] > 100, (scheme, got)
+            assert got["overflow"] <= 0 and got["widest"] <= got["client"], (scheme, width, got)
+            ctx.close()
     finally:
         httpd.shutdown()
 

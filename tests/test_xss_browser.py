@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import re
 import socketserver
 import threading
@@ -28,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_project
+from conftest import make_project, require_chromium
+from generator.budget import CHROMIUM_ARGS
 from generator.mkdocs_glue import build_site, with_csp
 from generator.problems import Problems
 from generator.render import check_article_markup
@@ -157,13 +157,6 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _chromium() -> str | None:
-    for c in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if c and Path(c).is_file():
-            return c
-    return None
-
-
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     """The corpus project, built, and served from http://127.0.0.1:PORT/."""
@@ -200,9 +193,7 @@ class BrowserThread:
         from playwright.sync_api import sync_playwright
 
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=exe, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync"])
+        self.browser = self.playwright.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
 
     def run(self, fn, *args):
         return self.pool.submit(fn, self.browser, *args).result()
@@ -218,12 +209,7 @@ class BrowserThread:
 
 @pytest.fixture(scope="module")
 def chromium():
-    exe = _chromium()
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("Chromium is required in CI (Debian package 'chromium')")
-        pytest.skip("no Chromium here: install Debian's 'chromium' or set CHROMIUM")
-    thread = BrowserThread(exe)
+    thread = BrowserThread(require_chromium())
     yield thread
     thread.close()
 
