@@ -316,9 +316,7 @@ def test_the_valuations_page_stops_listing_every_mark_when_there_are_too_many(pr
     import generator.render as render_mod
 
     def valuations() -> str:
-        problems = Problems()
-        ds = load(project, problems)
-        pages = {p.path: p.content for p in render(ds, project, problems)}
+        problems, pages = _render(project)
         assert not problems.errors, problems.report()
         return pages["valuations.md"].split("## Every valuation mark", 1)[1]
 
