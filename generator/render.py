@@ -855,6 +855,10 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         "parent_of": lambda c: parent_of(ds, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
         "every_mark_limit": EVERY_MARK_LIMIT,
+        # (name.lower(): the order of Jinja's sort filter, which the template used before)
+        "latest_marks": lambda: [(c, e) for c in sorted(ds.companies.values(),
+                                                        key=lambda c: c.name.lower())
+                                 if not parent_of(ds, c) and (e := latest_mark(c))],
         "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
                                      for e in valuation_marks(c)),
                                     key=lambda ce: (ce[1].date, ce[0].name.casefold())),
@@ -891,8 +895,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
              companies=sorted(ds.companies.values(), key=lambda c: c.name.casefold()))
         emit("valuations.md", "valuations.md.j2", "data/companies",
              {"title": "Valuations compared", "description": "Post-money valuation marks across "
-              "companies, with status and sources.", "page_kind": "index"},
-             companies=sorted(ds.companies.values(), key=lambda c: c.name.casefold()))
+              "companies, with status and sources.", "page_kind": "index"})
         for t in sorted(ds.tables.values(), key=lambda t: t.id):
             emit(f"tables/{t.id}.md", "table.md.j2", ds.origin("tables", t.id),
                  {"title": t.title, "description": t.description, "page_kind": "table"}, t=t)

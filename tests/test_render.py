@@ -328,3 +328,25 @@ def test_the_valuations_page_stops_listing_every_mark_when_there_are_too_many(pr
     assert "|---|" not in short
     assert f"The data holds {rows} valuation marks, too many for one page" in short
     assert "[the events download](downloads/events.csv)" in short
+
+
+def test_the_valuations_page_stops_listing_latest_marks_when_there_are_too_many(project,
+                                                                                 monkeypatch):
+    import generator.render as render_mod
+
+    def latest() -> str:
+        problems, pages = _render(project)
+        assert not problems.errors, problems.report()
+        return pages["valuations.md"].split("## Latest mark per company", 1)[1] \
+            .split("## Every valuation mark", 1)[0]
+
+    listed = latest()
+    rows = listed.count("\n| ") - 1  # less the header row
+    assert rows >= 1 and "too many for one table" not in listed
+    monkeypatch.setattr(render_mod, "EVERY_MARK_LIMIT", rows)
+    assert latest() == listed
+    monkeypatch.setattr(render_mod, "EVERY_MARK_LIMIT", rows - 1)
+    short = latest()
+    assert "|---|" not in short
+    assert (f"The data holds a latest mark for {rows} companies, too many for one table: "
+            "[the companies index](companies/index.md) lists each company's") in short
