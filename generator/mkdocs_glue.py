@@ -51,12 +51,12 @@ class LedgerConfig(Config):
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "details", "div", "dl",
     "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins",
-    "kbd", "li", "mark", "ol", "p", "pre", "s", "section", "small", "span", "strong", "sub",
+    "kbd", "li", "mark", "nav", "ol", "p", "pre", "s", "section", "small", "span", "strong", "sub",
     "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "role", "aria-label", "aria-labelledby",
-          "aria-describedby", "aria-hidden"},
+          "aria-describedby", "aria-hidden", "aria-current"},
     "a": {"href", "rel", "download"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"style", "colspan", "rowspan"},

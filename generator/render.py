@@ -803,8 +803,9 @@ def _with_meta_line(body: str, line: str) -> str:
     return body[: m_.end()] + "\n" + line + body[m_.end():]
 
 
-def _sources_footer(ds: Dataset) -> tuple[str, str]:
-    """The numbered sources list of the page being rendered, and its 'data as of' date."""
+def _sources_footer(ds: Dataset, where: dict[str, str]) -> tuple[str, str]:
+    """The numbered sources list of the page being rendered, and its 'data as of' date.
+    ``where``: source id → the page of the sources list that holds its record."""
     state = _page.get()
     if not state.sources:
         return "", ""
@@ -816,10 +817,86 @@ def _sources_footer(ds: Dataset) -> tuple[str, str]:
             f'{n}. <span id="fl-src-{n}"></span>{md_escape(s.publisher)}, '
             f'<a href="{md_escape(s.url)}" rel="noopener">{md_escape(s.title)}</a>, '
             f"{md_escape(s.published_text)}. "
-            f'[About this source]({rel("sources.md#src-" + sid)}){{: .fl-srcref }}')
+            f'[About this source]({rel(where[sid] + "#src-" + sid)}){{: .fl-srcref }}')
     html = ('\n\n<div class="fl-sources" markdown>\n\n## Sources for this page\n\n' +
             "\n".join(items) + "\n\n</div>\n")
     return html, latest.display()
+
+
+# ---------------------------------------------------------------------------------------------
+# Long lists: the sources page and the companies index are split into pages of this many entries
+# (the blog plugin of Material does the same for posts). The shipped data fits on one page of each,
+# which is then exactly as before; at 5,000 companies one sources page of 20,000 entries was 7 MB
+# and the largest memory peak of the build, and no reader could use it on a phone.
+SOURCES_PER_PAGE = 500
+COMPANIES_PER_PAGE = 250
+
+
+@dataclass(frozen=True)
+class Pager:
+    """One page of a long list: the items it shows and the way to the other pages."""
+
+    number: int  # 1-based
+    paths: tuple[str, ...]  # docs path of every page of the list, in order
+    ranges: tuple[tuple[str, str], ...]  # (first, last) label of the items of every page
+    start: int  # 0-based position of this page's first item in the whole list
+    items: tuple
+    total: int  # items in the whole list
+
+    @property
+    def path(self) -> str:
+        return self.paths[self.number - 1]
+
+
+def paginate(items: list, per_page: int, first: str, folder: str,
+             label: Any = str) -> list[Pager]:
+    """``items`` in pages of ``per_page``: the first at ``first`` ("sources.md"), the others at
+    ``folder/page/N.md`` ("sources/page/2.md" → /sources/page/2/), as the blog plugin does."""
+    chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
+    paths = (first,) + tuple(f"{folder}/page/{k}.md" for k in range(2, len(chunks) + 1))
+    ranges = tuple((label(ch[0]), label(ch[-1])) if ch else ("", "") for ch in chunks)
+    return [Pager(k + 1, paths, ranges, k * per_page, tuple(ch), len(items))
+            for k, ch in enumerate(chunks)]
+
+
+def _span(first: str, last: str) -> str:
+    return first if first == last else f"{first} – {last}"
+
+
+def pager_nav(pager: Pager, noun: str) -> Markup:
+    """Where this page sits in its list, and every page of it by the range of its entries (nothing
+    when the list fits on one page). Markdown inside the HTML, so that MkDocs checks the links."""
+    if len(pager.paths) == 1:
+        return Markup("")
+    n = len(pager.paths)
+    items = []
+    for k, (path, (first, last)) in enumerate(zip(pager.paths, pager.ranges), 1):
+        text = md_escape(_span(first, last))
+        items.append(f'<li><strong aria-current="page">{text}</strong></li>' if k == pager.number
+                     else f'<li markdown="span">[{text}]({rel(path)})</li>')
+    shown = f"{pager.start + 1:,}–{pager.start + len(pager.items):,}"
+    return Markup(
+        f'<nav class="fl-pager" aria-label="Pages of the list of {noun}" markdown>\n'
+        f"<p>{noun.capitalize()} {shown} of {pager.total:,}: page {pager.number} of {n}.</p>\n"
+        f'<ol class="fl-pager__pages" markdown="1">\n' + "\n".join(items) + "\n</ol>\n</nav>\n")
+
+
+def pager_steps(pager: Pager, noun: str) -> Markup:
+    """Previous and next page links, for the end of a page of a long list."""
+    if len(pager.paths) == 1:
+        return Markup("")
+    steps = []
+    if pager.number > 1:
+        steps.append(f"[← Previous page]({rel(pager.paths[pager.number - 2])})")
+    if pager.number < len(pager.paths):
+        steps.append(f"[Next page →]({rel(pager.paths[pager.number])})")
+    return Markup(f'<nav class="fl-pager fl-pager--steps" aria-label="More {noun}" markdown>\n'
+                  + " · ".join(steps) + "\n</nav>\n")
+
+
+def _numbered(title: str, pager: Pager) -> str:
+    n = len(pager.paths)
+    return title if n == 1 else f"{title}, page {pager.number} of {n}"
 
 
 # The valuations page lists every valuation mark of every company while they fit on a page a reader
@@ -854,7 +931,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         "relations": lambda c: relations(ds, c, incoming), "investors_text": investors_text,
         "parent_of": lambda c: parent_of(ds, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
-        "every_mark_limit": EVERY_MARK_LIMIT,
+        "every_mark_limit": EVERY_MARK_LIMIT, "pager_nav": pager_nav, "pager_steps": pager_steps,
         # (name.lower(): the order of Jinja's sort filter, which the template used before)
         "latest_marks": lambda: [(c, e) for c in sorted(ds.companies.values(),
                                                         key=lambda c: c.name.lower())
@@ -868,6 +945,10 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     newest_source = (max(s.as_of for s in ds.sources.values()).display()
                      if ds.sources else None)
     cited: set[str] = set()
+    source_pagers = paginate(sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
+                                                                        s.as_of, s.id)),
+                             SOURCES_PER_PAGE, "sources.md", "sources", lambda s: s.publisher)
+    source_page = {s.id: pg.path for pg in source_pagers for s in pg.items}
     tok = _ds_for_templates.set(ds)
     try:
         def emit(path: str, template: str, origin: str, meta: dict, **ctx: Any) -> None:
@@ -877,7 +958,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                 body = _render_template(env, template, f"{templates}/{template}", ctx, problems)
                 if body is None:
                     return
-                footer, as_of = _sources_footer(ds)
+                footer, as_of = _sources_footer(ds, source_page)
                 cited.update(state.sources)
             finally:
                 _page.reset(t)
@@ -889,10 +970,13 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
             emit(f"companies/{c.id}.md", "company.md.j2", ds.origin("companies", c.id),
                  {"title": c.name, "description": c.summary, "page_kind": "company",
                   "jsonld": company_json_ld(c), "search": {"boost": 4}}, c=c)
-        emit("companies/index.md", "companies.md.j2", "data/companies",
-             {"title": "Companies", "description": "Every company profiled, with its latest "
-              "valuation mark and where it comes from.", "page_kind": "index"},
-             companies=sorted(ds.companies.values(), key=lambda c: c.name.casefold()))
+        by_name = sorted(ds.companies.values(), key=lambda c: c.name.casefold())
+        for pg in paginate(by_name, COMPANIES_PER_PAGE, "companies/index.md", "companies",
+                           lambda c: c.name):
+            emit(pg.path, "companies.md.j2", "data/companies",
+                 {"title": _numbered("Companies", pg), "description": "Every company profiled, "
+                  "with its latest valuation mark and where it comes from.", "page_kind": "index"},
+                 companies=pg.items, pager=pg)
         emit("valuations.md", "valuations.md.j2", "data/companies",
              {"title": "Valuations compared", "description": "Post-money valuation marks across "
               "companies, with status and sources.", "page_kind": "index"})
@@ -904,15 +988,16 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
               "listings and AI hardware used on this site, in plain words.",
               "page_kind": "index"},
              terms=sorted(ds.glossary.values(), key=lambda g: g.term.casefold()))
-        emit("sources.md", "sources.md.j2", "data/sources",
-             {"title": "Sources", "description": "Every source behind the figures on this site: "
-              "publisher, title, address and dates.", "page_kind": "sources",
-              "data_as_of": newest_source},
-             sources=sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
-                                                               s.as_of, s.id)),
-             citing=ds.citing())
+        citing = ds.citing()
+        for pg in source_pagers:
+            emit(pg.path, "sources.md.j2", "data/sources",
+                 {"title": _numbered("Sources", pg), "description": "Every source behind the "
+                  "figures on this site: publisher, title, address and dates.",
+                  "page_kind": "sources", "data_as_of": newest_source},
+                 sources=pg.items, pager=pg, citing=citing)
 
-        articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages, cited)
+        articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages, cited,
+                                    source_page)
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
@@ -951,7 +1036,8 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
 
 
 def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: dict,
-                     problems: Problems, pages: list[Page], cited: set[str]) -> list[dict]:
+                     problems: Problems, pages: list[Page], cited: set[str],
+                     source_page: dict[str, str]) -> list[dict]:
     """Hand-written pages and articles: front matter checked, Jinja run in the sandbox."""
     src = root / site_src
     articles: list[dict] = []
@@ -984,7 +1070,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
             out = _render_template(env, origin, origin, {}, problems, line_offset=offset)
             if out is None:
                 continue
-            footer, as_of = _sources_footer(ds)
+            footer, as_of = _sources_footer(ds, source_page)
             cited.update(state.sources)
         finally:
             _page.reset(t)

@@ -49,6 +49,50 @@ def test_mini_project_builds_strictly_with_every_page_kind(project):
     assert not (project / "site_src" / "companies").exists()
 
 
+def test_long_lists_are_split_into_pages_that_link_to_each_other(project, monkeypatch):
+    import generator.render as render_mod
+
+    monkeypatch.setattr(render_mod, "SOURCES_PER_PAGE", 1)
+    monkeypatch.setattr(render_mod, "COMPANIES_PER_PAGE", 1)
+    # strict: MkDocs itself fails the build on a link or an anchor that leads nowhere
+    assert build_site(project, Path("site")) == 0
+    site = project / "site"
+
+    def target(page: Path, href: str) -> tuple[Path, str]:
+        path, _, anchor = href.partition("#")
+        dest = (page.parent / path).resolve() if path else page
+        return (dest / "index.html" if dest.is_dir() else dest), anchor
+
+    source_ids = {p.stem for p in (project / "data/sources").glob("*.yaml")}
+    company_ids = {p.stem for p in (project / "data/companies").glob("*.yaml")}
+    for kind, ids, per_item in (("sources", source_ids, r'id="src-([^"]+)"'),
+                                ("companies", company_ids,
+                                 r'<td><a href="(?:\.\./)*(?:companies/)?([a-z0-9-]+)/">')):
+        pages = [site / kind / "index.html", site / kind / "page/2/index.html"]
+        assert not (site / kind / "page/3").exists()
+        found = []
+        for n, page in enumerate(pages, 1):
+            html = page.read_text()
+            found += re.findall(per_item, html)
+            assert f"<title>{kind.capitalize()}, page {n} of 2 - " in html
+            nav = re.search(r'<nav [^>]*class="fl-pager"[^>]*>(.*?)</nav>', html, re.S).group(1)
+            assert f"{kind.capitalize()} {n}–{n} of 2: page {n} of 2." in nav
+            assert len(re.findall(r'<strong aria-current="page">', nav)) == 1
+            links = re.findall(r'href="([^"]+)"', nav)
+            assert [target(page, h)[0] for h in links] == [p for p in pages if p != page]
+            steps = re.search(r'<nav [^>]*class="fl-pager fl-pager--steps"[^>]*>(.*?)</nav>',
+                              html, re.S).group(1)
+            assert ("Next page" in steps) == (n == 1) and ("Previous page" in steps) == (n == 2)
+        assert sorted(found) == sorted(ids), kind  # every entry on exactly one page
+    # a profile's "About this source" links lead to the page of the list that holds the record
+    profile = site / "companies/acme-ai/index.html"
+    about = re.findall(r'<a class="fl-srcref" href="([^"]+)"', profile.read_text())
+    assert about and any("/page/2/" in h for h in about)
+    for href in about:
+        dest, anchor = target(profile, href)
+        assert f'id="{anchor}"' in dest.read_text(), href
+
+
 def test_failed_check_leaves_previous_site_byte_for_byte(project, capsys):
     assert build_site(project, Path("site")) == 0
     before = tree_digest(project / "site")
