@@ -114,7 +114,7 @@ def _render(root: Path) -> tuple[Problems, dict]:
     problems = Problems()
     ds = load(root, problems)
     pages = render(ds, root, problems)
-    return problems, {p.path: p.content for p in pages}
+    return problems, {p.path: p.text if p.path.endswith(".md") else p.content for p in pages}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def test_the_article_example_shows_what_the_guide_says(real_project: Path, capsy
     problems, pages = run_check(real_project)
     assert not problems.errors, problems.report()
     page = next(p for p in pages if p.path == "articles/example-labs-series-b.md")
-    text = html.unescape(re.sub(r"<[^>]+>", "", page.content))
+    text = html.unescape(re.sub(r"<[^>]+>", "", page.text))
     for shown in ("US$1.5 billion", "3.8×", "+275%", "10 months", "US$1.1 billion",
                   "US$150 million"):
         assert shown in text, f"{shown!r} is not in the rendered example article"

@@ -53,7 +53,7 @@ def test_downloads_page_links_every_file_and_files_are_pages(project):
     pages = {p.path: p for p in render(ds, project, problems, site_url="https://x.org/sub/")}
     for path in dataset_files(ds):
         assert path in pages
-        assert f"]({path})" in pages["data.md"].content
+        assert f"]({path})" in pages["data.md"].text
     feed = ET.fromstring(pages["feed.xml"].content)
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = feed.findall("a:entry", ns)

@@ -19,7 +19,7 @@ def _render(root: Path) -> tuple[Problems, dict[str, str]]:
     problems = Problems()
     ds = load(root, problems)
     pages = render(ds, root, problems)
-    return problems, {p.path: p.content for p in pages if p.path.endswith(".md")}
+    return problems, {p.path: p.text for p in pages if p.path.endswith(".md")}
 
 
 def test_generated_markdown_matches_golden_files(project, update_golden):
