@@ -56,7 +56,8 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "*": {"class", "id", "title", "lang", "role", "aria-label", "aria-labelledby",
-          "aria-describedby", "aria-hidden", "aria-current"},
+          "aria-describedby", "aria-hidden", "aria-current",
+          "data-search-exclude"},  # read, then removed, by the theme's search plugin
     "a": {"href", "rel", "download"},
     "img": {"src", "alt", "width", "height", "loading"},
     "td": {"style", "colspan", "rowspan"},

@@ -824,7 +824,10 @@ def _sources_footer(ds: Dataset, where: dict[str, str]) -> tuple[str, str]:
             f'<a href="{md_escape(s.url)}" rel="noopener">{md_escape(s.title)}</a>, '
             f"{md_escape(s.published_text)}. "
             f'[About this source]({rel(where[sid] + "#src-" + sid)}){{: .fl-srcref }}')
-    html = ('\n\n<div class="fl-sources" markdown>\n\n## Sources for this page\n\n' +
+    # left out of the search index (Material's data-search-exclude): a search for a publisher
+    # should find the sources page, not the end of every page that cites it
+    html = ('\n\n<div class="fl-sources" data-search-exclude="footer" markdown>\n\n'
+            '## Sources for this page {: data-search-exclude="footer" }\n\n' +
             "\n".join(items) + "\n\n</div>\n")
     return html, latest.display()
 

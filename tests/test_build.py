@@ -49,6 +49,23 @@ def test_mini_project_builds_strictly_with_every_page_kind(project):
     assert not (project / "site_src" / "companies").exists()
 
 
+def test_search_finds_the_sources_page_not_every_pages_list_of_sources(project):
+    import json
+
+    assert build_site(project, Path("site")) == 0
+    site = project / "site"
+    docs = json.loads((site / "search/search_index.json").read_text())["docs"]
+    publisher = "The Daily Example"  # cited by the Acme AI profile, listed on the sources page
+    profile = (site / "companies/acme-ai/index.html").read_text()
+    assert "Sources for this page" in profile and publisher in profile
+    assert not [d["location"] for d in docs if d["title"] == "Sources for this page"]
+    found = {d["location"] for d in docs if publisher in d["text"]}
+    assert found == {"sources/"}, found
+    assert [d for d in docs if d["location"].startswith("companies/acme-ai/")]  # still indexed
+    for page in site.rglob("*.html"):  # the theme's plugin takes the marker out again
+        assert "data-search-exclude" not in page.read_text(), page
+
+
 def test_long_lists_are_split_into_pages_that_link_to_each_other(project, monkeypatch):
     import generator.render as render_mod
 
