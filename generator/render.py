@@ -847,7 +847,7 @@ class Pager:
 
     number: int  # 1-based
     paths: tuple[str, ...]  # docs path of every page of the list, in order
-    ranges: tuple[tuple[str, str], ...]  # (first, last) label of the items of every page
+    ranges: tuple[str, ...]  # what every page holds, "Acme AI – Beta Labs"
     start: int  # 0-based position of this page's first item in the whole list
     items: tuple
     total: int  # items in the whole list
@@ -858,12 +858,12 @@ class Pager:
 
 
 def paginate(items: list, per_page: int, first: str, folder: str,
-             label: Any = str) -> list[Pager]:
+             span: Any = lambda a, b: _span(str(a), str(b))) -> list[Pager]:
     """``items`` in pages of ``per_page``: the first at ``first`` ("sources.md"), the others at
     ``folder/page/N.md`` ("sources/page/2.md" → /sources/page/2/), as the blog plugin does."""
     chunks = [items[i:i + per_page] for i in range(0, len(items), per_page)] or [[]]
     paths = (first,) + tuple(f"{folder}/page/{k}.md" for k in range(2, len(chunks) + 1))
-    ranges = tuple((label(ch[0]), label(ch[-1])) if ch else ("", "") for ch in chunks)
+    ranges = tuple(span(ch[0], ch[-1]) if ch else "" for ch in chunks)
     return [Pager(k + 1, paths, ranges, k * per_page, tuple(ch), len(items))
             for k, ch in enumerate(chunks)]
 
@@ -872,35 +872,51 @@ def _span(first: str, last: str) -> str:
     return first if first == last else f"{first} – {last}"
 
 
+def _source_span(a: m.Source, b: m.Source) -> str:
+    """"Bloomberg – Reuters", or "Reuters (2024–2026)" for a page of one publisher's records."""
+    if a.publisher != b.publisher:
+        return f"{a.publisher} – {b.publisher}"
+    years = sorted({a.as_of.year, b.as_of.year})
+    return f"{a.publisher} ({'–'.join(map(str, years))})"
+
+
+def _steps(pager: Pager) -> str:
+    steps = []
+    if pager.number > 1:
+        steps.append(f"[← Previous page]({rel(pager.paths[pager.number - 2])})")
+    if pager.number < len(pager.paths):
+        steps.append(f"[Next page →]({rel(pager.paths[pager.number])})")
+    return " · ".join(steps)
+
+
 def pager_nav(pager: Pager, noun: str) -> Markup:
-    """Where this page sits in its list, and every page of it by the range of its entries (nothing
-    when the list fits on one page). Markdown inside the HTML, so that MkDocs checks the links."""
+    """Where this page sits in its list, the next and previous pages, and every page by the range
+    of its entries, folded away so that a phone shows the list itself first (nothing when the list
+    fits on one page). Markdown inside the HTML, so that MkDocs checks the links."""
     if len(pager.paths) == 1:
         return Markup("")
     n = len(pager.paths)
     items = []
-    for k, (path, (first, last)) in enumerate(zip(pager.paths, pager.ranges), 1):
-        text = md_escape(_span(first, last))
+    for k, (path, held) in enumerate(zip(pager.paths, pager.ranges), 1):
+        text = md_escape(held)
         items.append(f'<li><strong aria-current="page">{text}</strong></li>' if k == pager.number
                      else f'<li markdown="span">[{text}]({rel(path)})</li>')
     shown = f"{pager.start + 1:,}–{pager.start + len(pager.items):,}"
     return Markup(
-        f'<nav class="fl-pager" aria-label="Pages of the list of {noun}" markdown>\n'
-        f"<p>{noun.capitalize()} {shown} of {pager.total:,}: page {pager.number} of {n}.</p>\n"
-        f'<ol class="fl-pager__pages" markdown="1">\n' + "\n".join(items) + "\n</ol>\n</nav>\n")
+        f'<nav class="fl-pager" aria-label="Pages of the list of {noun}" markdown>\n\n'
+        f"{noun.capitalize()} {shown} of {pager.total:,}: page {pager.number} of {n}. "
+        f"{_steps(pager)}\n\n"
+        f'<details class="fl-pager__all" markdown="1">\n<summary>All {n} pages</summary>\n'
+        f'<ol class="fl-pager__pages" markdown="1">\n' + "\n".join(items) +
+        "\n</ol>\n</details>\n</nav>\n")
 
 
 def pager_steps(pager: Pager, noun: str) -> Markup:
     """Previous and next page links, for the end of a page of a long list."""
     if len(pager.paths) == 1:
         return Markup("")
-    steps = []
-    if pager.number > 1:
-        steps.append(f"[← Previous page]({rel(pager.paths[pager.number - 2])})")
-    if pager.number < len(pager.paths):
-        steps.append(f"[Next page →]({rel(pager.paths[pager.number])})")
     return Markup(f'<nav class="fl-pager fl-pager--steps" aria-label="More {noun}" markdown>\n'
-                  + " · ".join(steps) + "\n</nav>\n")
+                  + _steps(pager) + "\n</nav>\n")
 
 
 def _numbered(title: str, pager: Pager) -> str:
@@ -956,7 +972,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     cited: set[str] = set()
     source_pagers = paginate(sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
                                                                         s.as_of, s.id)),
-                             SOURCES_PER_PAGE, "sources.md", "sources", lambda s: s.publisher)
+                             SOURCES_PER_PAGE, "sources.md", "sources", _source_span)
     source_page = {s.id: pg.path for pg in source_pagers for s in pg.items}
     tok = _ds_for_templates.set(ds)
     try:
@@ -981,7 +997,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                   "jsonld": company_json_ld(c), "search": {"boost": 4}}, c=c)
         by_name = sorted(ds.companies.values(), key=lambda c: c.name.casefold())
         for pg in paginate(by_name, COMPANIES_PER_PAGE, "companies/index.md", "companies",
-                           lambda c: c.name):
+                           lambda a, b: _span(a.name, b.name)):
             emit(pg.path, "companies.md.j2", "data/companies",
                  {"title": _numbered("Companies", pg), "description": "Every company profiled, "
                   "with its latest valuation mark and where it comes from.", "page_kind": "index"},

@@ -95,11 +95,14 @@ def test_long_lists_are_split_into_pages_that_link_to_each_other(project, monkey
             nav = re.search(r'<nav [^>]*class="fl-pager"[^>]*>(.*?)</nav>', html, re.S).group(1)
             assert f"{kind.capitalize()} {n}–{n} of 2: page {n} of 2." in nav
             assert len(re.findall(r'<strong aria-current="page">', nav)) == 1
-            links = re.findall(r'href="([^"]+)"', nav)
+            listed = re.search(r'<ol class="fl-pager__pages">(.*?)</ol>', nav, re.S).group(1)
+            links = re.findall(r'href="([^"]+)"', listed)
             assert [target(page, h)[0] for h in links] == [p for p in pages if p != page]
+            assert "<summary>All 2 pages</summary>" in nav
             steps = re.search(r'<nav [^>]*class="fl-pager fl-pager--steps"[^>]*>(.*?)</nav>',
                               html, re.S).group(1)
-            assert ("Next page" in steps) == (n == 1) and ("Previous page" in steps) == (n == 2)
+            for part in (steps, nav):
+                assert ("Next page" in part) == (n == 1) and ("Previous page" in part) == (n == 2)
         assert sorted(found) == sorted(ids), kind  # every entry on exactly one page
     # a profile's "About this source" links lead to the page of the list that holds the record
     profile = site / "companies/acme-ai/index.html"

@@ -350,3 +350,24 @@ def test_the_valuations_page_stops_listing_latest_marks_when_there_are_too_many(
     assert "|---|" not in short
     assert (f"The data holds a latest mark for {rows} companies, too many for one table: "
             "[the companies index](companies/index.md) lists each company's") in short
+
+
+def test_pages_of_a_long_list_are_named_by_what_they_hold():
+    from types import SimpleNamespace as NS
+
+    from generator.render import _source_span, paginate
+
+    def src(publisher: str, year: int):
+        return NS(publisher=publisher, as_of=NS(year=year))
+
+    items = [src("Bloomberg", 2024), src("Reuters", 2019), src("Reuters", 2026),
+             src("Reuters", 2026), src("The Information", 2025)]
+    pages = paginate(items, 2, "sources.md", "sources", _source_span)
+    assert [p.path for p in pages] == ["sources.md", "sources/page/2.md", "sources/page/3.md"]
+    assert pages[0].ranges == ("Bloomberg – Reuters", "Reuters (2026)", "The Information (2025)")
+    assert [(p.number, p.start, len(p.items), p.total) for p in pages] == [
+        (1, 0, 2, 5), (2, 2, 2, 5), (3, 4, 1, 5)]
+    assert paginate(items[1:3], 2, "sources.md", "sources", _source_span)[0].ranges == (
+        "Reuters (2019–2026)",)
+    only = paginate([], 2, "companies/index.md", "companies")
+    assert len(only) == 1 and only[0].paths == ("companies/index.md",) and only[0].items == ()
