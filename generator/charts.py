@@ -2023,7 +2023,7 @@ class Registry:
 
     def __init__(self, ds: Dataset, root: Path, problems: Problems, *, workers: int | None = None,
                  check_only: bool = False, deferred: bool = False):
-        self.ds, self.root, self.problems = ds, root, problems
+        self.problems = problems
         self.workers = workers
         self.check_only = check_only  # ids and data are checked; nothing is rendered
         self.deferred = deferred and not check_only
@@ -2031,7 +2031,9 @@ class Registry:
         self.stats: RenderStats | None = None
         self._placed: dict[tuple[str, str], int] = {}
         self._keys: dict[str, str] = {}  # deferred: chart id → render key
-        self._pending: list[tuple[Chart, str, Any]] = []  # (chart, key, future or job)
+        # (chart id, origin, key, future or job): not the chart itself, so that a build does not
+        # hold every chart (and, through them, the data) while MkDocs converts the pages
+        self._pending: list[tuple[str, str, str, Any]] = []
         self._pool: Any = None
         try:
             charts = [] if check_only else build_charts(ds, BuiltCharts(self.cache.dir))
@@ -2091,31 +2093,40 @@ class Registry:
 
             ctx = multiprocessing.get_context("spawn")  # never fork a process that runs a JS engine
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            self._pending = [(ch, key, self._pool.submit(_render_to_files, *a)) for ch, key, a in args]
+            self._pending = [(ch.id, ch.origin, key, self._pool.submit(_render_to_files, *a))
+                             for ch, key, a in args]
         else:  # a few charts: rendered here, when they are needed (no worker to start)
-            self._pending = [(ch, key, a) for ch, key, a in args]
+            self._pending = [(ch.id, ch.origin, key, a) for ch, key, a in args]
         stats.wall = time.perf_counter() - t0
-        _PENDING.append(self)
+        if self._pending:
+            _PENDING.append(self)
 
     def finish(self) -> list:
         """Wait for the deferred rendering; the charts that could not be rendered, as problems
         (also added to the registry's Problems)."""
         failed = []
-        for ch, key, job in self._pending:
+        for chart_id, origin, key, job in self._pending:
             t = time.perf_counter()
             try:
                 secs = job.result() if hasattr(job, "result") else _render_to_files(*job)
             except Exception as exc:  # noqa: BLE001 - reported as a located problem
                 text = str(exc)
-                ch.error = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-                self.problems.error(ch.origin, f"chart '{ch.id}' could not be rendered: {ch.error}")
+                error = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+                if chart_id in self.charts:
+                    self.charts[chart_id].error = error
+                self.problems.error(origin, f"chart '{chart_id}' could not be rendered: {error}")
                 failed.append(self.problems.items[-1])
                 secs = time.perf_counter() - t
             if self.stats is not None:
-                self.stats.seconds[ch.id] = secs
+                self.stats.seconds[chart_id] = secs
         self._pending = []
         self.abandon()
         return failed
+
+    def placed_all(self) -> None:
+        """Every page is rendered: let go of the charts (what is still to be rendered was handed
+        to the workers with everything it needs)."""
+        self.charts = {}
 
     def abandon(self) -> None:
         if self._pool is not None:

@@ -1050,7 +1050,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         if site_url:
             pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))
         pages.extend(registry.assets())
-        cited.update(registry.cited() if hasattr(registry, "cited") else ())
+        registry.placed_all()
         if not problems.errors:
             unused_sources(ds, problems, cited)
         else:
