@@ -55,26 +55,67 @@ def _open(browser, url: str, *, scheme: str = "light", width: int = 1280):
 # axe-core
 
 
+def _axe_violations(page, axe_source: str) -> list[str]:
+    """Serious and critical axe-core violations on the open page, one line each."""
+    page.evaluate(axe_source)  # not add_script_tag: the page's CSP refuses inline scripts
+    violations = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+    }""")
+    return [f"{v['impact']}: {v['id']} ({v['help']}): {v['nodes']}" for v in violations
+            if v["impact"] in ("serious", "critical")]
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("kind", list(PAGE_KINDS))
 def test_axe_finds_no_serious_or_critical_violation(browser, served_site, axe_source, kind, scheme):
     context, page, response, errors = _open(browser, served_site + PAGE_KINDS[kind], scheme=scheme)
     try:
         assert response.status == (404 if kind == "404" else 200)
-        page.evaluate(axe_source)  # not add_script_tag: the page's CSP refuses inline scripts
-        violations = page.evaluate("""async () => {
-            const r = await axe.run(document, {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-        }""")
-        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-        assert bad == [], "\n".join(f"{v['impact']}: {v['id']} ({v['help']}): {v['nodes']}"
-                                    for v in bad)
+        bad = _axe_violations(page, axe_source)
+        assert bad == [], "\n".join(bad)
         assert errors == []
     finally:
         context.close()
 
 
+def test_pages_of_a_long_list_pass_axe_and_work_from_the_keyboard(browser, axe_source,
+                                                                  monkeypatch):
+    import generator.render as render_mod
+    from generator.budget import served_build
+
+    # the shipped data in pages of a few entries, as a list of thousands would be
+    monkeypatch.setattr(render_mod, "SOURCES_PER_PAGE", 12)
+    monkeypatch.setattr(render_mod, "COMPANIES_PER_PAGE", 5)
+    with served_build(REPO) as base:
+        for path in ("sources/page/2/", "companies/page/2/"):
+            for scheme in ("light", "dark"):
+                context, page, response, errors = _open(browser, base + path, scheme=scheme,
+                                                        width=360)
+                try:
+                    assert response.status == 200
+                    assert _axe_violations(page, axe_source) == []
+                    assert errors == []
+                    pager = page.locator("nav.fl-pager").first
+                    listed = pager.locator("ol.fl-pager__pages")
+                    assert not listed.is_visible()  # folded: the records come first on a phone
+                    assert pager.locator("a", has_text="Next page").is_visible()
+                    page.focus("details.fl-pager__all > summary")
+                    page.keyboard.press("Enter")
+                    assert listed.is_visible()
+                    assert listed.locator("[aria-current=page]").count() == 1
+                    page.keyboard.press("Tab")  # the first other page of the list
+                    assert page.evaluate("document.activeElement.closest('li') !== null")
+                    with page.expect_navigation():
+                        page.keyboard.press("Enter")
+                    assert page.url == base + path.split("page/")[0]
+                finally:
+                    context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts
 # ---------------------------------------------------------------------------------------------
 # Charts
 
