@@ -4,6 +4,7 @@ not a timed test."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import yaml
@@ -50,7 +51,7 @@ def test_the_plain_mkdocs_configuration_drops_only_our_plugin():
 def test_the_table_prints_medians_and_ratios():
     a = bench.SizeResult(100, pages=113, check=[0.5, 0.7, 0.6], cold=[20.0], warm=[10.0, 12.0, 11.0],
                          rebuild=[11.0], plain=[10.0], peak_cold=[150.0], peak_warm=[140.0],
-                         peak_plain=[60.0])
+                         peak_plain=[60.0], tree_cold=[450.0])
     b = bench.SizeResult(1000, pages=1017, check=[4.0], cold=[150.0], warm=[90.0], rebuild=[91.0],
                          plain=[80.0], peak_cold=[400.0], peak_warm=[380.0], peak_plain=[250.0])
     lines = bench.format_table([a, b]).splitlines()
@@ -58,6 +59,8 @@ def test_the_table_prints_medians_and_ratios():
     row = lines[2].split()
     assert row[:5] == ["100", "113", "0.60", "20.0", "11.0"]
     assert "1.10×" in row and "2.00×" in row and "5%" in row
+    assert lines[0].split()[-6:] == ["peak", "MB", "all", "MB", "plain", "MB"]
+    assert row[-3:] == ["150", "450", "60.0"]  # largest process, all processes, plain MkDocs
     assert lines[3].split()[:2] == ["1,000", "1,017"]
     assert lines[-1].startswith("growth N=100 → N=1,000 (10× the companies): warm 8.18×")
     # a size measured without plain MkDocs still prints
@@ -70,3 +73,26 @@ class _EnvLoader(yaml.SafeLoader):
 
 
 _EnvLoader.add_constructor("!ENV", lambda loader, node: loader.construct_sequence(node)[-1])
+
+
+def test_the_memory_of_a_build_and_its_workers_is_added_up():
+    import subprocess
+    import sys
+    import time
+
+    # a child holding 80 MB, as a chart worker would
+    child = subprocess.Popen([sys.executable, "-c", "import time; b = bytearray(80 * 2**20); "
+                              "b[::4096] = b'x' * len(b[::4096]); print(1, flush=True); "
+                              "time.sleep(30)"], stdout=subprocess.PIPE)
+    try:
+        child.stdout.readline()  # the memory is touched
+        alone = bench.tree_rss_mb(child.pid)
+        with open("/proc/self/statm") as f:
+            own = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+        assert 80 <= alone < 120
+        assert bench.tree_rss_mb(os.getpid()) >= own + alone - 1  # this process and its child
+    finally:
+        child.kill()
+        child.wait()
+    time.sleep(0.1)
+    assert bench.tree_rss_mb(child.pid) == 0  # gone
