@@ -602,7 +602,7 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
             target[record.id] = record
             ds.origins[(folder, record.id)] = rel
             ds.refused[folder].discard(stem)
-            doc.release(text, rel)  # checked: positions are found again if a problem needs one
+            doc.release(path, rel)  # checked: positions are found again if a problem needs one
     _cross_check(ds, problems, today)
     return ds
 

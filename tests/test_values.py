@@ -325,21 +325,27 @@ def test_decimals_refused(value: str):
         "such as 3.35 (no units, exponents or thousands separators)")
 
 
-def test_a_released_document_finds_its_positions_again():
-    """load() lets go of each checked file's values and positions (memory at thousands of
-    files); a problem found later still gets the exact line and column."""
+def test_a_released_document_finds_its_positions_again(tmp_path):
+    """load() lets go of each checked file's values, positions and text (memory at thousands of
+    files); a problem found later still gets the exact line and column, from the file."""
     from generator.problems import Problems
     from generator.reader import parse_yaml
 
     text = "id: acme\nevents:\n  - id: a\n    sources: [x, y]\n  - id: b\n    sources:\n      - z\n"
+    path = tmp_path / "acme.yaml"
+    path.write_text(text, encoding="utf-8")
     doc = parse_yaml(text, "data/companies/acme.yaml", Problems())
     before = {p: doc.where(p) for p in [(), ("id",), ("events", 1, "sources", 0),
                                         ("events", 0, "sources", 1), ("events", 9)]}
     keys = doc.where(("events", 1, "id"), key=True)
     data = doc.data
-    doc.release(text, "data/companies/acme.yaml")
+    doc.release(path, "data/companies/acme.yaml")
     assert doc.data is None and doc.positions == {}
     assert {p: doc.where(p) for p in before} == before
     assert before[("events", 1, "sources", 0)] == (7, 9)
     assert doc.where(("events", 1, "id"), key=True) == keys == (5, 5)
     assert doc.restored().data == data
+    # a file that is gone by then: no positions, the problem is placed at the start
+    gone = parse_yaml(text, "data/companies/acme.yaml", Problems())
+    gone.release(tmp_path / "deleted.yaml", "data/companies/deleted.yaml")
+    assert gone.where(("events", 1, "sources", 0)) == (1, 1)
