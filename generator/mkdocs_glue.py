@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -162,6 +163,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.trusted_svgs: set[str] = set()
         self._svg_refs: dict[str, int] = {}
         self._svgs: list[str] = []
+        self._spilled: str | None = None  # folder of the large generated files of this build
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -207,19 +209,38 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self.origins = {}
         self.trusted_svgs = {p.content.decode("utf-8") if isinstance(p.content, bytes) else p.content
                              for p in pages if p.path.endswith(".svg") and not isinstance(p, FilePage)}
+        self._discard_spilled()
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.path, abs_src_path=str(page.source))
-                         if isinstance(page, FilePage) else
-                         File.generated(config, page.path, content=page.content))
+            if isinstance(page, FilePage):
+                files.append(File.generated(config, page.path, abs_src_path=str(page.source)))
+            elif isinstance(page.content, bytes) and len(page.content) > SPILL_BYTES:
+                # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies) waits
+                # on disk, not in memory, until MkDocs copies it after the last page is written
+                files.append(File.generated(config, page.path, abs_src_path=self._spill(page)))
+            else:
+                files.append(File.generated(config, page.path, content=page.content))
             self.origins[page.path] = page.origin
         # Markdown that the core did not render (not under site_src) is never published raw.
         for f in list(files.documentation_pages()):
             if f.src_uri not in self.origins:
                 files.remove(f)
         return files
+
+    def _spill(self, page) -> str:
+        if self._spilled is None:
+            self._spilled = tempfile.mkdtemp(prefix="fl-files-")
+        path = os.path.join(self._spilled, f"{len(os.listdir(self._spilled))}")
+        with open(path, "wb") as f:
+            f.write(page.content)
+        return path
+
+    def _discard_spilled(self) -> None:
+        if self._spilled is not None:
+            shutil.rmtree(self._spilled, ignore_errors=True)
+            self._spilled = None
 
     def on_pre_build(self, config):
         self._svg_refs, self._svgs = {}, []
@@ -250,6 +271,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_build_error(self, error):
         abandon_rendering()  # the build stopped: its chart workers stop too
+        self._discard_spilled()
         for state in _SERVE_STATE.values():
             state.clear()  # what is on disk is not known: the next build writes everything
 
@@ -350,8 +372,12 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if state is not None and getattr(self, "_digests", None) is not None:
             state.clear()
             state.update(self._digests)
+        self._discard_spilled()  # copied into the site by now
 
 
+
+# Generated files larger than this are written to a temporary folder for MkDocs to copy.
+SPILL_BYTES = 1 << 20
 
 # Pages that build_site has already checked and rendered, handed to the plugin (one use each).
 _PREPARED: dict[Path, list] = {}

@@ -113,6 +113,33 @@ def test_long_lists_are_split_into_pages_that_link_to_each_other(project, monkey
         assert f'id="{anchor}"' in dest.read_text(), href
 
 
+def test_large_generated_files_wait_on_disk_and_are_published_whole(project, monkeypatch,
+                                                                     tmp_path):
+    import tempfile
+
+    import generator.mkdocs_glue as glue
+    from generator.downloads import dataset_files
+    from generator.load import load
+    from generator.problems import Problems
+
+    monkeypatch.setattr(glue, "SPILL_BYTES", 100)  # every download is "large"
+    made, real_mkdtemp = [], tempfile.mkdtemp
+
+    def mkdtemp(*args, **kw):
+        if kw.get("prefix") != "fl-files-":
+            return real_mkdtemp(*args, **kw)
+        made.append(Path(real_mkdtemp(dir=tmp_path, **kw)))
+        return str(made[-1])
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    assert build_site(project, Path("site")) == 0
+    assert len(made) == 1 and not made[0].exists()  # written, copied, removed
+    expected = dataset_files(load(project, Problems()))
+    assert len(expected) == 4 and all(len(b) > 100 for b in expected.values())
+    for path, content in expected.items():
+        assert (project / "site" / path).read_bytes() == content, path
+
+
 def test_failed_check_leaves_previous_site_byte_for_byte(project, capsys):
     assert build_site(project, Path("site")) == 0
     before = tree_digest(project / "site")
