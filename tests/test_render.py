@@ -371,3 +371,39 @@ def test_pages_of_a_long_list_are_named_by_what_they_hold():
         "Reuters (2019–2026)",)
     only = paginate([], 2, "companies/index.md", "companies")
     assert len(only) == 1 and only[0].paths == ("companies/index.md",) and only[0].items == ()
+
+
+def test_the_check_renders_profiles_in_two_processes_with_the_same_result(project, monkeypatch):
+    import generator.render as render_mod
+    from generator.cli import run_check
+
+    import os
+
+    from conftest import require
+
+    require("os.fork", hasattr(os, "fork"), "a POSIX system")
+    monkeypatch.setattr(render_mod, "_can_fork", lambda: True)  # whatever this machine's CPUs
+    acme = (project / "data/companies/acme-ai.yaml").read_text()
+    for k in range(7):
+        (project / f"data/companies/lab-{k}.yaml").write_text(
+            acme.replace("id: acme-ai", f"id: lab-{k}").replace("name: Acme AI", f"name: Lab {k}"))
+    # a template problem on one profile in each half, and a data problem found while rendering
+    tpl = project / "templates/company.md.j2"
+    tpl.write_text(tpl.read_text() + '{% if c.id in ("lab-1", "lab-5") %}{{ no_such_thing }}'
+                                      '{% endif %}\n')
+
+    real_fork = render_mod.os.fork
+
+    def check(parallel_from: int):
+        monkeypatch.setattr(render_mod, "PARALLEL_CHECK_MIN", parallel_from)
+        forks = []
+        monkeypatch.setattr(render_mod.os, "fork", lambda: forks.append(1) or real_fork())
+        problems, pages = run_check(project)
+        return forks, [p.format() for p in problems.items], [(p.path, p.content) for p in pages]
+
+    serial_forks, serial_problems, serial_pages = check(10**9)
+    forks, problems, pages = check(2)
+    assert serial_forks == [] and forks == [1]
+    assert len([p for p in serial_problems if "no_such_thing" in p]) == 2
+    assert problems == serial_problems  # the same problems, in the same order
+    assert pages == serial_pages
