@@ -1919,14 +1919,18 @@ def _derive_files(cache_dir: str, key: str, svg: str, wrap: dict[str, Any], char
             _write_atomic(path, make().encode("utf-8"))
 
 
-def _render_to_files(cache_dir: str, key: str, spec_json: str, wrap: dict[str, Any],
+def _render_to_files(cache_dir: str, key: str, spec: str | Path, wrap: dict[str, Any],
                      chart_id: str, made_by: str) -> float:
     """Render one chart into the cache folder (SVG, PNG if it has one, and the files made from
-    them). Runs in worker processes while the main process goes on building the pages."""
+    them). Runs in worker processes while the main process goes on building the pages. ``spec``:
+    the spec as JSON text, or a file holding it (removed once the chart is rendered)."""
     t = time.perf_counter()
+    spec_json = spec.read_text(encoding="utf-8") if isinstance(spec, Path) else spec
     svg, png = _render_job(spec_json, wrap)
     Cache.at(Path(cache_dir)).put(key, svg, png)
     _derive_files(cache_dir, key, svg, wrap, chart_id, made_by)
+    if isinstance(spec, Path):
+        spec.unlink(missing_ok=True)
     return time.perf_counter() - t
 
 
@@ -2086,7 +2090,9 @@ class Registry:
             workers = int(env) if env.isdigit() else (
                 min(MAX_WORKERS, os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1)
         stats.workers = workers = max(1, min(workers, len(jobs) or 1))
-        args = [(ch, key, (str(self.cache.dir), key, ch.base_json(), wrap, ch.id,
+        # each job's spec waits in a file, not in this process: the executor holds the arguments
+        # of every job until it is done, and at 5,000 charts their specs were 60 MB
+        args = [(ch, key, (str(self.cache.dir), key, self._spec_file(key, ch), wrap, ch.id,
                            _code_version()[:12])) for ch, key, wrap in jobs]
         if workers > 1 and args:
             import multiprocessing
@@ -2100,6 +2106,10 @@ class Registry:
         stats.wall = time.perf_counter() - t0
         if self._pending:
             _PENDING.append(self)
+
+    def _spec_file(self, key: str, ch: Chart) -> str | Path:
+        path = self.cache.dir / f"{key}.spec.json"
+        return path if _write_atomic(path, ch.base_json().encode("utf-8")) else ch.base_json()
 
     def finish(self) -> list:
         """Wait for the deferred rendering; the charts that could not be rendered, as problems

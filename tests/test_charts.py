@@ -599,13 +599,25 @@ def test_a_build_renders_missing_charts_in_the_background_with_the_same_output(
     assert build_site(chart_project, Path("site-a")) == 0
     monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-here"))
     monkeypatch.setenv("FL_CHART_WORKERS", "1")
+    specs, render_to_files = [], ch_mod._render_to_files
+
+    def recording(cache_dir, key, spec, *rest):
+        specs.append(spec.is_file() if isinstance(spec, Path) else spec)
+        return render_to_files(cache_dir, key, spec, *rest)
+
+    monkeypatch.setattr(ch_mod, "_render_to_files", recording)
     assert build_site(chart_project, Path("site-b")) == 0
+    assert specs and all(s is True for s in specs)  # each spec handed over as a file
     assert tree_digest(chart_project / "site-a") == tree_digest(chart_project / "site-b")
     site = chart_project / "site-a"
     inline = (site / "charts/valuation-acme-ai.inline.svg").read_text()
     assert inline in (site / "companies/acme-ai/index.html").read_text()
     assert "fl-svg-chart-" not in (site / "companies/acme-ai/index.html").read_text()
     assert not ch_mod._PENDING
+    # the specs waited in the cache folder for the workers, and are gone once rendered
+    for cache in ("cache-workers", "cache-here"):
+        assert list((tmp_path / cache).glob("*.svg"))
+        assert not list((tmp_path / cache).glob("*.spec.json")), cache
 
 
 def test_a_chart_that_cannot_be_rendered_stops_the_build_with_a_located_problem(
