@@ -250,14 +250,17 @@ class Chart:
         spec["config"] = {**spec.get("config", {}), "background": "white"}
         return dict(sorted(spec.items()))
 
-    def spec_json(self) -> str:
+    def spec_json(self, *, keep: bool = True) -> str:
+        """The downloadable spec as JSON text. ``keep=False``: not kept on the chart (a cold build
+        writes it to the cache once; at 5,000 charts keeping them all took 125 MB)."""
         cached = self.__dict__.get("_spec_json")
         if cached is not None:
             return cached
         text = json.dumps(self.spec, indent=2, ensure_ascii=False, sort_keys=True)
         # JSON that stays inert even if pasted into HTML
         text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
-        self.__dict__["_spec_json"] = text
+        if keep:
+            self.__dict__["_spec_json"] = text
         return text
 
     def base_json(self) -> str:
@@ -2070,7 +2073,7 @@ class Registry:
             self._keys[ch.id] = key
             vl = self.cache.path(key, "vl.json")
             if not vl.is_file():
-                _write_atomic(vl, ch.spec_json().encode("utf-8"))
+                _write_atomic(vl, ch.spec_json(keep=False).encode("utf-8"))
             svg = self.cache.path(key, "svg")
             if svg.is_file() and (not ch.png_download or self.cache.path(key, "png").is_file()):
                 stats.hits += 1

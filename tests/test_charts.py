@@ -642,3 +642,10 @@ def test_a_chart_that_cannot_be_rendered_stops_the_build_with_a_located_problem(
     assert "site/ was left as it was" in err and "Traceback" not in err
     assert tree_digest(project / "site") == before
     assert not ch_mod._PENDING
+
+
+def test_a_spec_written_once_is_not_kept_on_the_chart(project):
+    chart = _charts(project)["valuation-acme-ai"]
+    once = chart.spec_json(keep=False)
+    assert "_spec_json" not in chart.__dict__  # a cold build writes it to the cache, no more
+    assert chart.spec_json() == once and chart.__dict__["_spec_json"] == once
