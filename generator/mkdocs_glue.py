@@ -207,8 +207,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         if refused.items:
             raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}
-        self.trusted_svgs = {p.content.decode("utf-8") if isinstance(p.content, bytes) else p.content
-                             for p in pages if p.path.endswith(".svg") and not isinstance(p, FilePage)}
+        self.trusted_svgs = {p.text for p in pages
+                             if p.path.endswith(".svg") and not isinstance(p, FilePage)}
         self._discard_spilled()
         for page in pages:
             existing = files.get_file_from_path(page.path)
@@ -232,7 +232,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def _spill(self, page) -> str:
         if self._spilled is None:
             self._spilled = tempfile.mkdtemp(prefix="fl-files-")
-        path = os.path.join(self._spilled, f"{len(os.listdir(self._spilled))}")
+        path = os.path.join(self._spilled, hashlib.sha256(page.path.encode()).hexdigest())
         with open(path, "wb") as f:
             f.write(page.content)
         return path
