@@ -954,11 +954,14 @@ def _in_two_processes(items: list, work: Any, problems: Problems, pages: list,
         finally:
             os._exit(code)  # no atexit handlers, no flushing of the parent's buffers
     os.close(write_end)
+    got = os.fdopen(read_end, "rb")
     try:
         work(items[:mid])
-        with os.fdopen(read_end, "rb") as got:
-            payload = got.read()  # the child waits on a full pipe until this reads it
+        payload = got.read()  # the child waits on a full pipe until this reads it
     finally:
+        # closed before waiting: if this half raised, a child blocked on the full pipe gets a
+        # broken pipe and exits instead of waiting for a reader for ever
+        got.close()
         _, status = os.waitpid(pid, 0)
     if status == 0 and payload:
         theirs, their_pages, their_cited = pickle.loads(payload)  # from our own child only

@@ -407,3 +407,29 @@ def test_the_check_renders_profiles_in_two_processes_with_the_same_result(projec
     assert len([p for p in serial_problems if "no_such_thing" in p]) == 2
     assert problems == serial_problems  # the same problems, in the same order
     assert pages == serial_pages
+
+
+def test_the_checks_second_process_never_outlives_a_failing_first_half():
+    import os
+    import signal
+
+    from conftest import require
+    from generator.render import Page, _in_two_processes
+
+    require("os.fork", hasattr(os, "fork"), "a POSIX system")
+    parent = os.getpid()
+
+    def work(items):
+        if os.getpid() == parent:
+            raise RuntimeError("a bug while rendering the first half")
+        pages.extend(Page(f"p{i}.md", b"x" * 2**20, "o") for i in items)  # more than a pipe holds
+
+    pages: list = []
+    signal.signal(signal.SIGALRM, lambda *a: pytest.fail("waited for ever on the child"))
+    signal.alarm(30)
+    try:
+        with pytest.raises(RuntimeError, match="first half"):
+            _in_two_processes(list(range(8)), work, Problems(), pages, set())
+    finally:
+        signal.alarm(0)
+    assert pages == []
