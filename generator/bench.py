@@ -464,12 +464,12 @@ def tree_rss_mb(root_pid: int) -> float:
         except (OSError, ValueError, IndexError):
             continue
         children.setdefault(ppid, []).append(int(name))
-    total, todo = 0, [root_pid]
+    total, todo, page = 0, [root_pid], os.sysconf("SC_PAGE_SIZE")
     while todo:
         pid = todo.pop()
         try:
             with open(f"/proc/{pid}/statm", encoding="ascii") as f:
-                total += int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                total += int(f.read().split()[1]) * page
         except (OSError, ValueError, IndexError):
             pass
         todo += children.get(pid, [])

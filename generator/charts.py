@@ -2125,8 +2125,6 @@ class Registry:
             except Exception as exc:  # noqa: BLE001 - reported as a located problem
                 text = str(exc)
                 error = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-                if chart_id in self.charts:
-                    self.charts[chart_id].error = error
                 self.problems.error(origin, f"chart '{chart_id}' could not be rendered: {error}")
                 failed.append(self.problems.items[-1])
                 secs = time.perf_counter() - t
