@@ -353,6 +353,41 @@ Slug = Annotated[str, BeforeValidator(parse_slug), WithJsonSchema(
     {"type": "string", "pattern": r"^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 64})]
 
 
+# File names of contributor files (data files, articles, pages): one documented form, the id's.
+FILE_NAME_RULE = ("lower-case ASCII letters a-z, digits and single hyphens, then the extension, "
+                  "such as 'series-h{ext}'")
+
+
+def file_name_problem(name: str, ext: str) -> str | None:
+    """Why ``name`` is not a valid contributor file name ending in ``ext`` ('.yaml', '.md'), or
+    None. The name in the message is shown escaped (see :func:`shown`)."""
+    stem = name[: -len(ext)] if name.endswith(ext) else None
+    if stem is not None and len(stem) <= 64 and _SLUG.match(stem):
+        return None
+    rule = FILE_NAME_RULE.format(ext=ext)
+    return f"the file name {shown(name)} is not allowed; file names use {rule}"
+
+
+# Characters that a report never prints as they are: controls (an escape sequence in a file name
+# would reach the terminal), format characters (bidi, zero-width, tags), line and paragraph
+# separators, surrogates, private use, and the Hangul fillers that render as nothing.
+_HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0"
+_NOT_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f"
+                        "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
+                        "\ue000-\uf8ff" + _HANGUL_FILLERS + "\U000e0000-\U000e007f"
+                        "\U000f0000-\U0010ffff]")
+
+
+def shown(text: str) -> str:
+    """``text`` in single quotes for a report, with every character that a terminal or a reader
+    would not see as itself written as an escape (\\x1b, \\u202e, \\U000e0041)."""
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}"
+
+    return "'" + _NOT_SHOWN.sub(esc, text.replace("\\", "\\\\")) + "'"
+
+
 def _text(max_len: int, multiline: bool, expected: str):
     def parse(value: Any) -> str:
         if value is None:
