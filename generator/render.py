@@ -11,6 +11,7 @@ articles run in Jinja's immutable sandbox with ``StrictUndefined``.
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import functools
 import datetime as _dt
@@ -26,6 +27,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
+from jinja2 import nodes
+from jinja2.compiler import CodeGenerator
 from jinja2.runtime import Macro
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
@@ -36,7 +39,8 @@ from .load import Dataset, explain, suggest, unused_sources, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
 from .limits import (UNORDERED, Budget, BudgetExceeded, BudgetFormatter, Limits, budgeted_filters,
-                     check_nesting, prepare, prepare_call, printf_size, unshowable)
+                     check_nesting, check_tags, markdown_shapes, prepare, prepare_call, printf_size,
+                     unshowable)
 from .limits import concat as limits_concat
 from .limits import str_join as limits_str_join
 from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
@@ -541,6 +545,7 @@ class PageSandbox(ImmutableSandboxedEnvironment):
         self._internal = (self.fl_loop, self.fl_value)
         self.concat = self._fl_concat  # the text a macro or a block collected
         self.template_class = _PageTemplate
+        self.code_generator_class = _PageCodeGenerator
         self._plain_finalize = self.finalize
         self.finalize = self._fl_finalize
 
@@ -566,7 +571,8 @@ class PageSandbox(ImmutableSandboxedEnvironment):
                                   "would differ", name=attribute, obj=obj,
                                   exc=jinja2.exceptions.SecurityError)
         if isinstance(getattr(obj, attribute, None), (set, frozenset)):
-            return self.undefined(f"'{attribute}' is {UNORDERED[3:]}", name=attribute, obj=obj,
+            return self.undefined(f"'{attribute}' holds an unordered set, whose order changes "
+                                  "from one build to the next", name=attribute, obj=obj,
                                   exc=jinja2.exceptions.SecurityError)
         return super().unsafe_undefined(obj, attribute)
 
@@ -647,6 +653,7 @@ class PageSandbox(ImmutableSandboxedEnvironment):
     def _parse(self, source: str, name: str | None, filename: str | None):
         if self.limits is None:
             return super()._parse(source, name, filename)
+        check_tags(source, self.limits)
         # before the parser, which recurses once or more for each level of nesting
         check_nesting(((t.lineno, t.type, t.value) for t in
                        self._tokenize(source, name, filename)), self.limits)
@@ -669,6 +676,21 @@ class PageSandbox(ImmutableSandboxedEnvironment):
                 raise BudgetExceeded(why)
             budget.tick()
         return self._plain_finalize(value)
+
+
+class _PageCodeGenerator(CodeGenerator):
+    """Jinja's code generator, marking the line where each run of a page's own text starts (Jinja
+    marks only expressions and statements), so that a problem found in the output is reported at
+    the line that wrote it."""
+
+    def visit_Output(self, node: nodes.Output, frame: Any) -> None:
+        if node.nodes and isinstance(node.nodes[0], nodes.TemplateData):
+            self.newline(node.nodes[0])
+        super().visit_Output(node, frame)
+
+    def visit_Assign(self, node: nodes.Assign, frame: Any) -> None:
+        self.newline(node)  # Jinja writes its check of a namespace before marking the line
+        super().visit_Assign(node, frame)
 
 
 class _PageTemplate(jinja2.Template):
@@ -748,7 +770,14 @@ def _render_template(env, name: str, origin: str, ctx: dict, problems: Problems,
         tpl = env.get_template(name)
         if env.budget is None:
             return tpl.render(ctx)
-        return _stream(env, tpl, ctx)
+        try:
+            env.budget.tick()  # compiling counts too
+        except BudgetExceeded as exc:
+            exc.line = 1
+            raise
+        out, marks = _stream(env, tpl, ctx)
+        return out if _check_markdown(env, tpl, name, origin, out, marks, problems,
+                                      line_offset) else None
     except BudgetExceeded as exc:
         problems.error(origin, str(exc), line=(exc.line or _error_line(exc, name)) + line_offset)
     except jinja2.TemplateNotFound as exc:
@@ -784,13 +813,16 @@ def _render_template(env, name: str, origin: str, ctx: dict, problems: Problems,
     return None
 
 
-def _stream(env: PageSandbox, tpl: jinja2.Template, ctx: dict) -> str:
+def _stream(env: PageSandbox, tpl: jinja2.Template, ctx: dict) -> tuple[str, list[tuple[int, int]]]:
     """Render ``tpl`` piece by piece, counting the output against the page's budget (a page that
-    would write gigabytes stops at the limit instead of filling memory)."""
+    would write gigabytes stops at the limit instead of filling memory). Returns the text, and
+    where each piece starts in it with the line of generated code that wrote it."""
     budget = env.budget
     assert budget is not None
     gen = tpl.root_render_func(tpl.new_context(ctx))
     parts: list[str] = []
+    marks: list[tuple[int, int]] = []
+    at = 0
     while True:
         try:
             chunk = next(gen)
@@ -798,15 +830,55 @@ def _stream(env: PageSandbox, tpl: jinja2.Template, ctx: dict) -> str:
             break
         except Exception:
             env.handle_exception()  # re-raised with the template's lines in its traceback
+        frame = gen.gi_frame
+        code_line = frame.f_lineno if frame else 0
         try:
             budget.wrote(len(chunk))
         except BudgetExceeded as exc:
-            frame = gen.gi_frame
-            exc.line = tpl.get_corresponding_lineno(frame.f_lineno) if frame else 0
+            exc.line = tpl.get_corresponding_lineno(code_line)
             gen.close()
             raise
+        marks.append((at, code_line))
         parts.append(chunk)
-    return "".join(parts)
+        at += len(chunk)
+    return "".join(parts), marks
+
+
+def _output_line(pos: int, out: str, marks: list[tuple[int, int]], tpl: jinja2.Template,
+                 source: str) -> int:
+    """The template line that wrote position ``pos`` of its output: the line of the piece that
+    holds it, plus the lines before it within the piece when the piece is text of the template
+    itself (the output of an expression counts as the expression's line)."""
+    k = bisect.bisect_right(marks, (pos, sys.maxsize)) - 1
+    if k < 0:
+        return 1
+    start, code_line = marks[k]
+    line = tpl.get_corresponding_lineno(code_line)
+    end = marks[k + 1][0] if k + 1 < len(marks) else len(out)
+    head = out[start:min(end, start + 60)].split("\n")[0]
+    # where that line starts in the source, and whether the piece's text is there
+    at = 0
+    for _ in range(line - 1):
+        at = source.find("\n", at) + 1
+        if at == 0:
+            return line
+    if head in source[at:at + 300 + len(head)]:
+        line += out.count("\n", start, pos)
+    return line
+
+
+def _check_markdown(env: PageSandbox, tpl: jinja2.Template, name: str, origin: str, out: str,
+                    marks: list[tuple[int, int]], problems: Problems, line_offset: int) -> bool:
+    """Refuse Markdown that would convert slowly (see limits.markdown_shapes), each problem at
+    the line of the page that wrote it. True when there was none."""
+    found = markdown_shapes(out, env.limits.markdown)  # type: ignore[union-attr]
+    if not found:
+        return True
+    source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+    for pos, message in found:
+        problems.error(origin, message, line=_output_line(pos, out, marks, tpl, source) +
+                       line_offset)
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
