@@ -542,7 +542,6 @@ class PageSandbox(ImmutableSandboxedEnvironment):
         # attributes, so that call() knows them by identity
         self.fl_loop = self._fl_loop
         self.fl_value = self._fl_value
-        self._internal = (self.fl_loop, self.fl_value)
         self.concat = self._fl_concat  # the text a macro or a block collected
         self.template_class = _PageTemplate
         self.code_generator_class = _PageCodeGenerator
@@ -615,7 +614,7 @@ class PageSandbox(ImmutableSandboxedEnvironment):
         budget = __self.budget
         if budget is None:
             return super().call(__context, __obj, *args, **kwargs)
-        if __obj in __self._internal:
+        if __obj is __self.fl_loop or __obj is __self.fl_value:  # (by identity: == may run code)
             return __obj(*args)
         budget.tick()
         args = prepare_call(budget, __obj, args, kwargs)
@@ -629,7 +628,8 @@ class PageSandbox(ImmutableSandboxedEnvironment):
                 budget.leave()
         else:
             out = super().call(__context, __obj, *args, **kwargs)
-        return budget.check(out, f"'{getattr(__obj, '__name__', None) or 'the call'}'")
+        name = getattr(__obj, "__name__", None) or getattr(__obj, "name", None)
+        return budget.check(out, f"'{name}'" if isinstance(name, str) else "a call")
 
     def wrap_str_format(self, value: Any) -> Any:
         plain = super().wrap_str_format(value)
@@ -845,7 +845,7 @@ def _stream(env: PageSandbox, tpl: jinja2.Template, ctx: dict) -> tuple[str, lis
 
 
 def _output_line(pos: int, out: str, marks: list[tuple[int, int]], tpl: jinja2.Template,
-                 source: str) -> int:
+                 source: str, line_starts: list[int]) -> int:
     """The template line that wrote position ``pos`` of its output: the line of the piece that
     holds it, plus the lines before it within the piece when the piece is text of the template
     itself (the output of an expression counts as the expression's line)."""
@@ -856,13 +856,8 @@ def _output_line(pos: int, out: str, marks: list[tuple[int, int]], tpl: jinja2.T
     line = tpl.get_corresponding_lineno(code_line)
     end = marks[k + 1][0] if k + 1 < len(marks) else len(out)
     head = out[start:min(end, start + 60)].split("\n")[0]
-    # where that line starts in the source, and whether the piece's text is there
-    at = 0
-    for _ in range(line - 1):
-        at = source.find("\n", at) + 1
-        if at == 0:
-            return line
-    if head in source[at:at + 300 + len(head)]:
+    at = line_starts[min(line, len(line_starts)) - 1]
+    if head in source[at:at + 300 + len(head)]:  # the piece is the page's own text
         line += out.count("\n", start, pos)
     return line
 
@@ -875,9 +870,10 @@ def _check_markdown(env: PageSandbox, tpl: jinja2.Template, name: str, origin: s
     if not found:
         return True
     source = env.loader.get_source(env, name)[0]  # type: ignore[union-attr]
+    line_starts = [0] + [m_.end() for m_ in re.finditer("\n", source)]
     for pos, message in found:
-        problems.error(origin, message, line=_output_line(pos, out, marks, tpl, source) +
-                       line_offset)
+        problems.error(origin, message, line=_output_line(pos, out, marks, tpl, source,
+                                                          line_starts) + line_offset)
     return False
 
 

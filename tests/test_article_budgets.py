@@ -24,7 +24,7 @@ A = "site_src/articles/first.md"
 
 # small limits for the rows: a runaway loop or value stops at once
 SMALL = Limits(seconds=60, iterations=1_000, depth=5, output=20_000, value=1_000, blocks=4,
-               nesting=6)
+               nesting=6, levels=40)
 
 
 def ticks() -> Limits:
@@ -201,8 +201,8 @@ CASES = [
          at(16, "template code nested more than 4 blocks deep ({% for %}, {% if %}, {% macro %} "
                 "…)")),
     case("nesting-a-long-chain", "{{ 1" + " + 1" * 200 + " }}",
-         at(12, "a template expression is too long a chain of operators or filters; split it "
-                "with {% set %}")),
+         at(12, "template code more than 40 levels deep (a long chain of operators or filters "
+                "counts a level for each); split it with {% set %}")),
     # ... and with the default limits, which stay below Python's own
     case("nesting-21-loops-python-refuses-to-compile",
          "".join(["{% for a in [1] %}"] * 21 + ["{% endfor %}"] * 21),
@@ -212,8 +212,8 @@ CASES = [
          at(12, "template code nested more than 20 levels deep in one tag (brackets, signs, 'not' "
                 "or 'if'); split it with {% set %}"), limits=Limits()),
     case("nesting-5000-additions-compiler-recursion", "{{ 1" + "+1" * 5000 + " }}",
-         at(12, "a template expression is too long a chain of operators or filters; split it "
-                "with {% set %}"), limits=Limits()),
+         at(12, "template code more than 100 levels deep (a long chain of operators or filters "
+                "counts a level for each); split it with {% set %}"), limits=Limits()),
     case("runtime-error-of-jinja", "{% set x = 1 %}\n{% set x.y = 2 %}",
          at(13, "template error: cannot assign attribute on non-namespace object"),
          limits=Limits()),
@@ -465,3 +465,37 @@ def test_the_markdown_check_stays_linear_on_its_own_worst_input():
     # '<'; 400,000 of them must be refused by counting, in one pass
     (found,) = markdown_shapes("<a" * 400_000, MarkdownLimits())
     assert found[1].startswith("this paragraph holds 400,000 '<' in 800,000 characters")
+
+
+def test_contributing_states_the_default_limits():
+    text = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    d, md = Limits(), MarkdownLimits()
+    for row in [
+        f"| time to render one page | {d.seconds:g} seconds |",
+        f"| loop iterations in one page, all loops together | {d.iterations:,} |",
+        f"| macro calls inside one another (and lists inside lists) | {d.depth} |",
+        f"| text the template code writes | 1 MiB ({d.output:,} characters) |",
+        "| one value the code builds (a string, a list, a joined or padded text) | "
+        f"{d.value:,} characters or items |",
+        f"| template tags (`{{{{ … }}}}` and `{{% … %}}`) in one page | {d.tags:,} |",
+        f"| `{{% for %}}`, `{{% if %}}`, `{{% macro %}}` … inside one another | {d.blocks} |",
+        f"| brackets, signs, `not` and `if` inside one another in one tag | {d.nesting} |",
+        "| levels of template code in all (in `a + b + c`, or a chain of filters, each step is a "
+        "level) | "
+        f"{d.levels} |",
+        f"| `[` in a paragraph, times the paragraph's length in characters | "
+        f"{md.brackets[0]:,} (so {md.brackets[0] // 3000} `[` in a paragraph of 3,000 "
+        f"characters); {md.brackets[1]:,} summed over the page |",
+        f"| `<` in a paragraph, times its length | {md.angles[0]:,}; {md.angles[1]:,} over the "
+        "page |",
+        f"| `` ` ``, `*`, `_`, `&` and `\\` in a paragraph, times its length | {md.marks[0]:,}; "
+        f"{md.marks[1]:,} over the page |",
+        "| headings, rules, underlines and `:` definitions in one block of lines (no blank line "
+        f"between) | {md.breaks} |",
+        f"| code fences (```` ``` ```` or `~~~` lines) in one page | {md.fences} |",
+        "| lists and notes inside one another (4 spaces of indentation each), and HTML with "
+        f"`markdown=\"1\"` inside one another | {md.nesting} |",
+        f"| `>` quotes inside one another | {md.quotes} |",
+        f"| blocks (paragraphs, headings, list items, table rows) in one page | {md.blocks:,} |",
+    ]:
+        assert row in text, row
