@@ -25,6 +25,8 @@ builds no value over 30,000 characters, a chart's figure):
   largest article file allowed (512 KiB).
 - ``value = 1,000,000`` characters or items in any one value (a string, a list, a joined text):
   thirty times the largest real one, and a few megabytes of memory at most.
+- ``digits = 4,300`` in any one number: Python's own limit for writing an int out; turning a
+  Decimal of a million digits into an int took 22 s (its time grows with the square).
 - ``tags = 5,000`` template tags in one page (the shipped pages have at most 112): compiling is
   the one step no deadline can interrupt, and 500 KB of tags took Jinja and Python 15 s.
 - ``blocks = 10`` statements (``{% for %}``, ``{% if %}``, ``{% macro %}`` …) inside one another
@@ -96,6 +98,7 @@ class Limits:
     depth: int = 50  # macro calls inside one another; lists inside one another
     output: int = 1_048_576  # characters of Markdown one page's template code writes
     value: int = 1_000_000  # characters or items of any one value the code builds
+    digits: int = 4_300  # digits of any one number it builds, written out in full
     tags: int = 5_000  # {{ … }} and {% … %} in one page (compiling them takes time, unchecked)
     blocks: int = 10  # statements inside one another
     nesting: int = 20  # brackets, unary operators and conditionals inside one another in a tag
@@ -116,6 +119,21 @@ class BudgetExceeded(Exception):
 
 def _n(number: float) -> str:
     return f"{number:,}" if isinstance(number, int) else f"{number:g}"
+
+
+def digits(number: int | Decimal) -> int:
+    """How many digits ``number`` takes written out in full (for an int, within one)."""
+    if isinstance(number, Decimal):
+        if not number.is_finite():
+            return 3
+        sign, figures, exponent = number.as_tuple()
+        return len(figures) + exponent if exponent >= 0 else max(len(figures), -exponent) + 1
+    return number.bit_length() * 30103 // 100000 + 1
+
+
+def number_message(what: str, limits: Limits) -> str:
+    return (f"{what} would build a number of more than {_n(limits.digits)} digits (the limit for "
+            "one number in a page)")
 
 
 def value_message(what: str, limits: Limits) -> str:
@@ -182,6 +200,11 @@ class Budget:
 
     def check(self, value: Any, what: str = "the template code") -> Any:
         """``value``, once its size and nesting are within the limits."""
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and \
+                digits(value) > self.limits.digits:
+            # (Python itself writes out no int of more than 4,300 digits; a larger one, or a
+            # Decimal turned into one, costs time growing with the square of its length)
+            raise BudgetExceeded(number_message(what, self.limits))
         size, depth = self.measure(value)
         if depth > self.limits.depth:
             raise BudgetExceeded(f"{what} built a value with lists inside one another more than "
@@ -191,6 +214,11 @@ class Budget:
         if isinstance(value, (set, frozenset)):
             raise BudgetExceeded(UNORDERED)
         return value
+
+    def need_digits(self, n: int, what: str) -> None:
+        """Refuse to build a number of ``n`` digits."""
+        if n > self.limits.digits:
+            raise BudgetExceeded(number_message(what, self.limits))
 
     def size(self, value: Any) -> int:
         return self.measure(value)[0]
@@ -203,12 +231,10 @@ class Budget:
             return len(value), 0
         if value is None or isinstance(value, (bool, float)):
             return 8, 0
-        if isinstance(value, int):
-            return value.bit_length() * 3 // 10 + 2, 0
+        if isinstance(value, (int, Decimal)):
+            return digits(value) + 1, 0
         if isinstance(value, (bytes, bytearray)):
             return len(value), 0
-        if isinstance(value, Decimal):
-            return len(value.as_tuple().digits) + 8, 0
         if isinstance(value, range):
             return 24, 0
         if isinstance(value, Namespace):  # mutable: never remembered
@@ -595,7 +621,17 @@ def check_nesting(tokens: Iterable[tuple[int, str, str]], limits: Limits) -> Non
     depth = 0
     unary = 0
     conditionals = 0
-    for lineno, kind, value in tokens:
+    lineno = 1
+    tokens = iter(tokens)
+    while True:
+        try:
+            lineno, kind, value = next(tokens)
+        except StopIteration:
+            return
+        except ValueError:  # Python would not read the number: more than 4,300 digits
+            raise BudgetExceeded(f"a number of more than {_n(limits.digits)} digits is written "
+                                 "in the template code (the limit for one number in a page)",
+                                 line=lineno) from None
         if kind in ("variable_begin", "block_begin"):
             depth = unary = conditionals = 0
             continue

@@ -39,8 +39,8 @@ from .load import Dataset, explain, suggest, unused_sources, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
 from .limits import (UNORDERED, Budget, BudgetExceeded, BudgetFormatter, Limits, budgeted_filters,
-                     check_nesting, check_tags, markdown_shapes, prepare, prepare_call, printf_size,
-                     unshowable)
+                     check_nesting, check_tags, digits, markdown_shapes, prepare, prepare_call,
+                     printf_size, unshowable)
 from .limits import concat as limits_concat
 from .limits import str_join as limits_str_join
 from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
@@ -537,7 +537,7 @@ class PageSandbox(ImmutableSandboxedEnvironment):
         if limits is None:
             self.intercepted_binops = frozenset(["*", "**"])
             return
-        self.intercepted_binops = frozenset(["*", "**", "+", "-", "%"])
+        self.intercepted_binops = frozenset(["*", "**", "+", "-", "%", "/", "//"])
         # what prepared templates call, through ``environment.`` (see limits.prepare); plain
         # attributes, so that call() knows them by identity
         self.fl_loop = self._fl_loop
@@ -559,7 +559,10 @@ class PageSandbox(ImmutableSandboxedEnvironment):
             safe = self._safe[key] = super().is_safe_attribute(obj, attr, value) and not (
                 attr in CLOCK_ATTRIBUTES and (isinstance(obj, _DATES) or
                                               isinstance(obj, type) and issubclass(obj, _DATES))
-            ) and not isinstance(value, (set, frozenset))
+            ) and not isinstance(value, (set, frozenset)) and not (
+                # pydantic's own methods (model_dump_json(indent=10**9), model_rebuild(), …):
+                # pages print fields of a record, never these
+                self.limits is not None and isinstance(obj, BaseModel) and attr.startswith("model_"))
         return safe
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
@@ -583,10 +586,11 @@ class PageSandbox(ImmutableSandboxedEnvironment):
         if operator == "**":
             if isinstance(right, (int, float)) and abs(right) > 100:
                 raise jinja2.exceptions.SecurityError("exponent too large in a page")
-            if budget is not None and isinstance(left, int) and isinstance(right, int) and \
-                    right > 0:
-                budget.need(left.bit_length() * right * 3 // 10, "'**'")
-            return left ** right
+            if budget is None:
+                return left ** right
+            if isinstance(left, int) and isinstance(right, int) and right > 0:
+                budget.need_digits(digits(left) * right, "'**'")
+            return budget.check(left ** right, "'**'")
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
                 if isinstance(seq, (str, bytes, list, tuple)) and isinstance(n, int):
@@ -594,9 +598,11 @@ class PageSandbox(ImmutableSandboxedEnvironment):
                         budget.need(budget.size(seq) * max(n, 0), "'*'")
                     elif len(seq) * max(n, 0) > MAX_TEMPLATE_VALUE:
                         raise jinja2.exceptions.SecurityError("repetition too large in a page")
-            if budget is not None and type(left) is int and type(right) is int:
-                budget.need((left.bit_length() + right.bit_length()) * 3 // 10, "'*'")
-            return left * right
+            if budget is None:
+                return left * right
+            if type(left) is int and type(right) is int:
+                budget.need_digits(digits(left) + digits(right) - 1, "'*'")
+            return budget.check(left * right, "'*'")
         if operator == "+" and isinstance(left, (str, bytes, list, tuple)):
             budget.need(budget.size(left) + budget.size(right), "'+'")  # type: ignore[union-attr]
         elif operator == "%" and isinstance(left, str):
@@ -608,6 +614,8 @@ class PageSandbox(ImmutableSandboxedEnvironment):
         out = self.binop_table[operator](left, right)
         if isinstance(out, (set, frozenset)):
             raise BudgetExceeded(UNORDERED)
+        if isinstance(out, (int, Decimal)):  # 1 / Decimal('1e-9999') is a long number
+            budget.check(out, f"'{operator}'")  # type: ignore[union-attr]
         return out
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's own signature)
@@ -618,7 +626,8 @@ class PageSandbox(ImmutableSandboxedEnvironment):
             return __obj(*args)
         budget.tick()
         args = prepare_call(budget, __obj, args, kwargs)
-        if isinstance(__obj, (Macro, jinja2.runtime.LoopContext)):
+        if isinstance(__obj, (Macro, jinja2.runtime.LoopContext,
+                              jinja2.runtime.BlockReference)):  # (a block can call itself too)
             if isinstance(__obj, jinja2.runtime.LoopContext) and args:  # a recursive loop
                 args = (budget.loop(args[0]), *args[1:])
             budget.enter()
@@ -655,8 +664,10 @@ class PageSandbox(ImmutableSandboxedEnvironment):
             return super()._parse(source, name, filename)
         check_tags(source, self.limits)
         # before the parser, which recurses once or more for each level of nesting
-        check_nesting(((t.lineno, t.type, t.value) for t in
-                       self._tokenize(source, name, filename)), self.limits)
+        # (the lexer's own tokens, without the look-ahead of a token stream: a token it cannot
+        # read is then reported at its own line)
+        tokens = self.lexer.wrap(self.lexer.tokeniter(source, name, filename), name, filename)
+        check_nesting(((t.lineno, t.type, t.value) for t in tokens), self.limits)
         return prepare(super()._parse(source, name, filename), self.limits)
 
     def _fl_loop(self, iterable: Any) -> Any:

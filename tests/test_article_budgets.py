@@ -112,6 +112,9 @@ CASES = [
     case("depth-recursive-loop", "{% for x in [1] recursive %}{{ loop([x]) }}{% endfor %}",
          at(12, "macro calls nested more than 5 deep (the limit for one page); does a macro call "
                 "itself without end?")),
+    case("depth-block-calling-itself", "{% block b %}{{ self.b() }}{% endblock %}",
+         at(12, "macro calls nested more than 5 deep (the limit for one page); does a macro call "
+                "itself without end?")),
     case("depth-article-including-itself", f'{{% include "{A}" %}}',
          at(12, "{% include %} is not available in a page: a page cannot use other files")),
     case("depth-lists-inside-lists",
@@ -136,7 +139,9 @@ CASES = [
          limits=Limits(value=1_000)),
     case("value-huge-exponent", "{{ 10 ** 100000000 }}",
          at(12, "not allowed in a page: exponent too large in a page")),
-    case("value-powers-of-powers", "{{ ((10 ** 100) ** 100) ** 100 }}", at(12, value("'**'"))),
+    case("value-powers-of-powers", "{{ ((10 ** 100) ** 100) ** 100 }}",
+         at(12, "'**' would build a number of more than 4,300 digits (the limit for one number in a "
+                "page)")),
     case("value-concatenate-with-tilde", "{% set s = 'x' * 600 %}\n{{ s ~ s }}",
          at(13, value("'~'"))),
     case("value-concatenate-with-plus", "{% set s = 'x' * 600 %}\n{{ s + s }}",
@@ -182,6 +187,27 @@ CASES = [
          at(12, value("'to_bytes'"))),
     case("value-fromkeys-result", "{{ {}.fromkeys(range(300), 'x' * 10) }}",
          at(12, value("'fromkeys'"))),
+    case("number-squared-again-and-again",
+         "{% set ns = namespace(n=10 ** 50) %}\n"
+         "{% for i in range(30) %}{% set ns.n = ns.n * ns.n %}{% endfor %}",
+         at(13, "'*' would build a number of more than 4,300 digits (the limit for one number in a "
+                "page)"), limits=Limits()),
+    case("number-doubled-again-and-again",
+         "{% set ns = namespace(n=1) %}\n"
+         "{% for i in range(20000) %}{% set ns.n = ns.n + ns.n %}{% endfor %}",
+         at(13, "'+' would build a number of more than 4,300 digits (the limit for one number in a "
+                "page)"), limits=Limits()),
+    case("number-decimal-scaled-up-then-made-whole",
+         "{{ fig('acme-ai/series-b/amount_raised').value.amount.scaleb(999990)|int }}",
+         at(12, "'scaleb' would build a number of more than 4,300 digits (the limit for one number "
+                "in a page)"), limits=Limits()),
+    case("number-written-with-5000-digits", "{{ " + "9" * 5000 + " }}",
+         at(12, "a number of more than 4,300 digits is written in the template code (the limit for "
+                "one number in a page)"), limits=Limits()),
+    case("pydantic-method-with-a-huge-indent",
+         "{{ company('acme-ai').model_dump_json(indent=10 ** 8) }}",
+         at(12, "not allowed in a page: access to attribute 'model_dump_json' of 'Company' object "
+                "is unsafe."), limits=Limits()),
     case("value-list-literal-of-long-strings", "{% set s = 'x' * 400 %}\n{% set l = [s, s, s] %}",
          at(13, value("a literal"))),
     # -- template code that would make Python's parser or compiler recurse ----------------------
@@ -477,6 +503,8 @@ def test_contributing_states_the_default_limits():
         f"| text the template code writes | 1 MiB ({d.output:,} characters) |",
         "| one value the code builds (a string, a list, a joined or padded text) | "
         f"{d.value:,} characters or items |",
+        f"| one number the code builds, written out in full | {d.digits:,} digits (Python's own "
+        "limit) |",
         f"| template tags (`{{{{ … }}}}` and `{{% … %}}`) in one page | {d.tags:,} |",
         f"| `{{% for %}}`, `{{% if %}}`, `{{% macro %}}` … inside one another | {d.blocks} |",
         f"| brackets, signs, `not` and `if` inside one another in one tag | {d.nesting} |",
