@@ -27,9 +27,11 @@ from mkdocs.structure.files import File, Files
 import hashlib
 import re
 import zlib
+from urllib.parse import quote
 
 import nh3
 
+from . import site_paths
 from .load import load
 from .problems import Problems, ProblemsFound
 from .charts import abandon_rendering, finish_rendering
@@ -201,9 +203,21 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                     bad = "is not a regular file; commit a plain file here"
                 elif docs.resolve() not in p.resolve().parents:
                     bad = "lies outside the folder of articles and pages"
+            where = p.relative_to(docs).as_posix()
+            if not bad:
+                # what site_src/ may hold (pages, and assets of the listed types), as the check
+                # has it: any other file would be published as it is
+                if any(site_paths.ignored(part) for part in Path(f.src_uri).parts):
+                    files.remove(f)  # hidden: never published (MkDocs excludes it too)
+                    continue
+                got = site_paths.path_problem(f.src_uri)
+                if got is not None:
+                    where, bad = got
+                elif any(os.path.isfile(os.path.join(d, f.src_uri)) for d in config.theme.dirs):
+                    bad = "has the path of one of the theme's own files, which it would replace"
             if bad:
                 files.remove(f)
-                refused.error(f"{docs_rel}/{p.relative_to(docs).as_posix()}", bad)
+                refused.error(f"{docs_rel}/{where}" if where else docs_rel, bad)
         if refused.items:
             raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}

@@ -31,10 +31,11 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, ValidationError
 
 from . import model as m
+from . import site_paths
 from .load import Dataset, explain, suggest, unused_sources, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
-from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
+from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate, shown
 
 MAX_ARTICLE_BYTES = 512 * 1024
 
@@ -1082,8 +1083,9 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                   "page_kind": "sources", "data_as_of": newest_source},
                  sources=pg.items, pager=pg, citing=citing)
 
+        hand: dict[str, list[Page]] = {}
         articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages, cited,
-                                    source_page)
+                                    source_page, hand)
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
@@ -1111,6 +1113,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         if site_url:
             pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))
         pages.extend(registry.assets())
+        _claim_addresses(pages, hand, site_src, problems)
         registry.placed_all()
         if not problems.errors:
             unused_sources(ds, problems, cited)
@@ -1123,8 +1126,9 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
 
 def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: dict,
                      problems: Problems, pages: list[Page], cited: set[str],
-                     source_page: dict[str, str]) -> list[dict]:
-    """Hand-written pages and articles: front matter checked, Jinja run in the sandbox."""
+                     source_page: dict[str, str], hand: dict[str, list[Page]]) -> list[dict]:
+    """Hand-written pages and articles: front matter checked, Jinja run in the sandbox. ``hand``
+    receives every page found, by its docs path, with the page rendered from it (if any)."""
     src = root / site_src
     articles: list[dict] = []
     bodies: dict[str, str] = {}
@@ -1134,6 +1138,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
     for path in sorted(_markdown_files(src, site_src, problems)):
         rel_doc = path.relative_to(src).as_posix()
         origin = f"{site_src}/{rel_doc}"
+        mine = hand.setdefault(rel_doc, [])
         got = read_page_source(path, origin, problems)
         if got is None:
             continue
@@ -1173,6 +1178,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
         text = _front_matter(fm)
         out = _with_meta_line(out, _meta_line(fm))  # pages that cite sources show "data as of"
         pages.append(Page(rel_doc, (text + out + footer).encode("utf-8"), origin))
+        mine.append(pages[-1])
         if is_article and rel_doc != "articles/index.md":
             articles.append({"path": rel_doc, "meta": meta, "minutes": fm["reading_minutes"]})
     articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
@@ -1180,9 +1186,11 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
 
 
 def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
-    """Markdown files under site_src, refusing links and never leaving the folder."""
-    import os
-
+    """The Markdown pages under site_src. Every other entry is judged by the rules of
+    :mod:`generator.site_paths` (MkDocs would publish it as it is): assets of the listed types in
+    site_src/assets/ pass; any other file, a link, a special file, a name not of the documented
+    form or a name the site keeps for itself is refused. Links are never followed, and a name that
+    is refused is shown escaped, located at its folder, never printed raw as a path."""
     out: list[Path] = []
     if src.is_symlink():
         problems.error(site_src, "is a symbolic link; links are never followed")
@@ -1192,26 +1200,68 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
         return out
     for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
         base = Path(dirpath)
-        for d in list(dirnames):
-            if (base / d).is_symlink():
-                problems.error(f"{site_src}/{(base / d).relative_to(src).as_posix()}",
-                               "is a symbolic link; links are never followed")
-                dirnames.remove(d)
-        for f in filenames:
+        folder = base.relative_to(src).parts
+        here = "/".join((site_src, *folder))
+        for d in sorted(dirnames):
+            got = None if site_paths.ignored(d) else site_paths.entry_problem(folder, d,
+                                                                                is_dir=True)
+            if got is not None and got[0]:
+                problems.error(here, got[1])
+            elif (base / d).is_symlink():
+                problems.error(f"{here}/{d}", "is a symbolic link; links are never followed")
+            elif got is not None:
+                problems.error(f"{here}/{d}", got[1])
+            else:
+                continue
+            dirnames.remove(d)  # not entered
+        for f in sorted(filenames):
             p = base / f
-            relp = f"{site_src}/{p.relative_to(src).as_posix()}"
-            if p.suffix.lower() not in (".md", ".markdown"):
-                # MkDocs would publish other files (stylesheets, images) as they are
-                if p.is_symlink():
-                    problems.error(relp, "is a symbolic link; links are never followed")
-                elif not p.is_file():
-                    problems.error(relp, "is not a regular file; commit a plain file here")
-                continue
-            if p.suffix != ".md":
-                problems.error(relp, "pages use the extension .md")
-                continue
-            out.append(p)  # links and special files are refused by read_file
+            got = None if site_paths.ignored(f) else site_paths.entry_problem(folder, f,
+                                                                                is_dir=False)
+            if got is not None and got[0]:
+                problems.error(here, got[1])
+            elif got is None and not site_paths.ignored(f) and folder[:1] != (site_paths.ASSETS,):
+                out.append(p)  # links and special files are refused by read_file
+            elif p.is_symlink():
+                problems.error(f"{here}/{f}", "is a symbolic link; links are never followed")
+            elif not p.is_file():
+                problems.error(f"{here}/{f}", "is not a regular file; commit a plain file here")
+            elif got is not None:
+                problems.error(f"{here}/{f}", got[1])
     return out
+
+
+def _claim_addresses(pages: list[Page], hand: dict[str, list[Page]], site_src: str,
+                     problems: Problems) -> None:
+    """Generated pages own their addresses: a hand-written page (``hand``: each page of site_src
+    found, by its docs path, with what was rendered of it) published at the address of a
+    generated page, or of another hand-written page, is refused and left out. The generated
+    addresses are those of the pages rendered, so that a new kind of page is covered as soon as
+    it exists."""
+    mine = {id(p) for got in hand.values() for p in got}
+    generated: dict[str, Page] = {}
+    for p in pages:
+        if id(p) not in mine:
+            generated.setdefault(site_paths.address(p.path), p)
+    taken: dict[str, str] = {}
+    refused: set[int] = set()
+    for rel_doc in sorted(hand):
+        where = site_paths.address(rel_doc)
+        shown_at = f"{where}" if where else "the home page"
+        origin = f"{site_src}/{rel_doc}"
+        if where in generated:
+            problems.error(origin, f"{shown_at} is the address of a page the site generates "
+                           f"(from {generated[where].origin}); a hand-written page cannot take "
+                           "its place; give this file another name")
+        elif where in taken:
+            problems.error(origin, f"is published at {shown_at}, as {taken[where]} is; one "
+                           "address, one page: rename one of them")
+        else:
+            taken[where] = origin
+            continue
+        refused.update(id(p) for p in hand[rel_doc])
+    if refused:
+        pages[:] = [p for p in pages if id(p) not in refused]
 
 
 def write_tree(pages: list[Page], out: Path) -> None:
