@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from . import model as m
 from .problems import Problems
 from .reader import Document, format_path, parse_yaml, read_file
+from .site_paths import reserved_id_problem
 from .values import Money, parse_decimal, parse_money
 
 DATA_FOLDERS = tuple(m.KINDS)
@@ -598,6 +599,11 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
                                f"the file name '{path.name}' is not a valid id; use lower-case "
                                f"letters, digits and hyphens, e.g. {record.id}.yaml",
                                line=line, column=col, field="id")
+                continue
+            reserved = reserved_id_problem(folder, record.id)
+            if reserved:  # companies/index.md is the list of companies, not a profile
+                line, col = doc.where(("id",))
+                problems.error(rel, reserved, line=line, column=col, field="id")
                 continue
             target[record.id] = record
             ds.origins[(folder, record.id)] = rel
