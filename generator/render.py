@@ -11,6 +11,7 @@ articles run in Jinja's immutable sandbox with ``StrictUndefined``.
 
 from __future__ import annotations
 
+import bisect
 import contextvars
 import functools
 import datetime as _dt
@@ -642,7 +643,20 @@ _MD_LINK = re.compile(r"\]\(\s*<?([^\s>]*)|^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+)|<
                       re.M)
 # A scheme broken by white space (java<newline>script:) that browsers would still honour.
 _SPLIT_SCHEME = re.compile(r"\]\(\s*<?([A-Za-z][A-Za-z0-9+.-]*(?:\s+[A-Za-z0-9+.-]+)+\s*:)")
-_ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+# Attribute lists, as Python-Markdown's attr_list extension reads them (its BASE_RE and its token
+# scanner): ``{`` or ``{:``, spaces, then anything up to the last ``}`` of the line. The extension
+# honours them at the end of a heading, table cell or definition term, on a line of their own at
+# the end of a block, and right after an inline element (link, image, emphasis, code); the check
+# looks at every ``{`` that could start one, wherever it stands, so it finds all of those.
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^\n]*)\}")
+_ATTR_TOKENS = re.Scanner([
+    (r'[^ =}]+=".*?"', lambda s, t: t),
+    (r"[^ =}]+='.*?'", lambda s, t: t),
+    (r"[^ =}]+=[^ =}]+", lambda s, t: t),
+    (r"[^ =}]+", lambda s, t: t),
+    (r" ", None),
+])
+_ID_OR_CLASS = re.compile(r"[#.][A-Za-z][A-Za-z0-9_-]*")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
@@ -655,13 +669,66 @@ def _scheme_of(url: str) -> str:
     return (m_.group(1) + ":") if m_ else ""
 
 
+ATTR_LIST_WINDOW = 200  # characters of one attribute list that are read; a longer one is refused
+
+
+# What may stand right before the ``{`` of an attribute list that the extension applies: white
+# space (the end of a heading, table cell or definition term), the start of a line that is not the
+# first of its block (a list on a line of its own), or the end of an inline element (a link or
+# image, emphasis, code, an autolink). "\0" marks the end of template code or of a code span in the
+# text the check reads (see check_article_markup): what template code prints can end an inline
+# element, and a line of template code may vanish and join the lines around it.
+_BEFORE_ATTR_LIST = frozenset(" \t\f\v)]*_`>\0")
+
+
+def attribute_list_entries(text: str) -> list[tuple[str, int]]:
+    """Every entry of every attribute list in ``text`` that the attr_list extension could apply,
+    split as it splits them, with the position of the list's ``{``. Linear in the text: each
+    list is read from its ``{`` to the last ``}`` of its line, at most ATTR_LIST_WINDOW characters
+    (the last entry of a longer list is returned cut, ending in '…'). A ``{`` escaped with a
+    backslash, or after a character that no attribute list follows (``body{``), is text."""
+    out: list[tuple[str, int]] = []
+    offset = 0
+    follows = False  # the line before is not blank: this line continues its block
+    for line in text.split("\n"):
+        last = line.rfind("}")
+        first = len(line) - len(line.lstrip(" \t"))
+        for brace in re.finditer(r"\{", line[:max(last, 0)]):
+            p = brace.start()
+            if p == first and not follows:
+                continue  # the start of a block: a list needs a line of the block before it
+            if p and line[p - 1] not in _BEFORE_ATTR_LIST:
+                continue
+            j = p + 1 + line.startswith(":", p + 1)
+            k = j
+            while k < last and line[k] == " ":
+                k += 1
+            if k < last and line[k] != "}":
+                start = k
+            elif j > p + 1:
+                start = p + 1  # '{:}': the colon itself is the list
+            else:
+                continue
+            end = min(last, start + ATTR_LIST_WINDOW)
+            tokens, rest = _ATTR_TOKENS.scan(line[start:end])
+            if tokens and not rest and end < last:
+                tokens[-1] += "…"
+            out.extend((t, offset + p) for t in tokens)
+        offset += len(line) + 1
+        follows = bool(line.strip(" \t"))
+    return out
+
+
 def check_article_markup(body: str, origin: str, offset: int, problems: Problems) -> None:
     """Refuse raw HTML outside ARTICLE_TAGS, event handlers, styles, unsafe link schemes and
     attribute lists that set anything but classes and ids, with the line where each stands."""
     code = _JINJA.sub(lambda m_: re.sub(r"[^\n]", " ", m_.group(0)), body)  # template code: not text
+    ends = [m_.end() - 1 for m_ in _JINJA.finditer(body)]  # (what it prints may end a link)
 
-    def line_of(pos: int) -> int:
-        return code.count("\n", 0, pos) + 1 + offset
+    breaks = [m_.start() for m_ in re.finditer("\n", code)]
+
+    def line_of(pos: int) -> int:  # (a search, not a count: an article may have many problems)
+        return bisect.bisect_left(breaks, pos) + 1 + offset
 
     in_fence = False
     fence_spans = []
@@ -677,6 +744,7 @@ def check_article_markup(body: str, origin: str, offset: int, problems: Problems
     for a, b in fence_spans:  # code blocks are shown, not run: skip them
         text[a:b] = " " * (b - a)
     code = "".join(text)
+    ends += [m_.end() - 1 for m_ in re.finditer(r"`[^`\n]*`", code)]
     code = re.sub(r"`[^`\n]*`", lambda m_: " " * len(m_.group(0)), code)  # inline code likewise
 
     for m_ in _TAG.finditer(code):
@@ -710,15 +778,17 @@ def check_article_markup(body: str, origin: str, offset: int, problems: Problems
             problems.error(origin, f"link address {m_.group(1)!r} uses {scheme} split by white "
                            "space, which is not allowed; links go to https:// addresses or to "
                            "other pages of this site", line=line_of(m_.start()))
-    for m_ in _ATTR_LIST.finditer(code):
-        inner = m_.group(1).strip()
-        if not inner or not m_.group(0).startswith("{:") and not re.match(r"[#.]", inner):
-            continue
-        for token in inner.split():
-            if not re.fullmatch(r"[#.][A-Za-z][\w-]*", token):
-                problems.error(origin, f"attribute list entry '{token}' is not allowed; attribute "
-                               "lists in articles may set only .classes and #ids",
-                               line=line_of(m_.start()))
+    marked = list(code)
+    for i in ends:
+        if marked[i] == " ":
+            marked[i] = "\0"
+    lines_told: set[int] = set()
+    for token, pos in attribute_list_entries("".join(marked)):
+        line = line_of(pos)
+        if not _ID_OR_CLASS.fullmatch(token) and line not in lines_told:
+            lines_told.add(line)  # the first entry refused on a line is enough to act on
+            problems.error(origin, f"attribute list entry {shown(token)} is not allowed; attribute "
+                           "lists in articles may set only .classes and #ids", line=line)
     for i, ln in enumerate(code.split("\n")):
         if re.match(r"\s*(-{2,}8<-{2,}|;--8<--)", ln):
             problems.error(origin, "snippet includes are not enabled; pages cannot include files",
