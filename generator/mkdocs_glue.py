@@ -91,6 +91,48 @@ def sanitize(html: str, trusted_svgs: set[str] | frozenset[str] = frozenset()) -
     return clean
 
 
+# The table of contents: the theme writes each entry's title into the page as HTML and its anchor
+# into href="#…" as they are, outside the page's content, where the sanitiser above never looks.
+# Every title goes through nh3 with no tag allowed (Python-Markdown makes them plain text with
+# entities), and every anchor is kept to letters, digits, '-' and '_' (the ids the toc extension
+# makes); an anchor that is not is renamed in the content too, so that its links still arrive.
+_SAFE_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toc_anchor(anchor: str) -> str:
+    """An anchor id as the table of contents may write it: letters, digits, '-' and '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", anchor).strip("-") or "section"
+
+
+def clean_toc(toc, html: str) -> str:
+    """Sanitise the titles and anchors of ``toc`` (MkDocs's page.toc) in place; returns the
+    page's content HTML with any renamed anchor renamed there too."""
+    renamed: dict[str, str] = {}
+    stack = list(toc or ())
+    while stack:
+        item = stack.pop()
+        item.title = nh3.clean(str(item.title), tags=set(), attributes={},
+                               strip_comments=True)
+        if not _SAFE_ANCHOR.fullmatch(item.id):
+            safe = toc_anchor(item.id)
+            renamed[item.id] = safe
+            item.id = safe
+        stack.extend(item.children)
+    if renamed:
+        import html as _html
+
+        def rename(m: re.Match) -> str:
+            name, value = m.group(1), _html.unescape(m.group(2))
+            key = value[1:] if name == "href" and value.startswith("#") else \
+                value if name == "id" else None
+            if key not in renamed:
+                return m.group(0)
+            return f'{name}="{"#" if name == "href" else ""}{renamed[key]}"'
+
+        html = re.sub(r'(?<![\w-])(id|href)="([^"]*)"', rename, html)
+    return html
+
+
 # Tables: Material's JavaScript finds every table without a class when a page opens, takes it out
 # of the page and puts it back inside two wrappers (a scrolling box); on a company profile that work,
 # and the style recalculation it forces, was most of Lighthouse's total blocking time (360 ms, 135 ms
@@ -315,6 +357,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_page_content(self, html, page, config, files):
         html = wrap_tables(sanitize(html, self.trusted_svgs))
+        html = clean_toc(page.toc, html)
         if _SERVING:
             return html
         # MkDocs converts every page before it writes the first, so a build of thousands of pages
