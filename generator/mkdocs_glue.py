@@ -376,7 +376,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             page.content = zlib.decompress(held).decode("utf-8")
         origin = self.origins.get(page.file.src_uri)
         base = self.config.edit_url_base
-        page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
+        # the theme writes the edit link into href="…" as it is: the file's path is
+        # percent-encoded, so that no file name can leave the address (names are checked too)
+        page.edit_url = f"{base.rstrip('/')}/{quote(origin, safe='/')}" if base and origin \
+            else None
         return context
 
     def on_env(self, env, config, files):
