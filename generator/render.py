@@ -1272,9 +1272,10 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
         base = Path(dirpath)
         folder = base.relative_to(src).parts
         here = "/".join((site_src, *folder))
+        hidden = any(site_paths.ignored(part) for part in folder)  # only links are looked for
         for d in sorted(dirnames):
-            got = None if site_paths.ignored(d) else site_paths.entry_problem(folder, d,
-                                                                                is_dir=True)
+            got = None if hidden or site_paths.ignored(d) else \
+                site_paths.entry_problem(folder, d, is_dir=True)
             if got is not None and got[0]:
                 problems.error(here, got[1])
             elif (base / d).is_symlink():
@@ -1286,11 +1287,12 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
             dirnames.remove(d)  # not entered
         for f in sorted(filenames):
             p = base / f
-            got = None if site_paths.ignored(f) else site_paths.entry_problem(folder, f,
-                                                                                is_dir=False)
+            got = None if hidden or site_paths.ignored(f) else \
+                site_paths.entry_problem(folder, f, is_dir=False)
             if got is not None and got[0]:
                 problems.error(here, got[1])
-            elif got is None and not site_paths.ignored(f) and folder[:1] != (site_paths.ASSETS,):
+            elif got is None and not (hidden or site_paths.ignored(f)) and \
+                    folder[:1] != (site_paths.ASSETS,):
                 out.append(p)  # links and special files are refused by read_file
             elif p.is_symlink():
                 problems.error(f"{here}/{f}", "is a symbolic link; links are never followed")
