@@ -31,7 +31,8 @@ from pydantic_core import PydanticCustomError
 from . import model as m
 from .problems import Problems
 from .reader import Document, format_path, parse_yaml, read_file
-from .values import Money, parse_decimal, parse_money
+from .values import (Money, file_name_problem, name_char_problem, parse_decimal, parse_int,
+                     parse_money)
 
 DATA_FOLDERS = tuple(m.KINDS)
 MAX_FILES_PER_FOLDER = 20_000
@@ -297,7 +298,8 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
         if typ == "too_short":
             what = "source id, such as [acme-news-2021]" if name == "sources" else "entry"
             return loc, f"the list is empty; give at least one {what}", False
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and \
+                len(str(value)) <= 60:
             return loc, (f"expected a list, got the single value {_short(value)}; write "
                          f"[{value}] (or one '- item' per line)"), False
         return loc, (f"expected a list (one '- item' per line), got {_short(value)}"), False
@@ -399,22 +401,18 @@ def _cell(col: m.Column, value: Any) -> Any:
     if col.type == "text":
         if not isinstance(value, str) or "\n" in value or not value.strip():
             raise ValueError(f"expected a single line of text, got {_short(value)}")
+        bad = name_char_problem(value)  # a text cell names something, as a name does
+        if bad:
+            raise ValueError(bad)
         return value
     if col.type == "integer":
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        raise ValueError(f"expected a whole number of {col.unit or 'units'} such as 700 (digits "
-                         f"only: no leading zero, decimal point, unit or separator), got "
-                         f"{_short(value)}")
+        return parse_int(value, col.unit or "units")
     if col.type == "decimal":
-        d = parse_decimal(value)
-        if d < 0:
-            raise ValueError(f"must not be negative, got {_short(value)}")
-        return d
+        return parse_decimal(value)
     if col.type == "year":
         if isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2200:
             return value
-        raise ValueError(f"expected a year such as 2019, got {_short(value)}")
+        raise ValueError(f"expected a year from 1800 to 2200, such as 2019, got {_short(value)}")
     money = parse_money(value)
     if money.currency != col.currency:
         raise ValueError(f"{value!r} is in {money.currency}, but this column holds amounts in "
