@@ -134,15 +134,37 @@ def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | No
             if not dot or ext != "yaml":
                 if dot and ext.lower() in ("yml", "yaml"):
                     refused[entry.name].add(stem)
+                    bad = file_name_problem(f"{stem}.yaml", ".yaml")
                     problems.error(srel, f"data files must end in '.yaml' (lower case, not "
-                                   f"'.{ext}'); rename it to {rel}/{stem}.yaml")
+                                   f"'.{ext}'); rename it to {rel}/{stem}.yaml" if bad is None
+                                   else file_name_problem(sub.name, ".yaml"))
                 else:
                     problems.error(srel, f"unexpected file; {m.KIND_SINGULAR[entry.name]} files "
                                    f"are YAML files named NAME.yaml in {rel}/ (other files do "
                                    "not belong in data/)")
                 continue
+            bad = file_name_problem(sub.name, ".yaml")
+            if bad is not None:  # the one documented form: an id, then .yaml
+                claimed = _claimed_id(Path(sub.path), srel)
+                if claimed:  # references to it are not reported again as unknown
+                    refused[entry.name].add(claimed)
+                    if file_name_problem(f"{claimed}.yaml", ".yaml") is None:
+                        bad += f"; rename it to {rel}/{claimed}.yaml, after the id it holds"
+                problems.error(srel, bad)
+                continue
             found[entry.name].append((Path(sub.path), srel))
     return found
+
+
+def _claimed_id(path: Path, rel: str) -> str | None:
+    """The id a refused file gives itself, read as any data file is (links are not followed);
+    None when it cannot be read. Its own problems wait until it has a valid name."""
+    text = read_file(path, rel, Problems())
+    doc = parse_yaml(text, rel, Problems()) if text is not None else None
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    rid = doc.data.get("id")
+    return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -588,13 +610,11 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
                 continue
             if isinstance(record, m.Table):
                 record = _check_table(rel, doc, record, problems)
-            if record.id != stem:
+            if record.id != stem:  # stem is a valid id: find_files refuses other names
                 ds.refused[folder].add(record.id)
                 line, col = doc.where(("id",))
                 problems.error(rel, f"id '{record.id}' does not match the file name; rename the "
-                               f"file to {record.id}.yaml or set id: {stem}" if _slug_ok(stem) else
-                               f"the file name '{path.name}' is not a valid id; use lower-case "
-                               f"letters, digits and hyphens, e.g. {record.id}.yaml",
+                               f"file to {record.id}.yaml or set id: {stem}",
                                line=line, column=col, field="id")
                 continue
             target[record.id] = record
@@ -603,12 +623,6 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
             doc.release(path, rel)  # checked: positions are found again if a problem needs one
     _cross_check(ds, problems, today)
     return ds
-
-
-def _slug_ok(stem: str) -> bool:
-    from .values import _SLUG
-
-    return bool(_SLUG.match(stem))
 
 
 def sum_money(items: list[Money]) -> Money | None:
