@@ -134,6 +134,9 @@ def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | No
             if not dot or ext != "yaml":
                 if dot and ext.lower() in ("yml", "yaml"):
                     refused[entry.name].add(stem)
+                    claimed = _claimed_id(Path(sub.path), srel)
+                    if claimed:
+                        refused[entry.name].add(claimed)
                     bad = file_name_problem(f"{stem}.yaml", ".yaml")
                     problems.error(srel, f"data files must end in '.yaml' (lower case, not "
                                    f"'.{ext}'); rename it to {rel}/{stem}.yaml" if bad is None
