@@ -347,6 +347,18 @@ def test_numbers_at_the_edges_of_their_ranges_are_accepted(project: Path, check,
     assert run.code == 0, run.text
 
 
+def test_a_build_with_10_to_the_400_stops_at_the_check_naming_the_cell(project: Path, capsys):
+    """It used to pass the check and fail in a chart, blamed on other files."""
+    bandwidth("1" + "0" * 400)(project)
+    run = run_cli(capsys, project, "build")
+    assert run.code == 1
+    assert run.lines == [
+        f"{T}:24:60: rows[0].values.bandwidth_tb_per_s: 100000000000… (401 digits) is out of "
+        f"range; expected a number {RANGE}", "1 error in 1 file",
+        "build stopped; site/ was left as it was"]
+    assert not (project / "site").exists()
+
+
 @pytest.mark.parametrize("text, amount", [
     ("USD 20 trillion", Decimal("20000000000000")),
     ("USD 19999999999999.99", Decimal("19999999999999.99")),
