@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from .problems import Problems
-from .values import describe_char  # noqa: F401 - also used from here by other modules
+from .values import describe_char
 
 MAX_DATA_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 12
