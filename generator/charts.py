@@ -138,7 +138,8 @@ _CONFIG: dict[str, Any] = {
 
 
 def _bn(money: Money) -> float:
-    """An amount in billions of its currency, for plotting (the tables keep the exact figure)."""
+    """An amount in billions of its currency, for plotting (the tables keep the exact figure).
+    The check caps every amount (values.CURRENCIES, at most 3·10^16), so this float is finite."""
     return float(money.amount / Decimal(10**9))
 
 
@@ -1398,6 +1399,8 @@ def chart_gpus(ds: Dataset, colors: dict[str, str]) -> Chart | None:
     metrics: list[tuple[str, str, Any]] = []  # (key, label, row -> value or None)
 
     def val(r: m.Row, cid: str) -> float | None:
+        # table numbers are 0 to 10^15 with at most six decimals (values.NUMBER_MAX), so the
+        # float is finite, and so is a ratio of two of them
         v = r.values.get(cid)
         return float(v) if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v > 0 else None
 

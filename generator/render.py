@@ -286,14 +286,47 @@ class Api:
         return Figure(value, tuple(row.sources), row.status, unit=unit or "")
 
     # -- arithmetic on figures (results carry the union of sources and the weakest status)
-    @staticmethod
-    def _num(f: Any) -> Decimal:
+    # Ranges (documented in CONTRIBUTING.md): numbers computed with, and results, are at most
+    # 10^18 in size (every figure from the data is far below: amounts are capped per currency,
+    # table numbers at 10^15), and digits run from 0 to 6. Within them Decimal's 28 digits hold
+    # every result exactly enough, and nothing fails with a bare InvalidOperation.
+    RESULT_MAX = Decimal(10) ** 18
+    MAX_DIGITS = 6
+
+    @classmethod
+    def _num(cls, f: Any) -> Decimal:
         v = f.value if isinstance(f, Figure) else f
         if isinstance(v, Money):
             return v.amount
         if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            if abs(v) > cls.RESULT_MAX:
+                raise RenderError("cannot compute with a number larger than 10^18; the numbers in "
+                                  "the data are far smaller")
             return Decimal(v)
-        raise RenderError(f"cannot compute with {v!r}; expected a figure holding an amount or number")
+        shown = repr(v) if len(repr(v)) <= 60 else f"{repr(v)[:57]}..."
+        raise RenderError(f"cannot compute with {shown}; expected a figure holding an amount or "
+                          "number")
+
+    @classmethod
+    def _digits(cls, name: str, digits: Any) -> Decimal:
+        """The step to round a result of ``name()`` to: 1, 0.1, ... 0.000001."""
+        if not isinstance(digits, int) or isinstance(digits, bool) or \
+                not 0 <= digits <= cls.MAX_DIGITS:
+            shown = repr(digits) if len(repr(digits)) <= 30 else "that"
+            raise RenderError(f"{name}(): the number of decimals must be a whole number from 0 to "
+                              f"{cls.MAX_DIGITS}, not {shown}")
+        return Decimal(1).scaleb(-digits)
+
+    @classmethod
+    def _in_range(cls, name: str, result: Decimal) -> Decimal:
+        if abs(result) > cls.RESULT_MAX:
+            raise RenderError(f"{name}(): the result is larger than 10^18, beyond what a page "
+                              "shows; check the figures")
+        return result
+
+    @staticmethod
+    def _value(f: Any) -> Any:
+        return f.value if isinstance(f, Figure) else None
 
     @staticmethod
     def _merge(*figs: Any) -> tuple[tuple[str, ...], str]:
@@ -307,40 +340,43 @@ class Api:
 
     def ratio(self, a: Figure, b: Figure, digits: int = 1) -> Figure:
         """a ÷ b, shown as '2.5×'."""
+        step = self._digits("ratio", digits)
         den = self._num(b)
         if den == 0:
             raise RenderError("ratio(): division by zero")
-        q = (self._num(a) / den).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        q = self._in_range("ratio", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
         return Figure(f"{q}×", *self._merge(a, b))
 
     def growth(self, a: Figure, b: Figure, digits: int = 0) -> Figure:
         """Change from b to a in per cent, shown as '154%'."""
+        step = self._digits("growth", digits)
         den = self._num(b)
         if den == 0:
             raise RenderError("growth(): division by zero")
-        pct = ((self._num(a) - den) / den * 100).quantize(Decimal(1).scaleb(-digits),
-                                                          rounding=ROUND_HALF_EVEN)
+        pct = self._in_range("growth", (self._num(a) - den) / den * 100).quantize(
+            step, rounding=ROUND_HALF_EVEN)
         return Figure(f"{pct:+}%".replace("+", "+" if pct > 0 else ""), *self._merge(a, b))
 
     def diff(self, a: Figure, b: Figure) -> Figure:
         """a − b for two amounts of the same currency."""
-        va, vb = a.value, b.value
+        va, vb = self._value(a), self._value(b)
         if not (isinstance(va, Money) and isinstance(vb, Money)) or va.currency != vb.currency:
             raise RenderError("diff(): both figures must be amounts in the same currency")
-        d = abs(va.amount - vb.amount)
+        d = self._in_range("diff", abs(va.amount - vb.amount))
         return Figure(Money(d, va.currency), *self._merge(a, b))
 
     def per(self, a: Figure, b: Figure, unit: str, digits: int = 1) -> Figure:
         """a ÷ b as a quantity with a unit: per(cell(fp8), cell(watts), "TFLOPS per watt")."""
+        step = self._digits("per", digits)
         den = self._num(b)
         if den == 0:
             raise RenderError("per(): division by zero")
-        q = (self._num(a) / den).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        q = self._in_range("per", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
         return Figure(q, *self._merge(a, b), unit=str(unit))
 
     def months(self, a: Figure, b: Figure) -> Figure:
         """Whole months between two dated figures (a after b), shown as '3 months'."""
-        da, db = a.value, b.value
+        da, db = self._value(a), self._value(b)
         if not (isinstance(da, PartialDate) and isinstance(db, PartialDate)) or not (da.month and
                                                                                    db.month):
             raise RenderError("months(): both figures must be dates with a month, such as "
@@ -349,12 +385,12 @@ class Api:
         return Figure(f"{n} month{'s' if n != 1 else ''}", *self._merge(a, b))
 
     def total(self, *figs: Figure) -> Figure:
-        vals = [f.value for f in figs]
+        vals = [self._value(f) for f in figs]
         if not vals or not all(isinstance(v, Money) for v in vals) or \
                 len({v.currency for v in vals}) != 1:
             raise RenderError("total(): every figure must be an amount in one currency")
-        return Figure(Money(sum((v.amount for v in vals), Decimal(0)), vals[0].currency),
-                      *self._merge(*figs))
+        amount = self._in_range("total", sum((v.amount for v in vals), Decimal(0)))
+        return Figure(Money(amount, vals[0].currency), *self._merge(*figs))
 
     # -- links
     def link(self, company_id: str) -> Markup:
