@@ -259,7 +259,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                     bad = "has the path of one of the theme's own files, which it would replace"
             if bad:
                 files.remove(f)
-                refused.error(f"{docs_rel}/{where}" if where else docs_rel, bad)
+                refused.error(f"{docs_rel}/{where}", bad)
         if refused.items:
             raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}

@@ -1295,8 +1295,8 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
     """The Markdown pages under site_src. Every other entry is judged by the rules of
     :mod:`generator.site_paths` (MkDocs would publish it as it is): assets of the listed types in
     site_src/assets/ pass; any other file, a link, a special file, a name not of the documented
-    form or a name the site keeps for itself is refused. Links are never followed, and a name that
-    is refused is shown escaped, located at its folder, never printed raw as a path."""
+    form or a name the site keeps for itself is refused with its path. Links are never followed;
+    hidden entries (``.name``, which MkDocs never publishes) are looked at for links only."""
     out: list[Path] = []
     if src.is_symlink():
         problems.error(site_src, "is a symbolic link; links are never followed")
@@ -1308,34 +1308,29 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
         base = Path(dirpath)
         folder = base.relative_to(src).parts
         here = "/".join((site_src, *folder))
-        hidden = any(site_paths.ignored(part) for part in folder)  # only links are looked for
+        hidden = any(site_paths.ignored(part) for part in folder)
         for d in sorted(dirnames):
-            got = None if hidden or site_paths.ignored(d) else \
-                site_paths.entry_problem(folder, d, is_dir=True)
-            if got is not None and got[0]:
-                problems.error(here, got[1])
-            elif (base / d).is_symlink():
+            judged = not (hidden or site_paths.ignored(d))
+            bad = site_paths.entry_problem(folder, d, is_dir=True) if judged else None
+            if (base / d).is_symlink():
                 problems.error(f"{here}/{d}", "is a symbolic link; links are never followed")
-            elif got is not None:
-                problems.error(f"{here}/{d}", got[1])
+            elif bad is not None:
+                problems.error(f"{here}/{d}", bad)
             else:
                 continue
             dirnames.remove(d)  # not entered
         for f in sorted(filenames):
             p = base / f
-            got = None if hidden or site_paths.ignored(f) else \
-                site_paths.entry_problem(folder, f, is_dir=False)
-            if got is not None and got[0]:
-                problems.error(here, got[1])
-            elif got is None and not (hidden or site_paths.ignored(f)) and \
-                    folder[:1] != (site_paths.ASSETS,):
-                out.append(p)  # links and special files are refused by read_file
+            judged = not (hidden or site_paths.ignored(f))
+            bad = site_paths.entry_problem(folder, f, is_dir=False) if judged else None
+            if judged and bad is None and folder[:1] != (site_paths.ASSETS,):
+                out.append(p)  # a page: links and special files are refused by read_file
             elif p.is_symlink():
                 problems.error(f"{here}/{f}", "is a symbolic link; links are never followed")
             elif not p.is_file():
                 problems.error(f"{here}/{f}", "is not a regular file; commit a plain file here")
-            elif got is not None:
-                problems.error(f"{here}/{f}", got[1])
+            elif bad is not None:
+                problems.error(f"{here}/{f}", bad)
     return out
 
 

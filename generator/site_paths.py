@@ -85,43 +85,41 @@ def ignored(name: str) -> bool:
     return name.startswith(".")
 
 
-def entry_problem(folder: tuple[str, ...], name: str, *, is_dir: bool) -> tuple[bool, str] | None:
+def entry_problem(folder: tuple[str, ...], name: str, *, is_dir: bool) -> str | None:
     """Why the entry ``name`` of the site_src folder ``folder`` (its parts, () for site_src itself)
-    may not be there, or None. The answer says where to report it: True for the folder holding
-    the entry (its name is not of the documented form, so it is shown escaped in the message and
-    never printed as a path), False for the entry's own path."""
+    may not be there, or None. A name not of the documented form is quoted with
+    :func:`~generator.values.shown` (and a report escapes the path it is located at)."""
     top = not folder
     in_assets = bool(folder) and folder[0] == ASSETS
     if is_dir:
         if len(name) > 64 or not _SLUG.match(name):
-            return True, f"the folder name {shown(name)} is not allowed; folder names use " \
-                         f"{FOLDER_RULE}"
+            return f"the folder name {shown(name)} is not allowed; folder names use {FOLDER_RULE}"
         if top and name in SITE_NAMES and name not in (ARTICLES, ASSETS):
-            return False, _site_name(name)
+            return _site_name(name)
         if len(folder) == 1 and in_assets and name in THEME_ASSET_FOLDERS:
-            return False, (f"'{ASSETS}/{name}/' is the theme's own folder; put these files "
-                           f"directly in site_src/{ASSETS}/ or in a folder of another name")
+            return (f"'{ASSETS}/{name}/' is the theme's own folder; put these files directly in "
+                    f"site_src/{ASSETS}/ or in a folder of another name")
         return None
     m = _FILE.match(name)
     ext = m.group(2) if m else ""
     if in_assets:
         if not m or len(m.group(1)) > 64:
             lower = name[name.rfind("."):].lower() if "." in name else ""
-            return True, file_name_problem(name, lower if lower in ASSET_TYPES else ".css") or ""
+            return file_name_problem(name, lower if lower in ASSET_TYPES else ".css")
         if ext not in ASSET_TYPES:
             why = " (an SVG file can hold a script; use .png or .webp)" if ext == ".svg" else ""
-            return False, (f"files of type {ext} are not published; site_src/{ASSETS}/ takes "
-                           f"{ASSETS_TAKE} only{why}")
+            return (f"files of type {ext} are not published; site_src/{ASSETS}/ takes "
+                    f"{ASSETS_TAKE} only{why}")
         return None
     if not m or len(m.group(1)) > 64:
-        return True, file_name_problem(name, ".md") or ""
+        return file_name_problem(name, ".md")
     if ext != ".md":
         if ext in (".markdown", ".mdown", ".mkd"):
-            return False, "pages use the extension .md"
-        return False, ("is not a page; pages and articles are Markdown files named NAME.md, and "
-                       f"site_src/{ASSETS}/ takes {ASSETS_TAKE}")
+            return "pages use the extension .md"
+        return ("is not a page; pages and articles are Markdown files named NAME.md, and "
+                f"site_src/{ASSETS}/ takes {ASSETS_TAKE}")
     if top and m.group(1) in SITE_NAMES:
-        return False, _site_name(m.group(1))
+        return _site_name(m.group(1))
     return None
 
 
@@ -132,14 +130,13 @@ def _site_name(name: str) -> str:
 
 def path_problem(path: str) -> tuple[str, str] | None:
     """The first problem of a site_src-relative POSIX path, checked part by part as the check
-    walks the folder: (where to report it, relative to site_src, "" for site_src itself; message),
-    or None. Hidden files (and files in hidden folders) are not judged here: see :func:`ignored`."""
+    walks the folder: (the path up to the part refused, message), or None. Hidden files (and
+    files in hidden folders) are not judged here: see :func:`ignored`."""
     parts = path.split("/")
     for i, name in enumerate(parts):
-        got = entry_problem(tuple(parts[:i]), name, is_dir=i < len(parts) - 1)
-        if got is not None:
-            at_folder, message = got
-            return "/".join(parts[:i] if at_folder else parts[: i + 1]), message
+        message = entry_problem(tuple(parts[:i]), name, is_dir=i < len(parts) - 1)
+        if message is not None:
+            return "/".join(parts[: i + 1]), message
     return None
 
 

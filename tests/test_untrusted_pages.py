@@ -4,7 +4,7 @@ contents (issue #13), each a table of input â†’ the exact report, or of input â†
 * site_src/ holds pages (NAME.md) and, in site_src/assets/, stylesheets, images and fonts only;
   anything else is refused by the check with its path, and by the MkDocs plugin if the check is
   ever bypassed; every HTML file of a built site carries the Content-Security-Policy.
-* Names have one form; a refused name is shown escaped, located at its folder. The edit link and
+* Names have one form; a refused name is shown escaped (its path too). The edit link and
   every value overrides/main.html writes into an attribute are escaped.
 * Generated pages own their addresses; ids and top-level names the site keeps are refused.
 * Attribute lists: every list Python-Markdown's attr_list would apply (rendered here with the
@@ -150,34 +150,36 @@ REFUSED = [
     # -- 2. names of one form, shown escaped, located at their folder --------------------------
     case("quote-and-markup-in-a-file-name",
          put('site_src/articles/a"><script src="x.js"><b x=".md', PAGE),
-         "site_src/articles: " + bad_name("'a\"><script src=\"x.js\"><b x=\".md'")),
+         'site_src/articles/a"><script src="x.js"><b x=".md: '
+         + bad_name("'a\"><script src=\"x.js\"><b x=\".md'")),
     case("meta-refresh-in-a-file-name",
          put('site_src/a"><meta http-equiv="refresh" content="0;url=x">.md', PAGE),
-         "site_src: " + bad_name("'a\"><meta http-equiv=\"refresh\" content=\"0;url=x\">.md'")),
+         'site_src/a"><meta http-equiv="refresh" content="0;url=x">.md: '
+         + bad_name("'a\"><meta http-equiv=\"refresh\" content=\"0;url=x\">.md'")),
     case("escape-sequence-in-a-file-name", put("site_src/articles/\x1b[31mred.md", PAGE),
-         "site_src/articles: " + bad_name("'\\x1b[31mred.md'")),
+         "site_src/articles/\\x1b[31mred.md: " + bad_name("'\\x1b[31mred.md'")),
     case("bidi-override-in-a-file-name", put("site_src/articles/evil\u202egnp.md", PAGE),
-         "site_src/articles: " + bad_name("'evil\\u202egnp.md'")),
+         "site_src/articles/evil\\u202egnp.md: " + bad_name("'evil\\u202egnp.md'")),
     case("upper-case-file-name", put("site_src/articles/Second.md", PAGE),
-         "site_src/articles: " + bad_name("'Second.md'")),
+         "site_src/articles/Second.md: " + bad_name("'Second.md'")),
     case("upper-case-extension", put("site_src/articles/second.MD", PAGE),
-         "site_src/articles: " + bad_name("'second.MD'")),
+         "site_src/articles/second.MD: " + bad_name("'second.MD'")),
     case("space-in-a-file-name", put("site_src/articles/my article.md", PAGE),
-         "site_src/articles: " + bad_name("'my article.md'")),
+         "site_src/articles/my article.md: " + bad_name("'my article.md'")),
     case("readme", put("site_src/articles/README.md", PAGE),
-         "site_src/articles: " + bad_name("'README.md'")),
+         "site_src/articles/README.md: " + bad_name("'README.md'")),
     case("underscore-in-an-asset-name", put("site_src/assets/my_logo.png", b"\x89PNG"),
-         "site_src/assets: " + bad_name("'my_logo.png'", ".png")),
+         "site_src/assets/my_logo.png: " + bad_name("'my_logo.png'", ".png")),
     case("upper-case-asset-extension", put("site_src/assets/logo.PNG", b"\x89PNG"),
-         "site_src/assets: " + bad_name("'logo.PNG'", ".png")),
+         "site_src/assets/logo.PNG: " + bad_name("'logo.PNG'", ".png")),
     case("asset-without-extension", put("site_src/assets/CNAME", "example.org"),
-         "site_src/assets: " + bad_name("'CNAME'", ".css")),
+         "site_src/assets/CNAME: " + bad_name("'CNAME'", ".css")),
     case("upper-case-folder-name", put("site_src/Guides/one.md", PAGE),
-         f"site_src: the folder name 'Guides' is not allowed; {FOLDER_RULE}"),
+         f"site_src/Guides: the folder name 'Guides' is not allowed; {FOLDER_RULE}"),
     case("markup-in-a-folder-name", put('site_src/articles/x"><b>/one.md', PAGE),
-         f"site_src/articles: the folder name 'x\"><b>' is not allowed; {FOLDER_RULE}"),
+         f"site_src/articles/x\"><b>: the folder name 'x\"><b>' is not allowed; {FOLDER_RULE}"),
     case("control-character-in-a-folder-name", put("site_src/a\x07b/one.md", PAGE),
-         f"site_src: the folder name 'a\\x07b' is not allowed; {FOLDER_RULE}"),
+         f"site_src/a\\x07b: the folder name 'a\\x07b' is not allowed; {FOLDER_RULE}"),
     # -- 3. the site's own names, and generated pages' addresses -------------------------------
     case("page-named-like-a-generated-page", put("site_src/valuations.md", PAGE),
          "site_src/valuations.md: " + site_name("valuations", "the comparison of valuations")),
@@ -237,7 +239,7 @@ REFUSED = [
     case("every-problem-at-once",
          steps(put("site_src/evil.html"), put("site_src/assets/x.svg"),
                put("site_src/articles/Bad.md", PAGE), put("site_src/search/x.md", PAGE)),
-         f"site_src/articles: {bad_name(repr('Bad.md'))}",
+         f"site_src/articles/Bad.md: {bad_name(repr('Bad.md'))}",
          f"site_src/assets/x.svg: {not_published('.svg', SVG_WHY)}",
          f"site_src/evil.html: {NOT_A_PAGE}",
          "site_src/search: " + site_name("search", "the search index"),
@@ -327,8 +329,8 @@ def test_the_plugin_refuses_what_a_bypassed_check_let_through(project: Path, cap
     with mkdocs_log() as log:
         assert build_site(project, Path("site")) == 1
     report = log[log.index("the data or articles have problems:") + 1:]
-    assert report == ["site_src/assets: " + bad_name("'x\\x1b[2Jy.css'", ".css"),
-                      f"site_src/assets/sw.js: {not_published('.js')}",
+    assert report == [f"site_src/assets/sw.js: {not_published('.js')}",
+                      "site_src/assets/x\\x1b[2Jy.css: " + bad_name("'x\\x1b[2Jy.css'", ".css"),
                       f"site_src/evil.html: {NOT_A_PAGE}",
                       "3 errors in 3 files"]
     assert not (project / "site").exists()
@@ -357,8 +359,8 @@ def test_the_plugin_refuses_a_file_that_would_replace_one_of_the_themes(project:
     ("assets/fonts/a.woff2", None),
     ("guides/one/two.md", None),
     ("evil.html", ("evil.html", NOT_A_PAGE)),
-    ("Guides/one.md", ("", f"the folder name 'Guides' is not allowed; {FOLDER_RULE}")),
-    ("guides/One.md", ("guides", bad_name("'One.md'"))),
+    ("Guides/one.md", ("Guides", f"the folder name 'Guides' is not allowed; {FOLDER_RULE}")),
+    ("guides/One.md", ("guides/One.md", bad_name("'One.md'"))),
     ("assets/stylesheets/main.css", ("assets/stylesheets", "'assets/stylesheets/' is the theme's "
                                      "own folder; put these files directly in site_src/assets/ or "
                                      "in a folder of another name")),
@@ -794,7 +796,7 @@ def test_every_value_main_html_writes_into_an_attribute_is_escaped():
 
 
 @pytest.mark.parametrize("mutate, start", [
-    (put("site_src/articles/My Article.md", ARTICLE), "site_src/articles: the file name"),
+    (put("site_src/articles/My Article.md", ARTICLE), "site_src/articles/My Article.md:"),
     (data_copy("data/companies/bigcloud.yaml", "data/companies/index.yaml", "id: bigcloud",
                "id: index"), "data/companies/index.yaml:1:5:"),
 ], ids=["file-name", "reserved-id"])
