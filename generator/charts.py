@@ -23,7 +23,8 @@ also why the charts carry no Vega legends.
 
 Speed (``python -m generator bench`` measures it at scale):
 
-- the SVG and PNG of each chart are cached in ``<root>/.cache/charts/`` under a hash of the spec,
+- the SVG and PNG of each chart are cached in the project's cache folder outside its tree
+  (``charts/`` of :func:`generator.cachedir.project_cache`) under a hash of the spec,
   the vl-convert version and this module's output version, so an unchanged chart is never
   rendered twice; the files made from them (the SVG as placed in pages, the download SVG, the
   spec) are kept next to them;
@@ -1861,12 +1862,17 @@ def inline_svg(svg: str, chart_id: str) -> str:
 
 
 class Cache:
-    """Rendered output by content hash in <root>/.cache/charts/ (best effort: never fails a build)."""
+    """Rendered output by content hash (best effort: never fails a build), in ``charts/`` of the
+    project's cache folder, outside the project: its inline SVGs are placed into pages as the
+    generator's own, so they are never read from a folder a pull request can write (a project's
+    own ``.cache/`` is not read at all)."""
 
     def __init__(self, root: Path):
+        from .cachedir import project_cache
+
         # FL_CHART_CACHE moves the cache, e.g. to share one between the scratch projects of a test run
         override = os.environ.get("FL_CHART_CACHE")
-        self.dir = Path(override) if override else root / ".cache" / "charts"
+        self.dir = Path(override) if override else project_cache(root) / "charts"
 
     @classmethod
     def at(cls, directory: Path) -> "Cache":

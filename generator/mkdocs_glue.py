@@ -332,17 +332,14 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             _FAILED.append(report.report())  # build_site prints it as the check would
             raise PluginError("the data or articles have problems:\n" + report.report())
         # Material's templates are compiled on every build; keep their bytecode (jinja2 checks each
-        # template's source against it) next to the chart cache.
-        from jinja2 import FileSystemBytecodeCache
+        # template's source against it) in the project's cache folder, outside its tree: bytecode
+        # is loaded with pickle and marshal, i.e. runs, so never from a folder a pull request can
+        # write. Best effort: without the folder every template is compiled, as before.
+        from .cachedir import bytecode_cache
 
-        from .charts import Cache
-
-        folder = Cache(self.root).dir / "jinja-theme"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        except OSError:
-            pass  # no cache: every template is compiled, as before
+        cache = bytecode_cache(self.root, "jinja-theme")
+        if cache is not None:
+            env.bytecode_cache = cache
         return env
 
     def on_post_page(self, output, page, config):
