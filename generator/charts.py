@@ -2117,8 +2117,18 @@ class Registry:
             _PENDING.append(self)
 
     def _spec_file(self, key: str, ch: Chart) -> str | Path:
-        path = self.cache.dir / f"{key}.spec.json"
-        return path if _write_atomic(path, ch.base_json().encode("utf-8")) else ch.base_json()
+        # A file of this build alone: the worker removes it once the chart is rendered, and a
+        # name shared by simultaneous builds of one project (<key>.spec.json, as it was) let one
+        # build's worker remove the spec another build's worker was about to read, which failed
+        # that build with "chart … could not be rendered: FileNotFoundError", blaming the data.
+        try:
+            self.cache.dir.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=self.cache.dir, prefix=f"{key}.", suffix=".spec.json")
+            with os.fdopen(fd, "wb") as f:
+                f.write(ch.base_json().encode("utf-8"))
+        except OSError:
+            return ch.base_json()
+        return Path(name)
 
     def finish(self) -> list:
         """Wait for the deferred rendering; the charts that could not be rendered, as problems
