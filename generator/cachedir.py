@@ -65,8 +65,8 @@ def node_modules(root: Path) -> Path:
 
 
 def ensure(folder: Path) -> Path | None:
-    """``folder`` created (the project's cache folder private to the user), or None when it cannot
-    be: every cache is best effort and never fails a build."""
+    """``folder`` created, private to the user (made before anything in it, the project's cache
+    folder is too), or None when it cannot be: every cache is best effort, never a failed build."""
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:
@@ -106,7 +106,7 @@ class BytecodeCache(jinja2.FileSystemBytecodeCache):
 def bytecode_cache(root: Path, name: str) -> BytecodeCache | None:
     """The bytecode cache ``name`` (jinja-pages, jinja-theme) of the project at ``root``, or None
     when its folder cannot be made (then every template is compiled, as without a cache)."""
-    folder = ensure(project_cache(root) / name)
+    folder = ensure(project_cache(root)) and ensure(project_cache(root) / name)
     return BytecodeCache(str(folder)) if folder is not None else None
 
 

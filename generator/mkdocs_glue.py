@@ -485,7 +485,8 @@ def site_target(root: Path, site_dir: Path) -> tuple[Path, str | None]:
         for i in range(1, len(below)):
             step = root.joinpath(*below[:i])
             if step.is_symlink():
-                return refuse(step, link, "remove the link")
+                return refuse(step, "is a symbolic link, which a build never follows",
+                              "remove the link")
             if step.exists() and not step.is_dir():
                 return refuse(step, "is not a folder")
     if target.is_symlink():
