@@ -444,8 +444,8 @@ def source_date_epoch(root: Path) -> str | None:
 # not make. It is published with the site (harmless: a line of text); a marker outside the folder
 # would not travel with it, and one kept in the cache would refuse every site/ after a cache clean.
 SITE_MARKER = ".frontier-ledger-site"
-SITE_MARKER_TEXT = ("Built by Frontier Ledger (./ledger build). A build replaces a folder only when "
-                    "this file is in it.\n")
+SITE_MARKER_TEXT = ("Built by Frontier Ledger (./ledger build). A build replaces a folder only "
+                    "when this file is in it.\n")
 # .site.building-PID-XXXXXXXX and .site.old-PID-XXXXXXXX (tempfile.mkdtemp): a build's own
 _TEMP_SITE = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]{1,10})(?:-[A-Za-z0-9_]+)?")
 
