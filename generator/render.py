@@ -574,16 +574,13 @@ def make_env(loader: jinja2.BaseLoader) -> ImmutableSandboxedEnvironment:
 
 
 def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates and articles, kept next to the chart cache (jinja2 compares each one's
-    source with what was compiled, so a changed template or article is compiled again)."""
-    from .charts import Cache
+    """Compiled templates and articles, in the project's cache folder outside its tree (the
+    bytecode is loaded with pickle and marshal, so never from where a pull request can put a
+    file); jinja2 compares each one's source with what was compiled, so a changed template or
+    article is compiled again. Written atomically; None (no cache) when it cannot be."""
+    from .cachedir import bytecode_cache
 
-    folder = Cache(root).dir / "jinja-pages"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return bytecode_cache(root, "jinja-pages")
 
 
 def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
