@@ -31,6 +31,7 @@ from pydantic_core import PydanticCustomError
 from . import model as m
 from .problems import Problems
 from .reader import Document, format_path, parse_yaml, read_file
+from .site_paths import reserved_id_problem
 from .values import (Money, file_name_problem, name_char_problem, parse_decimal, parse_int,
                      parse_money)
 
@@ -619,6 +620,11 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
                 problems.error(rel, f"id '{record.id}' does not match the file name; rename the "
                                f"file to {record.id}.yaml or set id: {stem}",
                                line=line, column=col, field="id")
+                continue
+            reserved = reserved_id_problem(folder, record.id)
+            if reserved:  # companies/index.md is the list of companies, not a profile
+                line, col = doc.where(("id",))
+                problems.error(rel, reserved, line=line, column=col, field="id")
                 continue
             target[record.id] = record
             ds.origins[(folder, record.id)] = rel

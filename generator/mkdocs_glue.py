@@ -27,9 +27,11 @@ from mkdocs.structure.files import File, Files
 import hashlib
 import re
 import zlib
+from urllib.parse import quote
 
 import nh3
 
+from . import site_paths
 from .load import load
 from .problems import Problems, ProblemsFound
 from .charts import abandon_rendering, finish_rendering
@@ -87,6 +89,48 @@ def sanitize(html: str, trusted_svgs: set[str] | frozenset[str] = frozenset()) -
     for i, svg in enumerate(kept):
         clean = clean.replace(f'<span class="fl-svg-slot" id="fl-svg-slot-{i}"></span>', svg, 1)
     return clean
+
+
+# The table of contents: the theme writes each entry's title into the page as HTML and its anchor
+# into href="#…" as they are, outside the page's content, where the sanitiser above never looks.
+# Every title goes through nh3 with no tag allowed (Python-Markdown makes them plain text with
+# entities), and every anchor is kept to letters, digits, '-' and '_' (the ids the toc extension
+# makes); an anchor that is not is renamed in the content too, so that its links still arrive.
+_SAFE_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toc_anchor(anchor: str) -> str:
+    """An anchor id as the table of contents may write it: letters, digits, '-' and '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", anchor).strip("-") or "section"
+
+
+def clean_toc(toc, html: str) -> str:
+    """Sanitise the titles and anchors of ``toc`` (MkDocs's page.toc) in place; returns the
+    page's content HTML with any renamed anchor renamed there too."""
+    renamed: dict[str, str] = {}
+    stack = list(toc or ())
+    while stack:
+        item = stack.pop()
+        item.title = nh3.clean(str(item.title), tags=set(), attributes={},
+                               strip_comments=True)
+        if not _SAFE_ANCHOR.fullmatch(item.id):
+            safe = toc_anchor(item.id)
+            renamed[item.id] = safe
+            item.id = safe
+        stack.extend(item.children)
+    if renamed:
+        import html as _html
+
+        def rename(m: re.Match) -> str:
+            name, value = m.group(1), _html.unescape(m.group(2))
+            key = value[1:] if name == "href" and value.startswith("#") else \
+                value if name == "id" else None
+            if key not in renamed:
+                return m.group(0)
+            return f'{name}="{"#" if name == "href" else ""}{renamed[key]}"'
+
+        html = re.sub(r'(?<![\w-])(id|href)="([^"]*)"', rename, html)
+    return html
 
 
 # Tables: Material's JavaScript finds every table without a class when a page opens, takes it out
@@ -201,9 +245,21 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                     bad = "is not a regular file; commit a plain file here"
                 elif docs.resolve() not in p.resolve().parents:
                     bad = "lies outside the folder of articles and pages"
+            where = p.relative_to(docs).as_posix()
+            if not bad:
+                # what site_src/ may hold (pages, and assets of the listed types), as the check
+                # has it: any other file would be published as it is
+                if any(site_paths.ignored(part) for part in Path(f.src_uri).parts):
+                    files.remove(f)  # hidden: never published (MkDocs excludes it too)
+                    continue
+                got = site_paths.path_problem(f.src_uri)
+                if got is not None:
+                    where, bad = got
+                elif any(os.path.isfile(os.path.join(d, f.src_uri)) for d in config.theme.dirs):
+                    bad = "has the path of one of the theme's own files, which it would replace"
             if bad:
                 files.remove(f)
-                refused.error(f"{docs_rel}/{p.relative_to(docs).as_posix()}", bad)
+                refused.error(f"{docs_rel}/{where}", bad)
         if refused.items:
             raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}
@@ -301,6 +357,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_page_content(self, html, page, config, files):
         html = wrap_tables(sanitize(html, self.trusted_svgs))
+        html = clean_toc(page.toc, html)
         if _SERVING:
             return html
         # MkDocs converts every page before it writes the first, so a build of thousands of pages
@@ -319,7 +376,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             page.content = zlib.decompress(held).decode("utf-8")
         origin = self.origins.get(page.file.src_uri)
         base = self.config.edit_url_base
-        page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
+        # the theme writes the edit link into href="…" as it is: the file's path is
+        # percent-encoded, so that no file name can leave the address (names are checked too)
+        page.edit_url = f"{base.rstrip('/')}/{quote(origin, safe='/')}" if base and origin \
+            else None
         return context
 
     def on_env(self, env, config, files):
