@@ -5,8 +5,9 @@ serves it from 127.0.0.1 under a sub-path (as GitHub project pages serve it), an
 each kind in Debian's Chromium with an empty cache. Every transfer is recorded; the table gives, per
 page kind, the number of requests and the bytes of all response bodies, raw and gzipped (each body
 gzipped here at level 6, so the figure does not depend on what the test server compresses). Then,
-when ``node_modules/.bin/lighthouse`` is installed (``npm ci``), Lighthouse runs with its default
-mobile settings on a company profile and an article and prints its four category scores.
+when Lighthouse is installed (``./ledger budget`` installs it with ``npm ci`` into the project's
+cache folder, outside its tree: :func:`generator.cachedir.node_modules`), Lighthouse runs with its
+default mobile settings on a company profile and an article and prints its four category scores.
 
 The budget: a company profile, first visit, all transfers gzipped, at most ``PROFILE_BUDGET`` bytes;
 over it, the command exits 1. ``tests/test_budget.py`` measures with the same functions, so the
@@ -273,7 +274,11 @@ def profile_weight(root: Path) -> Visit:
 
 
 def lighthouse_executable(root: Path) -> Path | None:
-    exe = root / "node_modules" / ".bin" / "lighthouse"
+    """Lighthouse as ./ledger installed it, outside the project (never the project's own
+    node_modules/, which a pull request could fill)."""
+    from .cachedir import node_modules
+
+    exe = node_modules(root) / ".bin" / "lighthouse"
     return exe if exe.is_file() else None
 
 
@@ -283,7 +288,8 @@ def lighthouse(root: Path, url: str, *, timeout: float = 300) -> dict:
     exe = lighthouse_executable(root)
     chrome = chromium_executable()
     if exe is None or chrome is None:
-        raise RuntimeError("Lighthouse needs node_modules (npm ci) and Chromium")
+        raise RuntimeError("Lighthouse needs the Node tools (./ledger budget installs them) "
+                           "and Chromium")
     env = {**os.environ, "CHROME_PATH": chrome}
     with tempfile.TemporaryDirectory(prefix="ledger-lh-") as tmp:
         out = Path(tmp) / "report.json"
@@ -370,7 +376,7 @@ def run(root: Path, *, use_lighthouse: bool = True, details: bool = False) -> in
         if not use_lighthouse:
             return code
         if lighthouse_executable(root) is None:
-            print("\nLighthouse is not installed (run `npm ci` in the project folder); skipped.")
+            print("\nLighthouse is not installed (./ledger budget installs it); skipped.")
             return code
         print("\nLighthouse (default mobile settings, simulated throttling), scores out of 100:")
         for kind in LIGHTHOUSE_KINDS:

@@ -23,7 +23,8 @@ also why the charts carry no Vega legends.
 
 Speed (``python -m generator bench`` measures it at scale):
 
-- the SVG and PNG of each chart are cached in ``<root>/.cache/charts/`` under a hash of the spec,
+- the SVG and PNG of each chart are cached in the project's cache folder outside its tree
+  (``charts/`` of :func:`generator.cachedir.project_cache`) under a hash of the spec,
   the vl-convert version and this module's output version, so an unchanged chart is never
   rendered twice; the files made from them (the SVG as placed in pages, the download SVG, the
   spec) are kept next to them;
@@ -138,7 +139,8 @@ _CONFIG: dict[str, Any] = {
 
 
 def _bn(money: Money) -> float:
-    """An amount in billions of its currency, for plotting (the tables keep the exact figure)."""
+    """An amount in billions of its currency, for plotting (the tables keep the exact figure).
+    The check caps every amount (values.CURRENCIES, at most 3·10^16), so this float is finite."""
     return float(money.amount / Decimal(10**9))
 
 
@@ -1398,6 +1400,8 @@ def chart_gpus(ds: Dataset, colors: dict[str, str]) -> Chart | None:
     metrics: list[tuple[str, str, Any]] = []  # (key, label, row -> value or None)
 
     def val(r: m.Row, cid: str) -> float | None:
+        # table numbers are 0 to 10^15 with at most six decimals (values.NUMBER_MAX), so the
+        # float is finite, and so is a ratio of two of them
         v = r.values.get(cid)
         return float(v) if isinstance(v, (int, Decimal)) and not isinstance(v, bool) and v > 0 else None
 
@@ -1861,12 +1865,17 @@ def inline_svg(svg: str, chart_id: str) -> str:
 
 
 class Cache:
-    """Rendered output by content hash in <root>/.cache/charts/ (best effort: never fails a build)."""
+    """Rendered output by content hash (best effort: never fails a build), in ``charts/`` of the
+    project's cache folder, outside the project: its inline SVGs are placed into pages as the
+    generator's own, so they are never read from a folder a pull request can write (a project's
+    own ``.cache/`` is not read at all)."""
 
     def __init__(self, root: Path):
+        from .cachedir import project_cache
+
         # FL_CHART_CACHE moves the cache, e.g. to share one between the scratch projects of a test run
         override = os.environ.get("FL_CHART_CACHE")
-        self.dir = Path(override) if override else root / ".cache" / "charts"
+        self.dir = Path(override) if override else project_cache(root) / "charts"
 
     @classmethod
     def at(cls, directory: Path) -> "Cache":
@@ -2111,8 +2120,18 @@ class Registry:
             _PENDING.append(self)
 
     def _spec_file(self, key: str, ch: Chart) -> str | Path:
-        path = self.cache.dir / f"{key}.spec.json"
-        return path if _write_atomic(path, ch.base_json().encode("utf-8")) else ch.base_json()
+        # A file of this build alone: the worker removes it once the chart is rendered, and a
+        # name shared by simultaneous builds of one project (<key>.spec.json, as it was) let one
+        # build's worker remove the spec another build's worker was about to read, which failed
+        # that build with "chart … could not be rendered: FileNotFoundError", blaming the data.
+        try:
+            self.cache.dir.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(dir=self.cache.dir, prefix=f"{key}.", suffix=".spec.json")
+            with os.fdopen(fd, "wb") as f:
+                f.write(ch.base_json().encode("utf-8"))
+        except OSError:
+            return ch.base_json()
+        return Path(name)
 
     def finish(self) -> list:
         """Wait for the deferred rendering; the charts that could not be rendered, as problems

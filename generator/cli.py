@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .problems import Problems
+from .problems import Problem, Problems
 
 
 def _root(args: argparse.Namespace) -> Path:
@@ -60,8 +60,9 @@ def understood(ds) -> list[str]:
                 continue
             if isinstance(money, Money):
                 line, col = doc.where(path)
-                out.append(f"{rel}:{line}:{col}: {format_path(path)}: {text!r} is read as "
-                           f"{money.exact()}")
+                # formatted as a problem line is, so that nothing quoted reaches the terminal raw
+                out.append(Problem(rel, line, col, format_path(path),
+                                   f"{text!r} is read as {money.exact()}").format())
     return out
 
 

@@ -25,7 +25,6 @@ import os
 import re
 import subprocess
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -34,7 +33,7 @@ from typing import Any, Iterable
 from . import model as m
 from .load import Dataset, load
 from .problems import Problems
-from .values import Money, PartialDate
+from .values import Money, PartialDate, escape_unseen
 
 
 class DiffError(Exception):
@@ -121,15 +120,13 @@ def dataset_at(root: Path, commit: str, tmp: Path, problems: Problems) -> Datase
 # Words
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
-
-
 def clean(text: str, limit: int = 120) -> str:
-    """One printable line: breaks become spaces, controls are shown as codes, long text is cut."""
+    """One printable line: breaks become spaces, and every control, format or invisible character
+    is shown as an escape (as in the check's report), so that nothing in the data acts on the
+    terminal or the job summary; long text is cut."""
     text = re.sub(r"\s*\n\s*", " ", str(text))
-    text = _CONTROL.sub(lambda mo: f"\\u{ord(mo.group()):04x}", text)
-    text = "".join(ch if unicodedata.category(ch) != "Cs" else "?" for ch in text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return escape_unseen(text)
 
 
 def q(text: Any) -> str:

@@ -31,7 +31,9 @@ from pydantic_core import PydanticCustomError
 from . import model as m
 from .problems import Problems
 from .reader import Document, format_path, parse_yaml, read_file
-from .values import Money, parse_decimal, parse_money
+from .site_paths import reserved_id_problem
+from .values import (Money, file_name_problem, name_char_problem, parse_decimal, parse_int,
+                     parse_money)
 
 DATA_FOLDERS = tuple(m.KINDS)
 MAX_FILES_PER_FOLDER = 20_000
@@ -133,15 +135,40 @@ def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | No
             if not dot or ext != "yaml":
                 if dot and ext.lower() in ("yml", "yaml"):
                     refused[entry.name].add(stem)
+                    claimed = _claimed_id(Path(sub.path), srel)
+                    if claimed:
+                        refused[entry.name].add(claimed)
+                    bad = file_name_problem(f"{stem}.yaml", ".yaml")
                     problems.error(srel, f"data files must end in '.yaml' (lower case, not "
-                                   f"'.{ext}'); rename it to {rel}/{stem}.yaml")
+                                   f"'.{ext}'); rename it to {rel}/{stem}.yaml" if bad is None
+                                   else file_name_problem(sub.name, ".yaml"))
                 else:
                     problems.error(srel, f"unexpected file; {m.KIND_SINGULAR[entry.name]} files "
                                    f"are YAML files named NAME.yaml in {rel}/ (other files do "
                                    "not belong in data/)")
                 continue
+            bad = file_name_problem(sub.name, ".yaml")
+            if bad is not None:  # the one documented form: an id, then .yaml
+                claimed = _claimed_id(Path(sub.path), srel)
+                if claimed:  # references to it are not reported again as unknown
+                    refused[entry.name].add(claimed)
+                    if file_name_problem(f"{claimed}.yaml", ".yaml") is None:
+                        bad += f"; rename it to {rel}/{claimed}.yaml, after the id it holds"
+                problems.error(srel, bad)
+                continue
             found[entry.name].append((Path(sub.path), srel))
     return found
+
+
+def _claimed_id(path: Path, rel: str) -> str | None:
+    """The id a refused file gives itself, read as any data file is (links are not followed);
+    None when it cannot be read. Its own problems wait until it has a valid name."""
+    text = read_file(path, rel, Problems())
+    doc = parse_yaml(text, rel, Problems()) if text is not None else None
+    if doc is None or not isinstance(doc.data, dict):
+        return None
+    rid = doc.data.get("id")
+    return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +324,8 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
         if typ == "too_short":
             what = "source id, such as [acme-news-2021]" if name == "sources" else "entry"
             return loc, f"the list is empty; give at least one {what}", False
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and \
+                len(str(value)) <= 60:
             return loc, (f"expected a list, got the single value {_short(value)}; write "
                          f"[{value}] (or one '- item' per line)"), False
         return loc, (f"expected a list (one '- item' per line), got {_short(value)}"), False
@@ -399,22 +427,18 @@ def _cell(col: m.Column, value: Any) -> Any:
     if col.type == "text":
         if not isinstance(value, str) or "\n" in value or not value.strip():
             raise ValueError(f"expected a single line of text, got {_short(value)}")
+        bad = name_char_problem(value)  # a text cell names something, as a name does
+        if bad:
+            raise ValueError(bad)
         return value
     if col.type == "integer":
-        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-            return value
-        raise ValueError(f"expected a whole number of {col.unit or 'units'} such as 700 (digits "
-                         f"only: no leading zero, decimal point, unit or separator), got "
-                         f"{_short(value)}")
+        return parse_int(value, col.unit or "units")
     if col.type == "decimal":
-        d = parse_decimal(value)
-        if d < 0:
-            raise ValueError(f"must not be negative, got {_short(value)}")
-        return d
+        return parse_decimal(value)
     if col.type == "year":
         if isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2200:
             return value
-        raise ValueError(f"expected a year such as 2019, got {_short(value)}")
+        raise ValueError(f"expected a year from 1800 to 2200, such as 2019, got {_short(value)}")
     money = parse_money(value)
     if money.currency != col.currency:
         raise ValueError(f"{value!r} is in {money.currency}, but this column holds amounts in "
@@ -590,14 +614,17 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
                 continue
             if isinstance(record, m.Table):
                 record = _check_table(rel, doc, record, problems)
-            if record.id != stem:
+            if record.id != stem:  # stem is a valid id: find_files refuses other names
                 ds.refused[folder].add(record.id)
                 line, col = doc.where(("id",))
                 problems.error(rel, f"id '{record.id}' does not match the file name; rename the "
-                               f"file to {record.id}.yaml or set id: {stem}" if _slug_ok(stem) else
-                               f"the file name '{path.name}' is not a valid id; use lower-case "
-                               f"letters, digits and hyphens, e.g. {record.id}.yaml",
+                               f"file to {record.id}.yaml or set id: {stem}",
                                line=line, column=col, field="id")
+                continue
+            reserved = reserved_id_problem(folder, record.id)
+            if reserved:  # companies/index.md is the list of companies, not a profile
+                line, col = doc.where(("id",))
+                problems.error(rel, reserved, line=line, column=col, field="id")
                 continue
             target[record.id] = record
             ds.origins[(folder, record.id)] = rel
@@ -605,12 +632,6 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Da
             doc.release(path, rel)  # checked: positions are found again if a problem needs one
     _cross_check(ds, problems, today)
     return ds
-
-
-def _slug_ok(stem: str) -> bool:
-    from .values import _SLUG
-
-    return bool(_SLUG.match(stem))
 
 
 def sum_money(items: list[Money]) -> Money | None:

@@ -27,9 +27,11 @@ from mkdocs.structure.files import File, Files
 import hashlib
 import re
 import zlib
+from urllib.parse import quote
 
 import nh3
 
+from . import site_paths
 from .load import load
 from .problems import Problems, ProblemsFound
 from .charts import abandon_rendering, finish_rendering
@@ -87,6 +89,48 @@ def sanitize(html: str, trusted_svgs: set[str] | frozenset[str] = frozenset()) -
     for i, svg in enumerate(kept):
         clean = clean.replace(f'<span class="fl-svg-slot" id="fl-svg-slot-{i}"></span>', svg, 1)
     return clean
+
+
+# The table of contents: the theme writes each entry's title into the page as HTML and its anchor
+# into href="#…" as they are, outside the page's content, where the sanitiser above never looks.
+# Every title goes through nh3 with no tag allowed (Python-Markdown makes them plain text with
+# entities), and every anchor is kept to letters, digits, '-' and '_' (the ids the toc extension
+# makes); an anchor that is not is renamed in the content too, so that its links still arrive.
+_SAFE_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toc_anchor(anchor: str) -> str:
+    """An anchor id as the table of contents may write it: letters, digits, '-' and '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", anchor).strip("-") or "section"
+
+
+def clean_toc(toc, html: str) -> str:
+    """Sanitise the titles and anchors of ``toc`` (MkDocs's page.toc) in place; returns the
+    page's content HTML with any renamed anchor renamed there too."""
+    renamed: dict[str, str] = {}
+    stack = list(toc or ())
+    while stack:
+        item = stack.pop()
+        item.title = nh3.clean(str(item.title), tags=set(), attributes={},
+                               strip_comments=True)
+        if not _SAFE_ANCHOR.fullmatch(item.id):
+            safe = toc_anchor(item.id)
+            renamed[item.id] = safe
+            item.id = safe
+        stack.extend(item.children)
+    if renamed:
+        import html as _html
+
+        def rename(m: re.Match) -> str:
+            name, value = m.group(1), _html.unescape(m.group(2))
+            key = value[1:] if name == "href" and value.startswith("#") else \
+                value if name == "id" else None
+            if key not in renamed:
+                return m.group(0)
+            return f'{name}="{"#" if name == "href" else ""}{renamed[key]}"'
+
+        html = re.sub(r'(?<![\w-])(id|href)="([^"]*)"', rename, html)
+    return html
 
 
 # Tables: Material's JavaScript finds every table without a class when a page opens, takes it out
@@ -201,9 +245,21 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
                     bad = "is not a regular file; commit a plain file here"
                 elif docs.resolve() not in p.resolve().parents:
                     bad = "lies outside the folder of articles and pages"
+            where = p.relative_to(docs).as_posix()
+            if not bad:
+                # what site_src/ may hold (pages, and assets of the listed types), as the check
+                # has it: any other file would be published as it is
+                if any(site_paths.ignored(part) for part in Path(f.src_uri).parts):
+                    files.remove(f)  # hidden: never published (MkDocs excludes it too)
+                    continue
+                got = site_paths.path_problem(f.src_uri)
+                if got is not None:
+                    where, bad = got
+                elif any(os.path.isfile(os.path.join(d, f.src_uri)) for d in config.theme.dirs):
+                    bad = "has the path of one of the theme's own files, which it would replace"
             if bad:
                 files.remove(f)
-                refused.error(f"{docs_rel}/{p.relative_to(docs).as_posix()}", bad)
+                refused.error(f"{docs_rel}/{where}", bad)
         if refused.items:
             raise PluginError("the data or articles have problems:\n" + refused.report())
         self.origins = {}
@@ -301,6 +357,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
 
     def on_page_content(self, html, page, config, files):
         html = wrap_tables(sanitize(html, self.trusted_svgs))
+        html = clean_toc(page.toc, html)
         if _SERVING:
             return html
         # MkDocs converts every page before it writes the first, so a build of thousands of pages
@@ -319,7 +376,10 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             page.content = zlib.decompress(held).decode("utf-8")
         origin = self.origins.get(page.file.src_uri)
         base = self.config.edit_url_base
-        page.edit_url = f"{base.rstrip('/')}/{origin}" if base and origin else None
+        # the theme writes the edit link into href="…" as it is: the file's path is
+        # percent-encoded, so that no file name can leave the address (names are checked too)
+        page.edit_url = f"{base.rstrip('/')}/{quote(origin, safe='/')}" if base and origin \
+            else None
         return context
 
     def on_env(self, env, config, files):
@@ -332,17 +392,14 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             _FAILED.append(report.report())  # build_site prints it as the check would
             raise PluginError("the data or articles have problems:\n" + report.report())
         # Material's templates are compiled on every build; keep their bytecode (jinja2 checks each
-        # template's source against it) next to the chart cache.
-        from jinja2 import FileSystemBytecodeCache
+        # template's source against it) in the project's cache folder, outside its tree: bytecode
+        # is loaded with pickle and marshal, i.e. runs, so never from a folder a pull request can
+        # write. Best effort: without the folder every template is compiled, as before.
+        from .cachedir import bytecode_cache
 
-        from .charts import Cache
-
-        folder = Cache(self.root).dir / "jinja-theme"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-        except OSError:
-            pass  # no cache: every template is compiled, as before
+        cache = bytecode_cache(self.root, "jinja-theme")
+        if cache is not None:
+            env.bytecode_cache = cache
         return env
 
     def on_post_page(self, output, page, config):
@@ -441,28 +498,151 @@ def source_date_epoch(root: Path) -> str | None:
     return out if out.isdigit() else None
 
 
-def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
-    """Check and build into a new folder; swap it in only if everything passed."""
-    from mkdocs.commands.build import build
+# A built site carries this file, and a build replaces only a folder that has it (or an empty one
+# inside the project): whatever else is where the site goes (a link to a folder elsewhere, a file,
+# a folder of someone's own) is refused, so that a build never replaces or removes anything it did
+# not make. It is published with the site (harmless: a line of text); a marker outside the folder
+# would not travel with it, and one kept in the cache would refuse every site/ after a cache clean.
+SITE_MARKER = ".frontier-ledger-site"
+SITE_MARKER_TEXT = ("Built by Frontier Ledger (./ledger build). A build replaces a folder only "
+                    "when this file is in it.\n")
+# .site.building-PID-XXXXXXXX and .site.old-PID-XXXXXXXX (tempfile.mkdtemp): a build's own
+_TEMP_SITE = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]{1,10})(?:-[A-Za-z0-9_]+)?")
 
-    epoch = source_date_epoch(root)
-    if epoch and not os.environ.get("SOURCE_DATE_EPOCH"):
-        os.environ["SOURCE_DATE_EPOCH"] = epoch  # read by MkDocs during the build
-        try:
-            return _build_site(root, site_dir, strict=strict)
-        finally:
-            del os.environ["SOURCE_DATE_EPOCH"]
-    return _build_site(root, site_dir, strict=strict)
+
+def _shown_path(path: Path, root: Path) -> str:
+    from .values import shown
+
+    rel = os.path.relpath(path, root) if path == root or root in path.parents else str(path)
+    return shown(Path(rel).as_posix())[1:-1]
+
+
+def _is_marked_site(folder: Path) -> bool:
+    marker = folder / SITE_MARKER
+    return not marker.is_symlink() and marker.is_file()
+
+
+def site_target(root: Path, site_dir: Path) -> tuple[Path, str | None]:
+    """Where a build of the project at ``root`` (resolved) goes for ``--site-dir site_dir``: the
+    absolute path, links not followed, and a one-line, located reason to refuse it, or None.
+
+    Refused: a symbolic link at the site folder or at any folder between the project and it; a
+    file; the project itself or a folder holding it; a folder without :data:`SITE_MARKER`, unless
+    it is empty and inside the project. Outside the project the site folder must not exist yet or
+    carry the marker, so that nothing outside the project is ever replaced or removed."""
+    target = Path(os.path.normpath(root / site_dir))  # lexically: '..' never passes a link
+    inside = root in target.parents
+
+    def refuse(where: Path, why: str, remedy: str = "move it away") -> tuple[Path, str]:
+        remedy = f"{remedy}, or choose" if remedy else "choose"
+        return target, f"{_shown_path(where, root)}: {why}; {remedy} another --site-dir"
+
+    link = "is a symbolic link, which a build never follows or replaces"
+    if target == root or target in root.parents:
+        return refuse(target, "is the project itself, or holds it", "")
+    if inside:
+        below = target.relative_to(root).parts
+        for i in range(1, len(below)):
+            step = root.joinpath(*below[:i])
+            if step.is_symlink():
+                return refuse(step, "is a symbolic link, which a build never follows",
+                              "remove the link")
+            if step.exists() and not step.is_dir():
+                return refuse(step, "is not a folder")
+    if target.is_symlink():
+        return refuse(target, link, "remove the link")
+    if not target.exists():
+        return target, None
+    if not target.is_dir():
+        return refuse(target, "is not a folder, and a build replaces only a site it built")
+    if _is_marked_site(target) or inside and not any(target.iterdir()):
+        return target, None
+    return refuse(target, f"is a folder that no build made (no {SITE_MARKER} in it), and a "
+                          "build never replaces it")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user's counts: its folder is kept)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OverflowError, ValueError):
+        return False  # beyond any process id
+    except OSError:
+        return True  # PermissionError: it exists
+    return True
+
+
+def clean_leftovers(root: Path, target: Path) -> list[Path]:
+    """Remove the temporary folders (``.NAME.building-PID``, ``.NAME.old-PID``) that builds into
+    ``target`` left behind when they were stopped half-way, once their process is gone. Outside
+    the project only those carrying :data:`SITE_MARKER` (a replaced site) are removed; links and
+    files are never touched. Returns what was removed."""
+    removed = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    inside = root in target.parents
+    for p in entries:
+        m = _TEMP_SITE.fullmatch(p.name)
+        if not m or m.group("name") != target.name or int(m.group("pid")) == os.getpid():
+            continue
+        if p.is_symlink() or not p.is_dir() or _alive(int(m.group("pid"))):
+            continue
+        if inside or _is_marked_site(p):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
+def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
+    """Check and build into a new folder; swap it in only if everything passed. Simultaneous
+    builds of one project take turns (:func:`generator.cachedir.build_lock`)."""
+    from .cachedir import build_lock
+
+    root = Path(root).resolve()
+    with build_lock(root):
+        target, refusal = site_target(root, site_dir)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 1
+        clean_leftovers(root, target)
+        epoch = source_date_epoch(root)
+        if epoch and not os.environ.get("SOURCE_DATE_EPOCH"):
+            os.environ["SOURCE_DATE_EPOCH"] = epoch  # read by MkDocs during the build
+            try:
+                return _build_site(root, target, strict=strict)
+            finally:
+                del os.environ["SOURCE_DATE_EPOCH"]
+        return _build_site(root, target, strict=strict)
 
 
 def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
+    """The build itself, into ``site_dir``: absolute, and accepted by :func:`site_target`."""
+    # Folders of this build alone, new (nothing of that name is ever reused or removed first):
+    # the site is built into one, and the previous site moved into the other while the new one
+    # takes its place. Left behind by a build that was killed, they are removed by the next.
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=site_dir.parent,
+                                    prefix=f".{site_dir.name}.building-{os.getpid()}-"))
+        os.chmod(tmp, 0o755)  # as MkDocs makes it (mkdtemp's folder is the user's alone)
+    except OSError as exc:
+        print(f"{_shown_path(site_dir, root)}: cannot build here: {exc.strerror}",
+              file=sys.stderr)
+        return 1
+    try:
+        return _build_into(root, site_dir, tmp, strict=strict)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already when the build succeeded
+
+
+def _build_into(root: Path, site_dir: Path, tmp: Path, *, strict: bool) -> int:
     from mkdocs.commands.build import build
 
     t0 = time.perf_counter()
-    site_dir = (root / site_dir).resolve() if not site_dir.is_absolute() else site_dir
-    tmp = site_dir.with_name(f".{site_dir.name}.building-{os.getpid()}")
-    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
     _quiet_logging()
     try:
         cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
@@ -489,16 +669,20 @@ def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
         build(cfg)
     except (Abort, Exception) as exc:  # MkDocs reports its own problems through logging
         abandon_rendering()
-        shutil.rmtree(tmp, ignore_errors=True)
         print(_FAILED.pop() if _FAILED else f"build failed: {exc}", file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
     finally:
         _PREPARED.pop(plugin_root, None)
+    (tmp / SITE_MARKER).write_text(SITE_MARKER_TEXT, encoding="utf-8")
     if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(tmp, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+        old = Path(tempfile.mkdtemp(dir=site_dir.parent,
+                                    prefix=f".{site_dir.name}.old-{os.getpid()}-"))
+        os.replace(site_dir, old)  # onto the empty folder just made
+        os.replace(tmp, site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, site_dir)
     n = sum(1 for _ in site_dir.rglob("index.html"))
     print(f"built {n} pages into {site_dir} in {time.perf_counter() - t0:.1f} s")
     return 0

@@ -7,6 +7,9 @@ project), a line and column where known, a field path where known, what is wrong
     expected an amount such as 'USD 965 billion'
 
 Warnings are problems that a strict run (the default for check and build) treats as errors.
+
+A formatted problem never holds a raw control, line-break, format or invisible character: they are
+written as escapes (:func:`generator.values.escape_unseen`), in the path, the field and the message.
 """
 
 from __future__ import annotations
@@ -15,10 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Iterable
 
-
-# Everything str.splitlines() breaks a line at, shown as an escape instead.
-_LINE_BREAKS = str.maketrans({"\n": "\\n", "\r": "\\r", **{c: f"\\u{ord(c):04x}" for c in
-                                                        "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"}})
+from .values import escape_unseen
 
 
 @dataclass(frozen=True, order=True)
@@ -42,9 +42,10 @@ class Problem:
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
-        # one problem, one line: a line break quoted from a file (a key such as "na\nme") is shown
-        # as an escape
-        return ": ".join(parts).translate(_LINE_BREAKS)
+        # One problem, one line, and nothing a terminal would act on: any part can quote a
+        # contributor (a file name such as '\x1b[2J.yaml', a key such as "na\nme"), so every
+        # control, line break, format or invisible character is shown as an escape.
+        return escape_unseen(": ".join(parts))
 
 
 @dataclass

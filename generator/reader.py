@@ -13,8 +13,10 @@ Contributor input is untrusted, so this module reads far less than YAML allows:
   ``MAX_DEPTH`` = 12 mappings and lists deep (real data needs 5), counted while the parser's event
   stream is read, so even a file of a million ``[`` is refused without recursion;
 * scalars: a plain ``true``/``false`` is a boolean, ``null``/``~``/empty is null, a plain decimal
-  integer without a sign or leading zero (``0``, ``42``, ``-7``) is an integer, so that
-  ``str(value)`` is always exactly what was written; *everything else is a string*. ``NO``, ``0755``,
+  integer of at most ``MAX_INT_DIGITS`` = 18 digits without a plus sign or leading zero (``0``,
+  ``42``, ``-7``) is an integer, so that ``str(value)`` is always exactly what was written;
+  *everything else is a string* (a 5,000-digit number too: the field says it is out of range).
+  No scalar makes the reader raise. ``NO``, ``0755``,
   ``1:30``, ``1e3``, ``.inf`` and ``2024-05-01`` all stay exactly the text that was written, and the
   field that receives them decides whether that text is acceptable (YAML 1.1's silent coercions never
   happen).
@@ -28,7 +30,6 @@ from __future__ import annotations
 import os
 import re
 import stat as _stat
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from .problems import Problems
+from .values import describe_char
 
 MAX_DATA_FILE_BYTES = 256 * 1024
 MAX_DEPTH = 12
@@ -56,7 +58,12 @@ _FORBIDDEN = re.compile(
 # What a double-quoted scalar may not produce through escapes (\0, \x07, \u202e, \uffff), which
 # decode() never sees: the same characters, and surrogates.
 _ESCAPED_FORBIDDEN = re.compile(_FORBIDDEN.pattern[:-1] + "\ud800-\udfff]")
-_INT = re.compile(r"(0|-?[1-9][0-9]*)\Z")  # no '+', no leading zeros, no '-0': exact text
+# No '+', no leading zeros, no '-0' (so that str() gives the exact text back), and at most
+# MAX_INT_DIGITS digits: Python refuses to convert very long digit strings (ValueError past 4,300
+# digits), and no field takes an integer anywhere near that long, so a longer one stays text and
+# the field that receives it says what is wrong with it.
+MAX_INT_DIGITS = 18
+_INT = re.compile(r"(0|-?[1-9][0-9]{0,%d})\Z" % (MAX_INT_DIGITS - 1))
 
 
 @dataclass
@@ -105,11 +112,6 @@ class Document:
                 return self.key_positions[p]
             p = p[:-1]
         return self.positions.get((), (1, 1))
-
-
-def describe_char(ch: str) -> str:
-    name = unicodedata.name(ch, "control character")
-    return f"U+{ord(ch):04X} ({name.lower()})"
 
 
 def decode(raw: bytes, rel: str, problems: Problems) -> str | None:

@@ -35,6 +35,7 @@ from markupsafe import Markup, escape
 from pydantic import BaseModel, Field, ValidationError
 
 from . import model as m
+from . import site_paths
 from .load import Dataset, explain, suggest, unused_sources, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
@@ -43,7 +44,7 @@ from .limits import (UNORDERED, Budget, BudgetExceeded, BudgetFormatter, Limits,
                      printf_size, unshowable)
 from .limits import concat as limits_concat
 from .limits import str_join as limits_str_join
-from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
+from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate, shown
 
 MAX_ARTICLE_BYTES = 512 * 1024
 
@@ -293,14 +294,47 @@ class Api:
         return Figure(value, tuple(row.sources), row.status, unit=unit or "")
 
     # -- arithmetic on figures (results carry the union of sources and the weakest status)
-    @staticmethod
-    def _num(f: Any) -> Decimal:
+    # Ranges (documented in CONTRIBUTING.md): numbers computed with, and results, are at most
+    # 10^18 in size (every figure from the data is far below: amounts are capped per currency,
+    # table numbers at 10^15), and digits run from 0 to 6. Within them Decimal's 28 digits hold
+    # every result exactly enough, and nothing fails with a bare InvalidOperation.
+    RESULT_MAX = Decimal(10) ** 18
+    MAX_DIGITS = 6
+
+    @classmethod
+    def _num(cls, f: Any) -> Decimal:
         v = f.value if isinstance(f, Figure) else f
         if isinstance(v, Money):
             return v.amount
         if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
+            if abs(v) > cls.RESULT_MAX:
+                raise RenderError("cannot compute with a number larger than 10^18; the numbers in "
+                                  "the data are far smaller")
             return Decimal(v)
-        raise RenderError(f"cannot compute with {v!r}; expected a figure holding an amount or number")
+        shown = repr(v) if len(repr(v)) <= 60 else f"{repr(v)[:57]}..."
+        raise RenderError(f"cannot compute with {shown}; expected a figure holding an amount or "
+                          "number")
+
+    @classmethod
+    def _digits(cls, name: str, digits: Any) -> Decimal:
+        """The step to round a result of ``name()`` to: 1, 0.1, ... 0.000001."""
+        if not isinstance(digits, int) or isinstance(digits, bool) or \
+                not 0 <= digits <= cls.MAX_DIGITS:
+            shown = repr(digits) if len(repr(digits)) <= 30 else "that"
+            raise RenderError(f"{name}(): the number of decimals must be a whole number from 0 to "
+                              f"{cls.MAX_DIGITS}, not {shown}")
+        return Decimal(1).scaleb(-digits)
+
+    @classmethod
+    def _in_range(cls, name: str, result: Decimal) -> Decimal:
+        if abs(result) > cls.RESULT_MAX:
+            raise RenderError(f"{name}(): the result is larger than 10^18, beyond what a page "
+                              "shows; check the figures")
+        return result
+
+    @staticmethod
+    def _value(f: Any) -> Any:
+        return f.value if isinstance(f, Figure) else None
 
     @staticmethod
     def _merge(*figs: Any) -> tuple[tuple[str, ...], str]:
@@ -314,40 +348,43 @@ class Api:
 
     def ratio(self, a: Figure, b: Figure, digits: int = 1) -> Figure:
         """a ÷ b, shown as '2.5×'."""
+        step = self._digits("ratio", digits)
         den = self._num(b)
         if den == 0:
             raise RenderError("ratio(): division by zero")
-        q = (self._num(a) / den).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        q = self._in_range("ratio", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
         return Figure(f"{q}×", *self._merge(a, b))
 
     def growth(self, a: Figure, b: Figure, digits: int = 0) -> Figure:
         """Change from b to a in per cent, shown as '154%'."""
+        step = self._digits("growth", digits)
         den = self._num(b)
         if den == 0:
             raise RenderError("growth(): division by zero")
-        pct = ((self._num(a) - den) / den * 100).quantize(Decimal(1).scaleb(-digits),
-                                                          rounding=ROUND_HALF_EVEN)
+        pct = self._in_range("growth", (self._num(a) - den) / den * 100).quantize(
+            step, rounding=ROUND_HALF_EVEN)
         return Figure(f"{pct:+}%".replace("+", "+" if pct > 0 else ""), *self._merge(a, b))
 
     def diff(self, a: Figure, b: Figure) -> Figure:
         """a − b for two amounts of the same currency."""
-        va, vb = a.value, b.value
+        va, vb = self._value(a), self._value(b)
         if not (isinstance(va, Money) and isinstance(vb, Money)) or va.currency != vb.currency:
             raise RenderError("diff(): both figures must be amounts in the same currency")
-        d = abs(va.amount - vb.amount)
+        d = self._in_range("diff", abs(va.amount - vb.amount))
         return Figure(Money(d, va.currency), *self._merge(a, b))
 
     def per(self, a: Figure, b: Figure, unit: str, digits: int = 1) -> Figure:
         """a ÷ b as a quantity with a unit: per(cell(fp8), cell(watts), "TFLOPS per watt")."""
+        step = self._digits("per", digits)
         den = self._num(b)
         if den == 0:
             raise RenderError("per(): division by zero")
-        q = (self._num(a) / den).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_EVEN)
+        q = self._in_range("per", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
         return Figure(q, *self._merge(a, b), unit=str(unit))
 
     def months(self, a: Figure, b: Figure) -> Figure:
         """Whole months between two dated figures (a after b), shown as '3 months'."""
-        da, db = a.value, b.value
+        da, db = self._value(a), self._value(b)
         if not (isinstance(da, PartialDate) and isinstance(db, PartialDate)) or not (da.month and
                                                                                    db.month):
             raise RenderError("months(): both figures must be dates with a month, such as "
@@ -356,12 +393,12 @@ class Api:
         return Figure(f"{n} month{'s' if n != 1 else ''}", *self._merge(a, b))
 
     def total(self, *figs: Figure) -> Figure:
-        vals = [f.value for f in figs]
+        vals = [self._value(f) for f in figs]
         if not vals or not all(isinstance(v, Money) for v in vals) or \
                 len({v.currency for v in vals}) != 1:
             raise RenderError("total(): every figure must be an amount in one currency")
-        return Figure(Money(sum((v.amount for v in vals), Decimal(0)), vals[0].currency),
-                      *self._merge(*figs))
+        amount = self._in_range("total", sum((v.amount for v in vals), Decimal(0)))
+        return Figure(Money(amount, vals[0].currency), *self._merge(*figs))
 
     # -- links
     def link(self, company_id: str) -> Markup:
@@ -734,16 +771,13 @@ def make_env(loader: jinja2.BaseLoader, limits: Limits | None = None) -> PageSan
 
 
 def _bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates and articles, kept next to the chart cache (jinja2 compares each one's
-    source with what was compiled, so a changed template or article is compiled again)."""
-    from .charts import Cache
+    """Compiled templates and articles, in the project's cache folder outside its tree (the
+    bytecode is loaded with pickle and marshal, so never from where a pull request can put a
+    file); jinja2 compares each one's source with what was compiled, so a changed template or
+    article is compiled again. Written atomically; None (no cache) when it cannot be."""
+    from .cachedir import bytecode_cache
 
-    folder = Cache(root).dir / "jinja-pages"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+    return bytecode_cache(root, "jinja-pages")
 
 
 def _template_globals(ds: Dataset, api: Api) -> dict[str, Any]:
@@ -936,7 +970,20 @@ _MD_LINK = re.compile(r"\]\(\s*<?([^\s>]*)|^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+)|<
                       re.M)
 # A scheme broken by white space (java<newline>script:) that browsers would still honour.
 _SPLIT_SCHEME = re.compile(r"\]\(\s*<?([A-Za-z][A-Za-z0-9+.-]*(?:\s+[A-Za-z0-9+.-]+)+\s*:)")
-_ATTR_LIST = re.compile(r"\{:?([^{}\n]*)\}")
+# Attribute lists, as Python-Markdown's attr_list extension reads them (its BASE_RE and its token
+# scanner): ``{`` or ``{:``, spaces, then anything up to the last ``}`` of the line. The extension
+# honours them at the end of a heading, table cell or definition term, on a line of their own at
+# the end of a block, and right after an inline element (link, image, emphasis, code); the check
+# looks at every ``{`` that could start one, wherever it stands, so it finds all of those.
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^\n]*)\}")
+_ATTR_TOKENS = re.Scanner([
+    (r'[^ =}]+=".*?"', lambda s, t: t),
+    (r"[^ =}]+='.*?'", lambda s, t: t),
+    (r"[^ =}]+=[^ =}]+", lambda s, t: t),
+    (r"[^ =}]+", lambda s, t: t),
+    (r" ", None),
+])
+_ID_OR_CLASS = re.compile(r"[#.][A-Za-z][A-Za-z0-9_-]*")
 _JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 
 
@@ -949,13 +996,66 @@ def _scheme_of(url: str) -> str:
     return (m_.group(1) + ":") if m_ else ""
 
 
+ATTR_LIST_WINDOW = 200  # characters of one attribute list that are read; a longer one is refused
+
+
+# What may stand right before the ``{`` of an attribute list that the extension applies: white
+# space (the end of a heading, table cell or definition term), the start of a line that is not the
+# first of its block (a list on a line of its own), or the end of an inline element (a link or
+# image, emphasis, code, an autolink). "\0" marks the end of template code or of a code span in the
+# text the check reads (see check_article_markup): what template code prints can end an inline
+# element, and a line of template code may vanish and join the lines around it.
+_BEFORE_ATTR_LIST = frozenset(" \t\f\v)]*_`>\0")
+
+
+def attribute_list_entries(text: str) -> list[tuple[str, int]]:
+    """Every entry of every attribute list in ``text`` that the attr_list extension could apply,
+    split as it splits them, with the position of the list's ``{``. Linear in the text: each
+    list is read from its ``{`` to the last ``}`` of its line, at most ATTR_LIST_WINDOW characters
+    (the last entry of a longer list is returned cut, ending in '…'). A ``{`` escaped with a
+    backslash, or after a character that no attribute list follows (``body{``), is text."""
+    out: list[tuple[str, int]] = []
+    offset = 0
+    follows = False  # the line before is not blank: this line continues its block
+    for line in text.split("\n"):
+        last = line.rfind("}")
+        first = len(line) - len(line.lstrip(" \t"))
+        for brace in re.finditer(r"\{", line[:max(last, 0)]):
+            p = brace.start()
+            if p == first and not follows:
+                continue  # the start of a block: a list needs a line of the block before it
+            if p and line[p - 1] not in _BEFORE_ATTR_LIST:
+                continue
+            j = p + 1 + line.startswith(":", p + 1)
+            k = j
+            while k < last and line[k] == " ":
+                k += 1
+            if k < last and line[k] != "}":
+                start = k
+            elif j > p + 1:
+                start = p + 1  # '{:}': the colon itself is the list
+            else:
+                continue
+            end = min(last, start + ATTR_LIST_WINDOW)
+            tokens, rest = _ATTR_TOKENS.scan(line[start:end])
+            if tokens and not rest and end < last:
+                tokens[-1] += "…"
+            out.extend((t, offset + p) for t in tokens)
+        offset += len(line) + 1
+        follows = bool(line.strip(" \t"))
+    return out
+
+
 def check_article_markup(body: str, origin: str, offset: int, problems: Problems) -> None:
     """Refuse raw HTML outside ARTICLE_TAGS, event handlers, styles, unsafe link schemes and
     attribute lists that set anything but classes and ids, with the line where each stands."""
     code = _JINJA.sub(lambda m_: re.sub(r"[^\n]", " ", m_.group(0)), body)  # template code: not text
+    ends = [m_.end() - 1 for m_ in _JINJA.finditer(body)]  # (what it prints may end a link)
 
-    def line_of(pos: int) -> int:
-        return code.count("\n", 0, pos) + 1 + offset
+    breaks = [m_.start() for m_ in re.finditer("\n", code)]
+
+    def line_of(pos: int) -> int:  # (a search, not a count: an article may have many problems)
+        return bisect.bisect_left(breaks, pos) + 1 + offset
 
     in_fence = False
     fence_spans = []
@@ -971,6 +1071,7 @@ def check_article_markup(body: str, origin: str, offset: int, problems: Problems
     for a, b in fence_spans:  # code blocks are shown, not run: skip them
         text[a:b] = " " * (b - a)
     code = "".join(text)
+    ends += [m_.end() - 1 for m_ in re.finditer(r"`[^`\n]*`", code)]
     code = re.sub(r"`[^`\n]*`", lambda m_: " " * len(m_.group(0)), code)  # inline code likewise
 
     for m_ in _TAG.finditer(code):
@@ -1004,15 +1105,17 @@ def check_article_markup(body: str, origin: str, offset: int, problems: Problems
             problems.error(origin, f"link address {m_.group(1)!r} uses {scheme} split by white "
                            "space, which is not allowed; links go to https:// addresses or to "
                            "other pages of this site", line=line_of(m_.start()))
-    for m_ in _ATTR_LIST.finditer(code):
-        inner = m_.group(1).strip()
-        if not inner or not m_.group(0).startswith("{:") and not re.match(r"[#.]", inner):
-            continue
-        for token in inner.split():
-            if not re.fullmatch(r"[#.][A-Za-z][\w-]*", token):
-                problems.error(origin, f"attribute list entry '{token}' is not allowed; attribute "
-                               "lists in articles may set only .classes and #ids",
-                               line=line_of(m_.start()))
+    marked = list(code)
+    for i in ends:
+        if marked[i] == " ":
+            marked[i] = "\0"
+    lines_told: set[int] = set()
+    for token, pos in attribute_list_entries("".join(marked)):
+        line = line_of(pos)
+        if not _ID_OR_CLASS.fullmatch(token) and line not in lines_told:
+            lines_told.add(line)  # the first entry refused on a line is enough to act on
+            problems.error(origin, f"attribute list entry {shown(token)} is not allowed; attribute "
+                           "lists in articles may set only .classes and #ids", line=line)
     for i, ln in enumerate(code.split("\n")):
         if re.match(r"\s*(-{2,}8<-{2,}|;--8<--)", ln):
             problems.error(origin, "snippet includes are not enabled; pages cannot include files",
@@ -1380,8 +1483,9 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                   "page_kind": "sources", "data_as_of": newest_source},
                  sources=pg.items, pager=pg, citing=citing)
 
+        hand: dict[str, list[Page]] = {}
         articles = _render_site_src(ds, root, site_src, env, globals_, problems, pages, cited,
-                                    source_page, limits)
+                                    source_page, hand, limits)
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
@@ -1409,6 +1513,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         if site_url:
             pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))
         pages.extend(registry.assets())
+        _claim_addresses(pages, hand, site_src, problems)
         registry.placed_all()
         if not problems.errors:
             unused_sources(ds, problems, cited)
@@ -1421,8 +1526,11 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
 
 def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: dict,
                      problems: Problems, pages: list[Page], cited: set[str],
-                     source_page: dict[str, str], limits: Limits = Limits()) -> list[dict]:
-    """Hand-written pages and articles: front matter checked, Jinja run in the sandbox."""
+                     source_page: dict[str, str], hand: dict[str, list[Page]],
+                     limits: Limits = Limits()) -> list[dict]:
+    """Hand-written pages and articles: front matter checked, Jinja run in the sandbox. ``hand``
+    receives every page found, by its docs path, with the page rendered from it (if any);
+    ``limits``: the budget of each page's template code."""
     src = root / site_src
     articles: list[dict] = []
     bodies: dict[str, str] = {}
@@ -1432,6 +1540,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
     for path in sorted(_markdown_files(src, site_src, problems)):
         rel_doc = path.relative_to(src).as_posix()
         origin = f"{site_src}/{rel_doc}"
+        mine = hand.setdefault(rel_doc, [])
         got = read_page_source(path, origin, problems)
         if got is None:
             continue
@@ -1471,6 +1580,7 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
         text = _front_matter(fm)
         out = _with_meta_line(out, _meta_line(fm))  # pages that cite sources show "data as of"
         pages.append(Page(rel_doc, (text + out + footer).encode("utf-8"), origin))
+        mine.append(pages[-1])
         if is_article and rel_doc != "articles/index.md":
             articles.append({"path": rel_doc, "meta": meta, "minutes": fm["reading_minutes"]})
     articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
@@ -1478,9 +1588,11 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
 
 
 def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
-    """Markdown files under site_src, refusing links and never leaving the folder."""
-    import os
-
+    """The Markdown pages under site_src. Every other entry is judged by the rules of
+    :mod:`generator.site_paths` (MkDocs would publish it as it is): assets of the listed types in
+    site_src/assets/ pass; any other file, a link, a special file, a name not of the documented
+    form or a name the site keeps for itself is refused with its path. Links are never followed;
+    hidden entries (``.name``, which MkDocs never publishes) are looked at for links only."""
     out: list[Path] = []
     if src.is_symlink():
         problems.error(site_src, "is a symbolic link; links are never followed")
@@ -1490,26 +1602,65 @@ def _markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
         return out
     for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
         base = Path(dirpath)
-        for d in list(dirnames):
+        folder = base.relative_to(src).parts
+        here = "/".join((site_src, *folder))
+        hidden = any(site_paths.ignored(part) for part in folder)
+        for d in sorted(dirnames):
+            judged = not (hidden or site_paths.ignored(d))
+            bad = site_paths.entry_problem(folder, d, is_dir=True) if judged else None
             if (base / d).is_symlink():
-                problems.error(f"{site_src}/{(base / d).relative_to(src).as_posix()}",
-                               "is a symbolic link; links are never followed")
-                dirnames.remove(d)
-        for f in filenames:
+                problems.error(f"{here}/{d}", "is a symbolic link; links are never followed")
+            elif bad is not None:
+                problems.error(f"{here}/{d}", bad)
+            else:
+                continue
+            dirnames.remove(d)  # not entered
+        for f in sorted(filenames):
             p = base / f
-            relp = f"{site_src}/{p.relative_to(src).as_posix()}"
-            if p.suffix.lower() not in (".md", ".markdown"):
-                # MkDocs would publish other files (stylesheets, images) as they are
-                if p.is_symlink():
-                    problems.error(relp, "is a symbolic link; links are never followed")
-                elif not p.is_file():
-                    problems.error(relp, "is not a regular file; commit a plain file here")
-                continue
-            if p.suffix != ".md":
-                problems.error(relp, "pages use the extension .md")
-                continue
-            out.append(p)  # links and special files are refused by read_file
+            judged = not (hidden or site_paths.ignored(f))
+            bad = site_paths.entry_problem(folder, f, is_dir=False) if judged else None
+            if judged and bad is None and folder[:1] != (site_paths.ASSETS,):
+                out.append(p)  # a page: links and special files are refused by read_file
+            elif p.is_symlink():
+                problems.error(f"{here}/{f}", "is a symbolic link; links are never followed")
+            elif not p.is_file():
+                problems.error(f"{here}/{f}", "is not a regular file; commit a plain file here")
+            elif bad is not None:
+                problems.error(f"{here}/{f}", bad)
     return out
+
+
+def _claim_addresses(pages: list[Page], hand: dict[str, list[Page]], site_src: str,
+                     problems: Problems) -> None:
+    """Generated pages own their addresses: a hand-written page (``hand``: each page of site_src
+    found, by its docs path, with what was rendered of it) published at the address of a
+    generated page, or of another hand-written page, is refused and left out. The generated
+    addresses are those of the pages rendered, so that a new kind of page is covered as soon as
+    it exists."""
+    mine = {id(p) for got in hand.values() for p in got}
+    generated: dict[str, Page] = {}
+    for p in pages:
+        if id(p) not in mine:
+            generated.setdefault(site_paths.address(p.path), p)
+    taken: dict[str, str] = {}
+    refused: set[int] = set()
+    for rel_doc in sorted(hand):
+        where = site_paths.address(rel_doc)
+        shown_at = f"{where}" if where else "the home page"
+        origin = f"{site_src}/{rel_doc}"
+        if where in generated:
+            problems.error(origin, f"{shown_at} is the address of a page the site generates "
+                           f"(from {generated[where].origin}); a hand-written page cannot take "
+                           "its place; give this file another name")
+        elif where in taken:
+            problems.error(origin, f"is published at {shown_at}, as {taken[where]} is; one "
+                           "address, one page: rename one of them")
+        else:
+            taken[where] = origin
+            continue
+        refused.update(id(p) for p in hand[rel_doc])
+    if refused:
+        pages[:] = [p for p in pages if id(p) not in refused]
 
 
 def write_tree(pages: list[Page], out: Path) -> None:

@@ -13,6 +13,21 @@ Money notation (documented in CONTRIBUTING.md)::
 
 CUR is an ISO 4217 code in capitals, NUMBER has digits and at most one decimal point, and the
 scale words are short-scale (a billion is 1,000,000,000). The value is kept as an exact decimal.
+
+Ranges (documented in CONTRIBUTING.md; anything beyond them is refused with a message, never
+rounded and never an internal error):
+
+* money: more than zero, whole cents at most (two decimals once the scale word is applied), and at
+  most the currency's cap in :data:`CURRENCIES` (USD 20 trillion; a thousand times too big is the
+  classic slip). Digits are counted before any arithmetic, so a 28-digit amount is refused like a
+  3-digit one and never reaches Decimal's 28-digit precision;
+* numbers in tables: integers and decimals from 0 to 10^15 (:data:`NUMBER_MAX`), decimals with at
+  most six digits after the point; years from 1800 to 2200 (also in dates).
+
+Text: names, titles and text cells refuse the Unicode categories Cf, Co, Cs, Zl and Zp, tag
+characters, the Hangul fillers and U+034F; paragraphs refuse Co, Cs, Zl, Zp, tags and Cf except
+the visible number signs of some scripts (see :func:`name_char_problem`). Any text quoted in a
+report goes through :func:`shown`.
 """
 
 from __future__ import annotations
@@ -21,8 +36,9 @@ import calendar
 import datetime as _dt
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -115,30 +131,36 @@ def parse_money(value: Any) -> Money:
     if not m:
         hint = _money_hint(value)
         raise PydanticCustomError("money", "{value} is not in the money notation{hint}; write it as "
-                                  "{example}", {"value": repr(value), "hint": hint,
+                                  "{example}", {"value": _quoted(value), "hint": hint,
                                                 "example": MONEY_EXAMPLE})
     cur = m.group("cur")
     if cur not in CURRENCIES:
         raise PydanticCustomError("money", "unknown currency {cur} in {value}; expected one of "
-                                  "{known}", {"cur": repr(cur), "value": repr(value),
+                                  "{known}", {"cur": repr(cur), "value": _quoted(value),
                                               "known": ", ".join(CURRENCIES)})
-    try:
-        amount = Decimal(m.group("num")) * (Decimal(10) ** SCALES.get(m.group("scale") or "", 0))
-    except InvalidOperation:  # pragma: no cover - the pattern only admits valid decimals
-        raise PydanticCustomError("money", "{value} is not a number", {"value": repr(value)})
+    # The digits are counted before any arithmetic: Decimal works to 28 significant digits, so
+    # 'USD 1234567890123456789012345678 billion' would be rounded, or fail, rather than refused.
+    exp = SCALES.get(m.group("scale") or "", 0)
+    whole, _, frac = m.group("num").partition(".")
+    whole, frac = whole.lstrip("0"), frac.rstrip("0")
+    cap = CURRENCIES[cur][1]
+    too_big = PydanticCustomError(
+        "money", "{value} is more than {cap}, larger than any company or deal; check the "
+        "scale word (a thousand times too big is a common slip)",
+        {"value": _quoted(value), "cap": str(Money(cap, cur))})
+    if len(whole) + exp > len(str(int(cap))):
+        raise too_big
+    if len(frac) > exp + 2:
+        raise PydanticCustomError("money", "{value} has fractions of a cent; round it to whole "
+                                  "cents", {"value": _quoted(value)})
+    # at most 17 digits before the decimal point and 2 after it from here on: exact
+    amount = Decimal(f"{whole or 0}.{frac or 0}").scaleb(exp)
     if amount <= 0:
         raise PydanticCustomError("money", "{value} is zero; an amount must be greater than zero "
                                   "(leave the field out when the amount is not known)",
-                                  {"value": repr(value)})
-    if amount != amount.quantize(Decimal("0.01")):
-        raise PydanticCustomError("money", "{value} has fractions of a cent; round it to whole "
-                                  "cents", {"value": repr(value)})
-    cap = CURRENCIES[cur][1]
+                                  {"value": _quoted(value)})
     if amount > cap:
-        raise PydanticCustomError(
-            "money", "{value} is more than {cap}, larger than any company or deal; check the "
-            "scale word (a thousand times too big is a common slip)",
-            {"value": repr(value), "cap": str(Money(cap, cur))})
+        raise too_big
     amount = amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
     return Money(amount, cur,
                  m.group("q") or "")
@@ -264,7 +286,7 @@ def parse_date(value: Any) -> PartialDate:
         elif re.match(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]", value):
             hint = " (a date only, without a time)"
         raise PydanticCustomError("date", "{value} is not a date in the expected format{hint}; "
-                                  "expected {expected}", {"value": repr(value), "hint": hint,
+                                  "expected {expected}", {"value": _quoted(value), "hint": hint,
                                                           "expected": DATE_EXPECTED})
     y, mo, d = int(m.group("y")), int(m.group("m") or 0), int(m.group("d") or 0)
     if not 1800 <= y <= 2200:
@@ -272,15 +294,15 @@ def parse_date(value: Any) -> PartialDate:
                                   "{expected}", {"y": y, "expected": DATE_EXPECTED})
     if m.group("m") is not None and not 1 <= mo <= 12:
         raise PydanticCustomError("date", "{value} has month {mo}, which does not exist; expected "
-                                  "{expected}", {"value": repr(value), "mo": mo,
+                                  "{expected}", {"value": _quoted(value), "mo": mo,
                                                  "expected": DATE_EXPECTED})
     if m.group("d") is not None:
         last = calendar.monthrange(y, mo)[1]
         if not 1 <= d <= last:
             raise PydanticCustomError(
                 "date", "{value} is not a real date ({month} {y} has {last} days); expected "
-                "{expected}", {"value": repr(value), "month": MONTHS[mo - 1], "y": y, "last": last,
-                               "expected": DATE_EXPECTED})
+                "{expected}", {"value": _quoted(value), "month": MONTHS[mo - 1], "y": y,
+                               "last": last, "expected": DATE_EXPECTED})
     return PartialDate(y, mo, d)
 
 
@@ -340,10 +362,10 @@ def parse_slug(value: Any) -> str:
                                   {"expected": SLUG_EXPECTED, "got": _kind(value)})
     if len(value) > 64:
         raise PydanticCustomError("id", "{value} is {n} characters long; an id has at most 64",
-                                  {"value": repr(value), "n": len(value)})
+                                  {"value": _quoted(value), "n": len(value)})
     if not _SLUG.match(value):
         raise PydanticCustomError("id", "{value} is not a valid id; use {expected}",
-                                  {"value": repr(value), "expected": SLUG_EXPECTED})
+                                  {"value": _quoted(value), "expected": SLUG_EXPECTED})
     return value
 
 
@@ -369,23 +391,100 @@ def file_name_problem(name: str, ext: str) -> str | None:
 
 
 # Characters that a report never prints as they are: controls (an escape sequence in a file name
-# would reach the terminal), format characters (bidi, zero-width, tags), line and paragraph
-# separators, surrogates, private use, and the Hangul fillers that render as nothing.
+# would reach the terminal), format characters (bidi, zero-width, tags, invisible operators),
+# line and paragraph separators, surrogates (a file name that is not UTF-8 arrives with them, and
+# cannot even be printed), private use, non-characters, and the Hangul fillers and the combining
+# grapheme joiner that render as nothing.
 _HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0"
 _NOT_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f"
-                        "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff"
-                        "\ue000-\uf8ff" + _HANGUL_FILLERS + "\U000e0000-\U000e007f"
-                        "\U000f0000-\U0010ffff]")
+                        "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff"
+                        "\ud800-\udfff\ue000-\uf8ff" + _HANGUL_FILLERS +
+                        "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+                        "\U000e0000-\U000e007f\U000f0000-\U0010ffff]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match) -> str:
+    ch = m.group()
+    c = ord(ch)
+    return _SHORT_ESCAPES.get(ch) or (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+                                      if c < 0x10000 else f"\\U{c:08x}")
+
+
+def escape_unseen(text: str) -> str:
+    """``text`` with every character of :data:`_NOT_SHOWN` written as an escape (\\n, \\x1b,
+    \\u202e, \\U000e0041), for a line of a report; backslashes are left as they are, so that text
+    already escaped (by :func:`shown`) is not escaped twice."""
+    return _NOT_SHOWN.sub(_escape, text)
 
 
 def shown(text: str) -> str:
     """``text`` in single quotes for a report, with every character that a terminal or a reader
-    would not see as itself written as an escape (\\x1b, \\u202e, \\U000e0041)."""
-    def esc(m: re.Match) -> str:
-        c = ord(m.group())
-        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" if c < 0x10000 else f"\\U{c:08x}"
+    would not see as itself written as an escape (\\x1b, \\u202e, \\U000e0041); a backslash is
+    doubled, so that the escapes are unambiguous."""
+    return "'" + escape_unseen(text.replace("\\", "\\\\")) + "'"
 
-    return "'" + _NOT_SHOWN.sub(esc, text.replace("\\", "\\\\")) + "'"
+
+def describe_char(ch: str) -> str:
+    """'U+3164 (hangul filler)': a character named in a message (the name in lower case, or what
+    kind of character it is when it has no name)."""
+    name = unicodedata.name(ch, "")
+    if not name:
+        c, cat = ord(ch), unicodedata.category(ch)
+        name = ("noncharacter" if 0xFDD0 <= c <= 0xFDEF or c & 0xFFFE == 0xFFFE else
+                {"Cc": "control character", "Co": "private-use character",
+                 "Cs": "surrogate"}.get(cat, "unassigned character"))
+    return f"U+{ord(ch):04X} ({name.lower()})"
+
+
+# What text fields refuse (documented in CONTRIBUTING.md, "Text"). Names, titles and the text
+# cells of tables identify things and are shown in headings, links and charts: they refuse every
+# character that is invisible or does not show as itself, whatever the script.
+_NAME_CATEGORIES = frozenset({"Cf", "Co", "Cs", "Zl", "Zp"})
+_NAME_EXTRA = frozenset(_HANGUL_FILLERS + "\u034f")
+_TAGS = range(0xE0000, 0xE0080)  # Cf where assigned; refused as a block
+# Paragraphs (summaries, notes, descriptions, definitions) are prose, in any script: they refuse
+# separators, private use, surrogates and format characters, except the format characters that
+# are visible signs of a script (the Arabic, Syriac and Kaithi signs written over numbers). The
+# Hangul fillers (which old Korean text composes syllables with) and the combining grapheme
+# joiner (used in Hebrew) are accepted there.
+_SCRIPT_SIGNS = frozenset("\u0600\u0601\u0602\u0603\u0604\u0605\u06dd\u070f\u0890\u0891\u08e2"
+                          "\U000110bd\U000110cd")
+
+
+def _refused_in_name(ch: str) -> bool:
+    return (unicodedata.category(ch) in _NAME_CATEGORIES or ch in _NAME_EXTRA or
+            ord(ch) in _TAGS)
+
+
+def _refused_in_paragraph(ch: str) -> bool:
+    return (unicodedata.category(ch) in _NAME_CATEGORIES and ch not in _SCRIPT_SIGNS) or \
+        ord(ch) in _TAGS
+
+
+def name_char_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a name, a title or a text cell because of a character in it, or
+    None."""
+    if value.isascii():  # the common case; no ASCII character is refused here
+        return None
+    for i, ch in enumerate(value, 1):
+        if _refused_in_name(ch):
+            return (f"{shown(value) if len(value) <= 120 else 'the text'} contains "
+                    f"{describe_char(ch)} at character {i}; names and titles may not contain "
+                    "invisible, format, separator or private-use characters, so delete it")
+    return None
+
+
+def paragraph_char_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a paragraph because of a character in it, or None."""
+    if value.isascii():
+        return None
+    for i, ch in enumerate(value, 1):
+        if _refused_in_paragraph(ch):
+            return (f"the text contains {describe_char(ch)} at character {i}; a paragraph may not "
+                    "contain line or paragraph separators, private-use characters or invisible "
+                    "format characters, so delete it")
+    return None
 
 
 def _text(max_len: int, multiline: bool, expected: str):
@@ -412,6 +511,9 @@ def _text(max_len: int, multiline: bool, expected: str):
         if len(value) > max_len:
             raise PydanticCustomError("text", "is {n} characters long, over the limit of {max}; "
                                       "shorten it", {"n": len(value), "max": max_len})
+        bad = (paragraph_char_problem if multiline else name_char_problem)(value)
+        if bad:
+            raise PydanticCustomError("text", "{problem}", {"problem": bad})
         return value
 
     parse.expected = expected  # type: ignore[attr-defined]  # read by load.expected_value
@@ -427,7 +529,16 @@ def _kind(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return repr(value)
+    return _quoted(value)
+
+
+def _quoted(value: Any, limit: int = 80) -> str:
+    """repr() of a value for a message, cut short: one value can be as long as its file."""
+    r = repr(value)
+    if len(r) <= limit:
+        return r
+    n = len(value) if isinstance(value, str) else len(r)
+    return f"{r[:limit - 24]}…{r[0] if isinstance(value, str) else ''} ({n:,} characters)"
 
 
 Name = Annotated[str, BeforeValidator(_text(120, False, "a name (one line of text)")),
@@ -452,30 +563,30 @@ def parse_url(value: Any) -> str:
     if not _URL_CHARS.match(v):
         raise PydanticCustomError("url", "{value} contains spaces or characters that are not "
                                   "allowed in a web address; percent-encode them",
-                                  {"value": repr(v)})
+                                  {"value": _quoted(v)})
     try:
         parts = urlsplit(v)
     except ValueError:  # e.g. an unclosed [IPv6] address
         raise PydanticCustomError("url", "{value} is not a valid web address; expected {expected}",
-                                  {"value": repr(v), "expected": URL_EXPECTED}) from None
+                                  {"value": _quoted(v), "expected": URL_EXPECTED}) from None
     scheme = parts.scheme.lower()
     if scheme != "https":
         shown = scheme + ":" if scheme else "no scheme"
         raise PydanticCustomError("url", "{value} uses {shown}; expected {expected}",
-                                  {"value": repr(v), "shown": shown, "expected": URL_EXPECTED})
+                                  {"value": _quoted(v), "shown": shown, "expected": URL_EXPECTED})
     if not v.startswith("https://"):
         raise PydanticCustomError("url", "{value} must start with 'https://' (lower case, two "
-                                  "slashes)", {"value": repr(v)})
+                                  "slashes)", {"value": _quoted(v)})
     if parts.username or parts.password or "@" in parts.netloc:
         raise PydanticCustomError("url", "{value} contains a user name or password; remove them "
-                                  "(expected {expected})", {"value": repr(v),
+                                  "(expected {expected})", {"value": _quoted(v),
                                                             "expected": URL_EXPECTED})
     try:
         host = (parts.hostname or "").rstrip(".")
         port = parts.port
     except ValueError:  # e.g. a port that is not a number, or a broken [IPv6] address
         raise PydanticCustomError("url", "{value} is not a valid web address; expected {expected}",
-                                  {"value": repr(v), "expected": URL_EXPECTED}) from None
+                                  {"value": _quoted(v), "expected": URL_EXPECTED}) from None
     try:
         ip = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -483,19 +594,19 @@ def parse_url(value: Any) -> str:
     if ip is not None:
         where = "a private or local network address" if not ip.is_global else "an IP address"
         raise PydanticCustomError("url", "{value} points at {where}, not a public host name; "
-                                  "expected {expected}", {"value": repr(v), "where": where,
+                                  "expected {expected}", {"value": _quoted(v), "where": where,
                                                           "expected": URL_EXPECTED})
     if host == "localhost" or host.endswith(_LOCAL_SUFFIXES):
         raise PydanticCustomError("url", "{value} points at this computer or a local network, not "
                                   "a public host; expected {expected}",
-                                  {"value": repr(v), "expected": URL_EXPECTED})
+                                  {"value": _quoted(v), "expected": URL_EXPECTED})
     if not _HOST.match(host):
         raise PydanticCustomError("url", "{value} does not name a public host (such as "
                                   "www.example.com); expected {expected}",
-                                  {"value": repr(v), "expected": URL_EXPECTED})
+                                  {"value": _quoted(v), "expected": URL_EXPECTED})
     if port is not None and port != 443:
         raise PydanticCustomError("url", "{value} names a port; use the plain https address",
-                                  {"value": repr(v)})
+                                  {"value": _quoted(v)})
     return v
 
 
@@ -505,22 +616,63 @@ Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
     {"type": "string", "format": "uri", "pattern": "^https://"})]
 
 
+# Numbers in tables (integer and decimal columns), documented in CONTRIBUTING.md: from 0 to 10^15,
+# and at most six digits after the decimal point. In that range every figure is exact as a Decimal,
+# turns into a float for a chart without overflow, and a ratio of two of them stays well inside
+# Decimal's 28 digits.
+NUMBER_MAX = 10**15
+NUMBER_RANGE = "from 0 to 1,000,000,000,000,000 (10^15)"
+DECIMAL_PLACES = 6
+_DECIMAL = re.compile(r"(-?)([0-9]+)(?:\.([0-9]+))?\Z")
+_LONG_INT = re.compile(r"-?[1-9][0-9]{18,}\Z")  # what the reader leaves as text (over 18 digits)
+
+
+def number_text(text: str) -> str:
+    """A number as written, for a message; a very long one cut short ('123456789012… (5,000
+    digits)')."""
+    if len(text) <= 24:
+        return text
+    return f"{text[:12]}… ({sum(ch.isdigit() for ch in text):,} digits)"
+
+
 def parse_decimal(value: Any) -> Decimal:
-    """Exact non-negative decimal numbers (spec figures). YAML floats arrive as text; 1e3 is refused."""
+    """A number in a decimal column: digits with at most one decimal point, from 0 to
+    ``NUMBER_MAX`` with at most ``DECIMAL_PLACES`` decimals, kept exact. YAML floats arrive as
+    text, and 1e3, .inf and .nan are refused."""
     if isinstance(value, bool) or value is None:
         raise PydanticCustomError("number", "expected a number such as 3.35, got {got}",
                                   {"got": _kind(value)})
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
-        return Decimal(value)
-    raise PydanticCustomError("number", "{value} is not a plain decimal number; write digits with "
-                              "at most one decimal point, such as 3.35 (no units, exponents or "
-                              "thousands separators)", {"value": repr(value)})
+    text = str(value) if isinstance(value, int) else value
+    m = _DECIMAL.match(text) if isinstance(text, str) else None
+    if not m:
+        raise PydanticCustomError("number", "{value} is not a plain decimal number; write digits "
+                                  "with at most one decimal point, such as 3.35 (no units, "
+                                  "exponents or thousands separators)", {"value": _quoted(value)})
+    sign, whole, frac = m.group(1), m.group(2).lstrip("0"), m.group(3) or ""
+    if sign or len(whole) > len(str(NUMBER_MAX)) or int(whole or 0) > NUMBER_MAX or \
+            (int(whole or 0) == NUMBER_MAX and frac.strip("0")):
+        raise PydanticCustomError("number", "{value} is out of range; expected a number {range}",
+                                  {"value": number_text(text), "range": NUMBER_RANGE})
+    if len(frac) > DECIMAL_PLACES:
+        raise PydanticCustomError("number", "{value} has {n} digits after the decimal point; a "
+                                  "number in a table has at most {max}, so round it",
+                                  {"value": number_text(text), "n": f"{len(frac):,}",
+                                   "max": DECIMAL_PLACES})
+    return Decimal(text)
 
 
-def parse_int(value: Any) -> int:
+def parse_int(value: Any, unit: str = "units") -> int:
+    """A number in an integer column: digits only, from 0 to ``NUMBER_MAX``."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    raise PydanticCustomError("integer", "expected a whole number such as 80, got {got}",
-                              {"got": _kind(value)})
+        if 0 <= value <= NUMBER_MAX:
+            return value
+        text = str(value)  # the reader makes integers of at most 18 digits
+    elif isinstance(value, str) and _LONG_INT.match(value):
+        text = value
+    else:
+        raise PydanticCustomError("integer", "expected a whole number of {unit} such as 700 "
+                                  "(digits only: no leading zero, decimal point, unit or "
+                                  "separator), got {got}", {"unit": unit, "got": _kind(value)})
+    raise PydanticCustomError("integer", "{value} is out of range; expected a whole number of "
+                              "{unit} {range}", {"value": number_text(text), "unit": unit,
+                                                 "range": NUMBER_RANGE})

@@ -89,9 +89,16 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(autouse=True, scope="session")
 def _shared_chart_cache(tmp_path_factory: pytest.TempPathFactory):
     """One chart render cache for the whole run (charts are cached by content hash), so scratch
-    projects do not each render the same charts again; and nothing is written into them."""
+    projects do not each render the same charts again; and nothing is written into them. The
+    projects' cache folders (compiled templates, the build lock; generator.cachedir) live in a
+    folder of the run too, not among the user's own."""
+    from generator.cachedir import node_modules
+
     mp = pytest.MonkeyPatch()
     mp.setenv("FL_CHART_CACHE", str(tmp_path_factory.mktemp("chart-cache")))
+    # the Node tools stay where ./ledger installed them, for this project
+    mp.setenv("LEDGER_NODE_MODULES", str(node_modules(REPO)))
+    mp.setenv("LEDGER_CACHE_HOME", str(tmp_path_factory.mktemp("cache-home")))
     yield
     mp.undo()
 

@@ -23,16 +23,17 @@ import pytest
 
 from conftest import REPO, require
 from generator.budget import PAGE_KINDS
+from generator.cachedir import node_modules
 
 pytestmark = pytest.mark.browser
-
-AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
 def axe_source() -> str:
-    require("axe-core", AXE.is_file(), "run `npm ci` in the project folder; ./ledger test does")
-    return AXE.read_text(encoding="utf-8")
+    # where ./ledger test installed the Node tools, outside the project (LEDGER_NODE_MODULES)
+    axe = node_modules(REPO) / "axe-core" / "axe.min.js"
+    require("axe-core", axe.is_file(), "./ledger test installs it (npm ci, from package-lock.json)")
+    return axe.read_text(encoding="utf-8")
 
 
 def _open(browser, url: str, *, scheme: str = "light", width: int = 1280):

@@ -551,8 +551,10 @@ CASES = [
          f"{B}:1:5: id: id 'big-cloud' does not match the file name; rename the file to "
          "big-cloud.yaml or set id: bigcloud"),
     case("26-file-name-not-an-id", rename(B, "data/companies/Big_Cloud.yaml"),
-         "data/companies/Big_Cloud.yaml:1:5: id: the file name 'Big_Cloud.yaml' is not a valid "
-         "id; use lower-case letters, digits and hyphens, e.g. bigcloud.yaml"),
+         "data/companies/Big_Cloud.yaml: the file name 'Big_Cloud.yaml' is not allowed; file "
+         "names use lower-case ASCII letters a-z, digits and single hyphens, then the extension, "
+         "such as 'series-h.yaml'; rename it to data/companies/bigcloud.yaml, after the id it "
+         "holds"),
     case("27-unknown-company", replace(C, "      - company: bigcloud", "      - company: bigcloude"),
          f"{C}:16:18: events[0].investors[0].company: unknown company 'bigcloude': there is no "
          "file data/companies/bigcloude.yaml; did you mean 'bigcloud'?"),

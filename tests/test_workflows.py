@@ -1,6 +1,6 @@
 """The GitHub set-up, kept honest offline: workflows that GitHub would accept, that zizmor finds
-nothing in, least privilege, pinned actions, the data/code flag, the pre-commit hook and the editor
-settings for the schemas."""
+nothing in, least privilege, pinned actions, the pre-commit hook and the editor settings for the
+schemas. The data/code flag (pr-scope.yml and its script) is tested in tests/test_pr_scope.py."""
 
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def steps(job: dict) -> list[dict]:
     return job.get("steps", [])
 
 
-def test_there_are_the_two_workflows():
-    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "pull-request.yml"]
+def test_there_are_the_three_workflows():
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "pr-scope.yml", "pull-request.yml"]
 
 
 def test_workflows_are_valid_github_workflows():
@@ -175,7 +175,7 @@ def test_deploy_workflow_builds_reproducibly_and_deploys_separately():
 
 
 # ---------------------------------------------------------------------------------------------
-# The data/code flag: the workflow's own script, run in scratch repositories
+# Steps run as GitHub runs them (the data/code flag: tests/test_pr_scope.py)
 
 
 def github_bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
@@ -186,62 +186,11 @@ def github_bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProce
                           capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
 
 
-def _scope_script() -> str:
-    job = load_workflow(PR)["jobs"]["scope"]
-    assert job["if"] == "github.event_name == 'pull_request'"
-    return next(s["run"] for s in steps(job) if s.get("id") == "scope")
-
-
 def _git(root: Path, *args: str) -> None:
     env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
     subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com",
                     "-c", "commit.gpgsign=false", *args], cwd=root, env=env, check=True,
                    capture_output=True)
-
-
-@pytest.mark.parametrize("changed, flagged", [
-    ([], []),
-    (["data/companies/acme.yaml"], []),
-    (["data/companies/acme.yaml", "data/sources/x.yaml", "site_src/articles/a.md"], []),
-    (["generator/cli.py", "templates/company.md.j2"], []),
-    (["README.md", "data/companies/acme.yaml"], []),
-    (["data/companies/acme.yaml", "ledger"], ["ledger"]),
-    (["data/companies/acme.yaml", ".github/workflows/deploy.yml"], [".github/workflows/deploy.yml"]),
-    (["site_src/articles/a.md", "requirements.lock", "mkdocs.yml"],
-     ["mkdocs.yml", "requirements.lock"]),
-    (["data/tables/t.yaml", "pyproject.toml", "templates/x.md.j2", "generator/load.py"],
-     ["generator/load.py", "pyproject.toml", "templates/x.md.j2"]),
-    (["site_src/articles/a.md", "site_src/assets/ledger.css", "tests/test_build.py"],
-     ["site_src/assets/ledger.css", "tests/test_build.py"]),
-    (["data/sources/s.yaml", ".pre-commit-config.yaml", ".ci/run"],
-     [".ci/run", ".pre-commit-config.yaml"]),
-])
-def test_a_data_pull_request_that_changes_code_is_flagged(tmp_path: Path, changed, flagged):
-    root = tmp_path / "repo"
-    root.mkdir()
-    _git(root, "init", "-q")
-    (root / "base.txt").write_text("base\n")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "base")
-    for rel in changed:
-        (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).write_text("changed\n")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "--allow-empty", "-m", "change")
-    summary = tmp_path / "summary.md"
-    run = github_bash(_scope_script(), root, GITHUB_STEP_SUMMARY=str(summary))
-    if not flagged:
-        assert run.returncode == 0, run.stdout + run.stderr
-        assert run.stdout.startswith(f"{len(changed)} files changed: ")
-        assert not summary.exists() or summary.read_text() == ""
-        return
-    assert run.returncode == 1
-    errors = [ln for ln in run.stdout.splitlines() if ln.startswith("::error")]
-    assert errors == [f"::error file={f}::a data pull request also changes {f} (code or "
-                      "configuration); split it into two pull requests" for f in flagged]
-    text = summary.read_text()
-    assert text.startswith("### This pull request changes data and also code or configuration")
-    assert [ln[3:-1] for ln in text.splitlines() if ln.startswith("- `")] == flagged
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,145 @@
+"""Where Frontier Ledger keeps what it makes for itself, and the one lock of a project's builds.
+
+Nothing a pull request can write is ever run or loaded as tooling: the virtual environment, the
+Node tools, the rendered charts, the compiled templates (Jinja's bytecode cache, which is read with
+pickle and marshal, i.e. runs code) and the build lock all live in one folder per project *outside*
+the project's tree::
+
+    ${LEDGER_CACHE_HOME:-${XDG_CACHE_HOME:-~/.cache}/frontier-ledger}/<16 hex digits>/
+        venv/                  the virtual environment (./ledger; LEDGER_VENV moves it)
+        node/node_modules/     axe-core and Lighthouse from package-lock.json (./ledger)
+        charts/                rendered charts (generator.charts.Cache; FL_CHART_CACHE moves it)
+        jinja-pages/           compiled templates and articles (generator.render)
+        jinja-theme/           compiled theme templates (generator.mkdocs_glue)
+        build.lock             held by a build of the site while it runs
+
+The 16 hex digits are the start of the SHA-256 of the project's absolute, resolved path, so two
+checkouts never share a folder and a moved checkout starts afresh. ``./ledger`` computes the same
+folder in shell (to find the virtual environment before there is a Python); a test keeps the two in
+step. A project's own ``.venv/``, ``.cache/`` and ``node_modules/`` are never read.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import jinja2
+
+
+def cache_home() -> Path:
+    """The folder holding every project's cache folder: LEDGER_CACHE_HOME (absolute, as ./ledger
+    passes it; a test run points it at a temporary folder), else ``$XDG_CACHE_HOME/frontier-ledger``
+    when that is an absolute path (the XDG rule), else ``~/.cache/frontier-ledger``."""
+    home = os.environ.get("LEDGER_CACHE_HOME")
+    if home:
+        return Path(home).absolute()
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):
+        return Path(xdg) / "frontier-ledger"
+    return Path.home() / ".cache" / "frontier-ledger"
+
+
+def project_key(root: Path) -> str:
+    """16 hex digits naming the project at ``root`` (its absolute path with links resolved)."""
+    return hashlib.sha256(os.fsencode(str(Path(root).resolve()))).hexdigest()[:16]
+
+
+def project_cache(root: Path) -> Path:
+    """The project's own folder under :func:`cache_home` (not created here)."""
+    return cache_home() / project_key(root)
+
+
+def node_modules(root: Path) -> Path:
+    """The Node tools' node_modules: where ./ledger installed them (LEDGER_NODE_MODULES, which it
+    sets for the tests and the budget), else where it would install them."""
+    given = os.environ.get("LEDGER_NODE_MODULES")
+    return Path(given) if given else project_cache(root) / "node" / "node_modules"
+
+
+def ensure(folder: Path) -> Path | None:
+    """``folder`` created, private to the user (made before anything in it, the project's cache
+    folder is too), or None when it cannot be: every cache is best effort, never a failed build."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder if folder.is_dir() else None
+
+
+class BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache in a folder of the project's cache, best effort and safe to share
+    between processes: each file is written whole under a temporary name and renamed into place
+    (whatever the Jinja version does), so a concurrent build never reads half of one; a file that
+    cannot be read or written is a miss, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged entry is compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        name = self._get_cache_filename(bucket)
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".cache")
+            with os.fdopen(fd, "wb") as f:
+                bucket.write_bytecode(f)
+            os.replace(tmp, name)
+            tmp = None
+        except OSError:
+            pass  # not cached: compiled again next time
+        finally:
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+
+
+def bytecode_cache(root: Path, name: str) -> BytecodeCache | None:
+    """The bytecode cache ``name`` (jinja-pages, jinja-theme) of the project at ``root``, or None
+    when its folder cannot be made (then every template is compiled, as without a cache)."""
+    folder = ensure(project_cache(root)) and ensure(project_cache(root) / name)
+    return BytecodeCache(str(folder)) if folder is not None else None
+
+
+WAITING = "waiting for another build of this project to finish…"
+
+
+@contextlib.contextmanager
+def build_lock(root: Path, *, out: IO[str] | None = None) -> Iterator[None]:
+    """Held while a build of the project at ``root`` runs: a second build of the same project
+    waits here (saying so once, on ``out``, stderr by default) until the first one is done. The
+    lock is the kernel's (flock), so a build that dies lets go of it. Best effort: when the lock
+    file cannot be made, the build goes ahead without it."""
+    folder = ensure(project_cache(root))
+    f: Any = None
+    if folder is not None:
+        try:
+            f = open(folder / "build.lock", "a+b")
+        except OSError:
+            f = None
+    if f is None:
+        yield
+        return
+    with f:
+        try:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                print(WAITING, file=out or sys.stderr, flush=True)
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+        except OSError:  # a file system without locks: go ahead unlocked
+            yield
+            return
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
