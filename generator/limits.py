@@ -45,6 +45,7 @@ import re
 import string
 import time
 import types
+from collections.abc import MappingView
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator
@@ -247,14 +248,18 @@ class Budget:
                 return known[1], known[2]
             if _level > self.limits.depth:
                 return 0, _level  # deeper than allowed: refused by check() on the depth
-            total, depth = 2, 0
+            total, depth, items = 2, 0, 0
             for item in _parts(value):
                 s, d = self.measure(item, _level + 1)
                 total += s + 2
                 depth = max(depth, d + 1)
+                items += 1
                 if total > self.limits.value:
                     break  # too big already; the exact size does not matter
-            self._sizes[id(value)] = (value, total, depth)
+            if items >= 64 or total > self.limits.value:
+                # remembered (and kept alive, so that its id stays its own) when measuring it
+                # again would cost: a loop making a million small lists keeps none of them
+                self._sizes[id(value)] = (value, total, depth)
             return total, depth
         return 40, 0
 
@@ -317,7 +322,9 @@ def unshowable(value: Any) -> str | None:
     if callable(value) and not isinstance(value, (BaseModel,)):
         return ("a function is not allowed in a page: it would show its memory address, which "
                 "changes from one build to the next; call it with ()")
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, Namespace):  # shown with what it holds
+        value = dict(value._Namespace__attrs)  # type: ignore[attr-defined]
+    if isinstance(value, (list, tuple, MappingView)):
         for item in value:
             why = unshowable(item)
             if why:
