@@ -579,6 +579,9 @@ def _join(budget: Budget, f: Callable, args: tuple, kwargs: dict, skip: int, wha
     bound = dict(zip(("d", "attribute"), args[skip + 1:]), **kwargs)
     if bound.get("attribute") is None:
         budget.need(join_size(budget, items, bound.get("d", "")), what)
+    else:  # the items' attributes are within the items: the list's size bounds them
+        budget.need(budget.size(bound.get("d", "")) * max(len(items) - 1, 0) +
+                    sum(budget.size(x) for x in items), what)
     out = f(*args[:skip], items, *args[skip + 1:], **kwargs)
     return budget.check(out, what)
 

@@ -174,6 +174,10 @@ CASES = [
          at(12, value("the filter 'replace'"))),
     case("value-join-filter", "{{ range(300)|join('xxxx') }}",
          at(12, value("the filter 'join'"))),
+    case("value-join-filter-by-attribute",
+         # (built, it would be 900 MB: refused before)
+         "{{ ([fig('acme-ai/series-b/date')] * 1000)|join('x' * 900000, attribute='status') }}",
+         at(12, value("the filter 'join'", 1_000_000)), limits=Limits()),
     case("value-tojson-indent", "{{ [[1, 2], [3]]|tojson(indent=10 ** 6) }}",
          at(12, value("the filter 'tojson'"))),
     case("value-join-method", "{{ 'xxxx'.join(range(300)|map('string')) }}",
