@@ -5,10 +5,10 @@ Articles are untrusted code: a pull request can put ``{% for %}`` loops, recursi
 strings in one. :class:`Limits` are the settings (passed in, never global); :class:`Budget` is one
 page's running account against them; :func:`prepare` rewrites an article's parsed template so that
 every loop, literal and concatenation is counted and checked; :func:`budgeted_filters` and the
-sandbox's ``call``/``call_binop`` (render.PageSandbox) check sizes *before* a value is built wherever
-the size can be predicted (``'x' * n``, ``center(n)``, ``join``, ``'%9999s'``, ``'{:9999}'``), so
-that memory never balloons. Every overrun raises :class:`BudgetExceeded`, which render reports as a
-located problem. Nothing here uses signals or threads: ``./ledger serve`` renders off the main
+sandbox's ``call``/``call_binop`` (render.PageSandbox) check sizes *before* a value is built
+wherever the size can be predicted (``'x' * n``, ``center(n)``, ``join``, ``'%9999s'``,
+``'{:9999}'``), so that memory never balloons. Every overrun raises :class:`BudgetExceeded`, which
+render reports as a located problem. Nothing here uses signals or threads: ``./ledger serve`` renders off the main
 thread, and the checks must give the same answer everywhere.
 
 The defaults, and why (measured on the shipped articles, the largest 16.5 KB with 112 template
@@ -55,7 +55,7 @@ from jinja2 import nodes
 from jinja2.runtime import LoopContext, Macro
 from jinja2.utils import Namespace, _PassArg
 from jinja2.visitor import NodeTransformer
-from markupsafe import Markup
+from markupsafe import EscapeFormatter, Markup
 from pydantic import BaseModel
 
 
@@ -381,8 +381,8 @@ _SPEC = re.compile(r"(?:.?[<>=^])?[-+ ]?z?#?0?(\d*)[,_]?(?:\.(\d+))?[a-zA-Z%]?\Z
 class BudgetFormatter(string.Formatter):
     """The sandbox's str.format with every field's width and precision within the budget."""
 
-    def __init__(self, env: Any, budget: Budget, what: str):
-        super().__init__()
+    def __init__(self, env: Any, budget: Budget, what: str, **kwargs: Any):
+        super().__init__(**kwargs)
         self._env, self._budget, self._what, self._total = env, budget, what, 0
 
     def vformat(self, format_string: str, args: Any, kwargs: Any) -> str:
@@ -414,6 +414,10 @@ class BudgetFormatter(string.Formatter):
         self._budget.need(self._total, self._what)
         self._budget.tick()
         return super().format_field(value, format_spec)
+
+
+class BudgetEscapeFormatter(BudgetFormatter, EscapeFormatter):
+    """The same for Markup's format: what it inserts is escaped, as Jinja's sandbox does."""
 
 
 def call_size(budget: Budget, obj: Any, args: tuple, kwargs: dict) -> tuple[int, str] | None:

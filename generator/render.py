@@ -39,9 +39,9 @@ from . import site_paths
 from .load import Dataset, explain, suggest, unused_sources, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
-from .limits import (UNORDERED, Budget, BudgetExceeded, BudgetFormatter, Limits, budgeted_filters,
-                     check_nesting, check_tags, digits, markdown_shapes, prepare, prepare_call,
-                     printf_size, unshowable)
+from .limits import (UNORDERED, Budget, BudgetEscapeFormatter, BudgetExceeded, BudgetFormatter,
+                     Limits, budgeted_filters, check_nesting, check_tags, digits, markdown_shapes,
+                     prepare, prepare_call, printf_size, unshowable)
 from .limits import concat as limits_concat
 from .limits import str_join as limits_str_join
 from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate, shown
@@ -599,7 +599,8 @@ class PageSandbox(ImmutableSandboxedEnvironment):
             ) and not isinstance(value, (set, frozenset)) and not (
                 # pydantic's own methods (model_dump_json(indent=10**9), model_rebuild(), …):
                 # pages print fields of a record, never these
-                self.limits is not None and isinstance(obj, BaseModel) and attr.startswith("model_"))
+                self.limits is not None and isinstance(obj, BaseModel) and
+                attr.startswith("model_"))
         return safe
 
     def unsafe_undefined(self, obj: Any, attribute: str) -> jinja2.Undefined:
@@ -690,8 +691,9 @@ class PageSandbox(ImmutableSandboxedEnvironment):
                     return plain(*args, **kwargs)  # Jinja's own message
                 args, kwargs = (), args[0]
             budget = env.budget
-            formatter = (BudgetFormatter(env, budget, "'format'", escape=f_self.escape)
-                         if isinstance(f_self, Markup) else BudgetFormatter(env, budget, "'format'"))
+            formatter = (BudgetEscapeFormatter(env, budget, "'format'", escape=f_self.escape)
+                         if isinstance(f_self, Markup) else
+                         BudgetFormatter(env, budget, "'format'"))
             return type(f_self)(formatter.vformat(f_self, args, kwargs))
 
         return functools.update_wrapper(checked, value)
@@ -844,7 +846,8 @@ def _render_template(env, name: str, origin: str, ctx: dict, problems: Problems,
                        line=_error_line(exc, name) + line_offset)
     except RecursionError as exc:  # the limits keep well below Python's; a last resort
         problems.error(origin, "the template code went too deep (macros calling macros, or values "
-                       "inside values) for Python to follow", line=_error_line(exc, name) + line_offset)
+                       "inside values) for Python to follow",
+                       line=_error_line(exc, name) + line_offset)
     except MemoryError as exc:  # likewise
         problems.error(origin, "the template code ran out of memory",
                        line=_error_line(exc, name) + line_offset)

@@ -140,8 +140,8 @@ CASES = [
     case("value-huge-exponent", "{{ 10 ** 100000000 }}",
          at(12, "not allowed in a page: exponent too large in a page")),
     case("value-powers-of-powers", "{{ ((10 ** 100) ** 100) ** 100 }}",
-         at(12, "'**' would build a number of more than 4,300 digits (the limit for one number in a "
-                "page)")),
+         at(12, "'**' would build a number of more than 4,300 digits (the limit for one number "
+                "in a page)")),
     case("value-concatenate-with-tilde", "{% set s = 'x' * 600 %}\n{{ s ~ s }}",
          at(13, value("'~'"))),
     case("value-concatenate-with-plus", "{% set s = 'x' * 600 %}\n{{ s + s }}",
@@ -250,7 +250,8 @@ CASES = [
     # -- reproducibility: no clock, no chance, no memory addresses -------------------------------
     case("clock-today", "{{ fig('acme-ai/series-b/date').value.earliest.today() }}",
          at(12, f"not allowed in a page: 'today' reads the clock, {CLOCK}"), limits=Limits()),
-    case("clock-fromtimestamp", "{{ fig('acme-ai/series-b/date').value.earliest.fromtimestamp(0) }}",
+    case("clock-fromtimestamp",
+         "{{ fig('acme-ai/series-b/date').value.earliest.fromtimestamp(0) }}",
          at(12, "not allowed in a page: 'fromtimestamp' depends on the time zone of the machine "
                 f"that builds the site, {CLOCK}"), limits=Limits()),
     case("chance-random-filter", "{{ [1, 2]|random }}",
@@ -535,3 +536,35 @@ def test_contributing_states_the_default_limits():
         f"| blocks (paragraphs, headings, list items, table rows) in one page | {md.blocks:,} |",
     ]:
         assert row in text, row
+
+
+@pytest.mark.parametrize("code, message", [
+    ("{{ [1, 2]|random }}", f"random picks by chance, {CLOCK}"),
+    ("{{ lipsum() }}", f"lipsum makes up text by chance, {CLOCK}"),
+    ("{{ d.today() }}", f"'today' reads the clock, {CLOCK}"),
+], ids=["random", "lipsum", "today"])
+def test_templates_have_no_chance_or_clock_either(code, message):
+    import datetime
+
+    import jinja2
+
+    from generator.render import make_env
+
+    env = make_env(jinja2.DictLoader({"t.md.j2": code}))  # the templates' sandbox: no limits
+    with pytest.raises(jinja2.exceptions.SecurityError) as caught:
+        env.get_template("t.md.j2").render(d=datetime.date(2026, 1, 1))
+    assert str(caught.value) == message
+
+
+def test_formatting_within_the_budget_works_as_jinja_does(scratch):
+    # the budget's formatter replaces the sandbox's: Markup still escapes what it inserts
+    root, original = scratch
+    (root / A).write_text(original + "\n{{ ('<i>{}</i>'|safe).format('<b>') }} "
+                          "{{ '{:>6}|{:.2f}'.format('x', 2.5) }} {{ '%05d' % 42 }}\n",
+                          encoding="utf-8")
+    try:
+        problems, pages = run(root, Limits())
+        assert problems == []
+        assert "\n<i>&lt;b&gt;</i>      x&#124;2&#46;50 00042\n" in pages["articles/first.md"]
+    finally:
+        (root / A).write_text(original, encoding="utf-8")
