@@ -548,13 +548,17 @@ CLOCK_ATTRIBUTES = {
 _DATES = (_dt.date, _dt.time, _dt.tzinfo, _dt.timedelta)
 
 
+def _refused(message: str) -> Any:
+    """A function or filter of Jinja's that pages cannot use, in its place."""
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        raise jinja2.exceptions.SecurityError(message)
+    return refused
+
+
 def _by_chance(name: str, what: str) -> Any:
     """Jinja's ``random`` filter and ``lipsum`` global, replaced: a page that used them would
     differ from one build to the next."""
-    def refused(*args: Any, **kwargs: Any) -> Any:
-        raise jinja2.exceptions.SecurityError(
-            f"{name} {what}, so two builds of the same files would differ")
-    return refused
+    return _refused(f"{name} {what}, so two builds of the same files would differ")
 
 
 class PageSandbox(ImmutableSandboxedEnvironment):
@@ -768,6 +772,10 @@ def make_env(loader: jinja2.BaseLoader, limits: Limits | None = None) -> PageSan
     env.filters["short"] = lambda d: md_escape(short_date(d))
     env.filters["display"] = lambda v: md_escape(v.display()) if hasattr(v, "display") else md_escape(v)
     if limits is not None:
+        # the check reads an article's HTML in its source (check_article_markup); |safe would let
+        # its code write HTML the check never sees
+        env.filters["safe"] = _refused("|safe would let template code write raw HTML that the "
+                                       "check never sees; write Markdown")
         env.filters.update(budgeted_filters(env.filters, env))
     return env
 
