@@ -45,7 +45,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
-import html
 import io
 import json
 import math
@@ -64,6 +63,9 @@ from markupsafe import Markup
 from . import model as m
 from .load import Dataset, suggest
 from .problems import Problems
+from .escape import csv_cell, json_for_html, md, xml_text
+from .markup import cite_marks, current_page, rel, short_date, status_badge
+from .types import FilePage, Page, RenderError
 from .values import CURRENCIES, Money, PartialDate
 
 # ---------------------------------------------------------------------------------------------
@@ -149,8 +151,6 @@ def _cur_label(currency: str) -> str:
 
 
 def _short_date(d: PartialDate) -> str:
-    from .render import short_date
-
     return short_date(d)
 
 
@@ -258,9 +258,9 @@ class Chart:
         cached = self.__dict__.get("_spec_json")
         if cached is not None:
             return cached
-        text = json.dumps(self.spec, indent=2, ensure_ascii=False, sort_keys=True)
         # JSON that stays inert even if pasted into HTML
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+        text = json_for_html(json.dumps(self.spec, indent=2, ensure_ascii=False,
+                                        sort_keys=True)) + "\n"
         if keep:
             self.__dict__["_spec_json"] = text
         return text
@@ -312,9 +312,7 @@ class Chart:
         return buf.getvalue()
 
     def table_html(self) -> str:
-        from .render import md_escape
-
-        from .render import status_badge
+        md_escape = md
 
         def cell(v: Any, kind: str) -> str:
             if kind == "status" and v in m.STATUS_MEANING:
@@ -348,9 +346,7 @@ def _csv_cell(v: Any) -> str:
         return _plain(v)
     if isinstance(v, float):
         return _num(v, 4).replace(",", "")
-    text = str(v)
-    # a cell that a spreadsheet would run as a formula is kept as text
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return csv_cell(str(v))
 
 
 def _display(v: Any, kind: str) -> str:
@@ -1018,14 +1014,14 @@ def chart_company_valuation(ds: Dataset, c: m.Company, colors: dict[str, str]) -
 
 
 def chart_latest_valuations(ds: Dataset, colors: dict[str, str]) -> Chart | None:
-    from .render import latest_mark, parent_of
+    from .facts import latest_mark, parent_of
 
     pairs, others, absorbed = [], [], []
     for c in ds.companies.values():
         e = latest_mark(c)
         if e is None:
             continue
-        parent = parent_of(ds, c)
+        parent = parent_of(ds.companies, c)
         if parent is not None:
             absorbed.append(f"{c.name} (now part of {parent.name})")
             continue
@@ -1835,7 +1831,7 @@ def download_svg(svg: str, wrap: dict[str, Any]) -> str:
         for line in _wrap_words(text, size, width - 2 * pad):
             y += size * 1.3
             out.append(f'<text x="{pad}" y="{y:.0f}" font-family="{FONT}" font-size="{size}" '
-                       f'font-weight="{weight}" fill="{color}">{html.escape(line)}</text>')
+                       f'font-weight="{weight}" fill="{color}">{xml_text(line)}</text>')
     y += 12
     inner = re.sub(r"^<svg\b", f'<svg x="0" y="{y:.0f}"', svg, count=1)
     y += h + 8
@@ -1843,12 +1839,12 @@ def download_svg(svg: str, wrap: dict[str, Any]) -> str:
     for line in _wrap_words(wrap["footer"], 11, width - 2 * pad):
         y += 14
         foot.append(f'<text x="{pad}" y="{y:.0f}" font-family="{FONT}" font-size="11" '
-                    f'fill="#555555">{html.escape(line)}</text>')
+                    f'fill="#555555">{xml_text(line)}</text>')
     total = y + pad
     return (f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
             f'version="1.1" width="{width:.0f}" height="{total:.0f}" '
-            f'viewBox="0 0 {width:.0f} {total:.0f}"><title>{html.escape(wrap["title"])}</title>'
-            f'<desc>{html.escape(wrap["alt"])}</desc>'
+            f'viewBox="0 0 {width:.0f} {total:.0f}"><title>{xml_text(wrap["title"])}</title>'
+            f'<desc>{xml_text(wrap["alt"])}</desc>'
             f'<rect width="100%" height="100%" fill="white"/>{"".join(out)}{inner}{"".join(foot)}'
             f"</svg>\n")
 
@@ -2045,7 +2041,6 @@ class Registry:
         self.deferred = deferred and not check_only
         self.cache = Cache(root)
         self.stats: RenderStats | None = None
-        self._placed: dict[tuple[str, str], int] = {}
         self._keys: dict[str, str] = {}  # deferred: chart id → render key
         # (chart id, origin, key, future or job): not the chart itself, so that a build does not
         # hold every chart (and, through them, the data) while MkDocs converts the pages
@@ -2171,8 +2166,6 @@ class Registry:
     def place(self, chart_id: str, optional: bool = False) -> Markup:
         """The figure for one chart, for the page being rendered. ``optional=True`` places nothing
         when the data has no such chart (for templates; articles should name charts that exist)."""
-        from .render import RenderError
-
         if str(chart_id) not in self.ids:
             if optional:
                 return Markup("")
@@ -2189,17 +2182,12 @@ class Registry:
         return figure_markup(ch, self._anchor(ch.id))
 
     def _anchor(self, chart_id: str) -> str:
-        from .render import _page
-
-        page = _page.get().path
-        n = self._placed.get((page, chart_id), 0) + 1
-        self._placed[(page, chart_id)] = n
+        placed = current_page().charts
+        n = placed[chart_id] = placed.get(chart_id, 0) + 1
         return f"chart-{chart_id}" + (f"-{n}" if n > 1 else "")
 
     def assets(self) -> list:
         """The download files of every chart: charts/<id>.csv, .vl.json, .svg and .png."""
-        from .render import FilePage, Page
-
         if self.check_only:
             return []
         out = []
@@ -2258,9 +2246,7 @@ def figure_markup(ch: Chart, anchor: str, svg: str | None = None) -> Markup:
     of data text escaped by md_escape); Markdown for the download links, so that MkDocs rewrites
     and checks them; cite_marks for the sources, so they join the page's numbered list. ``svg``:
     what stands for the picture (the inline SVG by default)."""
-    from .render import cite_marks, md_escape, rel
-
-    e = md_escape
+    e = md
     notes = "".join(f'<p class="fl-chart__note">{e(n)}</p>' for n in ch.notes)
     links = " · ".join(f"[{label}]({rel(f'charts/{ch.id}{ext}')})" for label, ext in (
         ("CSV", ".csv"), ("Vega-Lite spec", ".vl.json"), ("SVG", ".svg"), ("PNG", ".png"))

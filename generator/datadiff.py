@@ -33,7 +33,8 @@ from typing import Any, Iterable
 from . import model as m
 from .load import Dataset, load
 from .problems import Problems
-from .values import Money, PartialDate, escape_unseen
+from .escape import escape_unseen
+from .values import Money, PartialDate
 
 
 class DiffError(Exception):

@@ -511,7 +511,7 @@ _TEMP_SITE = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]{1,10})(
 
 
 def _shown_path(path: Path, root: Path) -> str:
-    from .values import shown
+    from .escape import shown
 
     rel = os.path.relpath(path, root) if path == root or root in path.parents else str(path)
     return shown(Path(rel).as_posix())[1:-1]

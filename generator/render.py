@@ -12,7 +12,6 @@ articles run in Jinja's immutable sandbox with ``StrictUndefined``.
 from __future__ import annotations
 
 import bisect
-import contextvars
 import functools
 import datetime as _dt
 import json
@@ -44,57 +43,16 @@ from .limits import (UNORDERED, Budget, BudgetEscapeFormatter, BudgetExceeded, B
                      prepare, prepare_call, printf_size, unshowable)
 from .limits import concat as limits_concat
 from .limits import str_join as limits_str_join
-from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate, shown
+from .escape import json_for_html, md, shown
+from .facts import incoming_relations, latest_mark, parent_of, relations, valuation_marks, weakest
+from .markup import cite_marks, current_page, link, on_page, rel, short_date, status_badge
+from .types import FilePage, Page, PageState, RenderError  # noqa: F401 (FilePage: for callers)
+from .values import MONTHS, DateField, Line, Money, Paragraph, PartialDate
 
 MAX_ARTICLE_BYTES = 512 * 1024
 
 
-@dataclass(frozen=True)
-class Page:
-    """A generated file: a Markdown page or an asset such as a chart download (``text`` decodes)."""
-
-    path: str  # docs-relative POSIX path, e.g. "companies/anthropic.md" or "charts/x.svg"
-    # Markdown pages are held as UTF-8 (a page with one "–" in it would take two bytes a
-    # character as a str: at 5,000 companies, 200 MB of Markdown instead of 100 MB)
-    content: str | bytes
-    origin: str  # project-relative file a contributor edits for this page
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8") if isinstance(self.content, bytes) else self.content
-
-
-class FilePage:
-    """A generated file whose content is a file on disk (a chart download in the render cache),
-    so that the build does not hold thousands of them in memory. ``ready`` is called before the
-    file is read (it waits for the chart to be rendered); MkDocs copies the file itself."""
-
-    __slots__ = ("path", "source", "origin", "ready")
-
-    def __init__(self, path: str, source: Path, origin: str, ready: Any = None):
-        self.path, self.source, self.origin, self.ready = path, source, origin, ready
-
-    @property
-    def content(self) -> bytes:
-        if self.ready is not None:
-            self.ready()
-        return self.source.read_bytes()
-
-    def __repr__(self) -> str:
-        return f"FilePage({self.path!r}, {str(self.source)!r}, {self.origin!r})"
-
-
-# ---------------------------------------------------------------------------------------------
-# Escaping
-
-_MD_SPECIAL = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|<>&\"':~=^$@%"}
-_MD_TABLE = str.maketrans(_MD_SPECIAL)
-
-
-def md_escape(value: Any) -> Markup:
-    """Text → Markup that Markdown and HTML both show literally (entities for all syntax)."""
-    text = str(value).replace("\r", " ").replace("\n", " ")
-    return Markup(text.translate(_MD_TABLE))
+md_escape = md  # the name templates and tests know
 
 
 def _finalize(value: Any) -> Any:
@@ -105,47 +63,6 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, (Money, PartialDate)):
         return md_escape(value.display())
     return md_escape(value)
-
-
-# ---------------------------------------------------------------------------------------------
-# Per-page state: citations are numbered per page, in order of first use.
-
-
-@dataclass
-class PageState:
-    path: str
-    sources: list[str] = field(default_factory=list)
-    terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
-    _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # source id → number
-
-    def number(self, source_id: str) -> int:
-        n = self._numbers.get(source_id)
-        if n is None:  # a dict, not list.index: pages that cite thousands of sources stay linear
-            self.sources.append(source_id)
-            n = self._numbers[source_id] = len(self.sources)
-        return n
-
-
-_page: contextvars.ContextVar[PageState] = contextvars.ContextVar("page")
-
-
-def rel(target: str) -> str:
-    """Link from the page being rendered to another docs path ('sources.md#src-x')."""
-    here = posixpath.dirname(_page.get().path)
-    path, _, anchor = target.partition("#")
-    out = _relpath(path, here)
-    return out + (f"#{anchor}" if anchor else "")
-
-
-@functools.lru_cache(maxsize=65536)
-def _relpath(path: str, here: str) -> str:
-    # posixpath.relpath makes both paths absolute first, which was a fifth of the check's time
-    # at a thousand companies (tens of thousands of links, most to the same few pages)
-    return posixpath.relpath(path, here or ".")
-
-
-class RenderError(Exception):
-    """A reference an article or template made that the data cannot satisfy."""
 
 
 @dataclass(frozen=True)
@@ -180,47 +97,6 @@ class Figure:
     def plain(self) -> Markup:
         """The value without citations (for a second mention in the same sentence)."""
         return md_escape(self.text())
-
-
-def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
-    """Superscript links to the page's numbered source list; runs of three or more numbers are
-    shown as a range (8–14). A status other than confirmed is spelled out after them."""
-    state = _page.get()
-    numbers = sorted({state.number(sid) for sid in sources})
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][-1] + 1:
-            runs[-1].append(n)
-        else:
-            runs.append([n])
-
-    def a(n: int) -> str:
-        return f'<a href="#fl-src-{n}" title="Source {n}">{n}</a>'
-
-    parts = [f"{a(r[0])}–{a(r[-1])}" if len(r) >= 3 else ",".join(a(n) for n in r) for r in runs]
-    out = '<sup class="fl-cite">[' + ",".join(parts) + "]</sup>"
-    if status != "confirmed":
-        out += f' <span class="fl-status fl-status--{status}" title="{m.STATUS_MEANING[status]}">' \
-               f"{status}</span>"
-    return Markup(out)
-
-
-def short_date(d: PartialDate) -> str:
-    """'28 May 2026', 'May 2021', '2021' with abbreviated month names, for table cells."""
-    if not d.month:
-        return str(d.year)
-    month = MONTHS[d.month - 1][:3] if len(MONTHS[d.month - 1]) > 4 else MONTHS[d.month - 1]
-    return f"{d.day} {month} {d.year}" if d.day else f"{month} {d.year}"
-
-
-def status_badge(status: str) -> Markup:
-    return Markup(f'<span class="fl-status fl-status--{status}" '
-                  f'title="{m.STATUS_MEANING[status]}">{status}</span>')
-
-
-def weakest(statuses: Iterable[str]) -> str:
-    order = ["confirmed", "reported", "rumored", "unverified"]
-    return max(statuses, key=order.index, default="confirmed")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -419,7 +295,7 @@ class Api:
                               f"data/glossary/{term_id}.yaml{suggest(term_id, self.ds.glossary)}")
         shown = md_escape(text if text is not None else g.term.lower()
                           if not g.term.isupper() and not g.term[:2].isupper() else g.term)
-        state = _page.get()
+        state = current_page()
         if term_id in state.terms or state.path == "glossary.md":
             return shown
         state.terms.add(term_id)
@@ -433,58 +309,15 @@ class Api:
 # Views for templates: computed facts about companies, kept out of the templates themselves
 
 
-def valuation_marks(c: m.Company) -> list[m.Event]:
-    return sorted((e for e in c.events if e.post_money_valuation), key=lambda e: e.date)
-
-
-def latest_mark(c: m.Company, statuses: tuple[str, ...] = ("confirmed", "reported")
-                ) -> m.Event | None:
-    marks = [e for e in valuation_marks(c) if e.status in statuses
-             and e.kind not in ("reported-talks", "declined-offer")]
-    return marks[-1] if marks else None
-
-
-def parent_of(ds: Dataset, c: m.Company) -> m.Company | None:
-    """The company this one now belongs to (a confirmed parent or acquirer), if any: its own
-    marks are history, and comparisons of latest valuations leave it out."""
-    for r in c.relationships:
-        if r.role in ("parent", "acquirer") and r.status == "confirmed" and r.company in ds.companies:
-            return ds.companies[r.company]
-    return None
-
-
-def incoming_relations(ds: Dataset) -> dict[str, list[tuple[m.Company, m.Relationship]]]:
-    """What other files declare about each company, by its id: (declaring company, relationship),
-    declaring companies by name. Built once per render, so that profiles stay linear in number."""
-    out: dict[str, list[tuple[m.Company, m.Relationship]]] = {}
-    for other in sorted(ds.companies.values(), key=lambda x: x.name.casefold()):
-        for r in other.relationships:
-            out.setdefault(r.company, []).append((other, r))
-    return out
-
-
-def relations(ds: Dataset, c: m.Company,
-              incoming: dict[str, list[tuple[m.Company, m.Relationship]]] | None = None
-              ) -> list[dict]:
-    """Both directions: what this file declares, and what other files declare about it."""
-    out = []
-    for r in c.relationships:
-        out.append({"company": ds.companies[r.company], "label": m.ROLE_LABEL[r.role][0], "rel": r})
-    if incoming is None:
-        incoming = incoming_relations(ds)
-    for other, r in incoming.get(c.id, ()):
-        out.append({"company": other, "label": m.ROLE_LABEL[r.role][1], "rel": r})
-    return out
-
-
-def investors_text(e: m.Event) -> Markup:
+def investors_text(companies: dict[str, m.Company], e: m.Event) -> Markup:
+    """The investors of an event, linked to their profiles, with their role when they led."""
     parts = []
     for inv in e.investors:
-        name = inv.name
         if inv.company:
-            parts.append(_link_static(inv.company, name))
+            c = companies[inv.company]
+            parts.append(link(inv.name or c.name, f"companies/{c.id}.md"))
         else:
-            parts.append(md_escape(name))
+            parts.append(md_escape(inv.name))
         if inv.role != "participant":
             parts[-1] = Markup(f"{parts[-1]} ({inv.role})")
     return Markup(", ").join(parts)
@@ -492,14 +325,6 @@ def investors_text(e: m.Event) -> Markup:
 
 # ---------------------------------------------------------------------------------------------
 # Environment
-
-_ds_for_templates: contextvars.ContextVar[Dataset] = contextvars.ContextVar("ds")
-
-
-def _link_static(company_id: str, name: str | None = None) -> Markup:
-    ds = _ds_for_templates.get()
-    c = ds.companies[company_id]
-    return Markup(f"[{md_escape(name or c.name)}]({rel(f'companies/{c.id}.md')})")
 
 
 class TemplateLoader(jinja2.BaseLoader):
@@ -1160,8 +985,7 @@ def _front_matter(meta: dict[str, Any]) -> str:
 
 def json_ld(data: dict[str, Any]) -> str:
     """JSON for a <script type="application/ld+json"> block that no data can break out of."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return json_for_html(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def company_json_ld(c: m.Company) -> str:
@@ -1222,7 +1046,7 @@ def _with_meta_line(body: str, line: str) -> str:
 def _sources_footer(ds: Dataset, where: dict[str, str]) -> tuple[str, str]:
     """The numbered sources list of the page being rendered, and its 'data as of' date.
     ``where``: source id → the page of the sources list that holds its record."""
-    state = _page.get()
+    state = current_page()
     if not state.sources:
         return "", ""
     items = []
@@ -1415,17 +1239,18 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
     env.bytecode_cache = _bytecode_cache(root)
     globals_ = _template_globals(ds, api)
     env.globals.update(globals_)
-    incoming = incoming_relations(ds)
+    incoming = incoming_relations(ds.companies)
     env.globals.update({
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
-        "relations": lambda c: relations(ds, c, incoming), "investors_text": investors_text,
-        "parent_of": lambda c: parent_of(ds, c),
+        "relations": lambda c: relations(ds.companies, c, incoming),
+        "investors_text": lambda e: investors_text(ds.companies, e),
+        "parent_of": lambda c: parent_of(ds.companies, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
         "every_mark_limit": EVERY_MARK_LIMIT, "pager_nav": pager_nav, "pager_steps": pager_steps,
         # (name.lower(): the order of Jinja's sort filter, which the template used before)
         "latest_marks": lambda: [(c, e) for c in sorted(ds.companies.values(),
                                                         key=lambda c: c.name.lower())
-                                 if not parent_of(ds, c) and (e := latest_mark(c))],
+                                 if not parent_of(ds.companies, c) and (e := latest_mark(c))],
         "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
                                      for e in valuation_marks(c)),
                                     key=lambda ce: (ce[1].date, ce[0].name.casefold())),
@@ -1439,19 +1264,15 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                                                                         s.as_of, s.id)),
                              SOURCES_PER_PAGE, "sources.md", "sources", _source_span)
     source_page = {s.id: pg.path for pg in source_pagers for s in pg.items}
-    tok = _ds_for_templates.set(ds)
-    try:
+    if True:  # (indentation kept for the move)
         def emit(path: str, template: str, origin: str, meta: dict, **ctx: Any) -> None:
             state = PageState(path)
-            t = _page.set(state)
-            try:
+            with on_page(state):
                 body = _render_template(env, template, f"{templates}/{template}", ctx, problems)
                 if body is None:
                     return
                 footer, as_of = _sources_footer(ds, source_page)
                 cited.update(state.sources)
-            finally:
-                _page.reset(t)
             meta = {**meta, "data_as_of": as_of or meta.get("data_as_of"), "edit_path": origin}
             body = _with_meta_line(body, _meta_line(meta))
             pages.append(Page(path, (_front_matter(meta) + body + footer).encode("utf-8"), origin))
@@ -1530,8 +1351,6 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
             unused_sources(ds, problems, cited)
         else:
             registry.abandon()  # nothing will be published: no chart need be rendered
-    finally:
-        _ds_for_templates.reset(tok)
     return pages
 
 
@@ -1568,16 +1387,13 @@ def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: 
         if len(problems.items) > before:
             continue
         state = PageState(rel_doc)
-        t = _page.set(state)
-        try:
+        with on_page(state):
             bodies[origin] = body
             out = _render_template(env, origin, origin, {}, problems, line_offset=offset)
             if out is None:
                 continue
             footer, as_of = _sources_footer(ds, source_page)
             cited.update(state.sources)
-        finally:
-            _page.reset(t)
         fm = {
             "title": meta.title, "description": meta.description,
             "published": str(meta.published) if meta.published else None,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 
-from .values import _SLUG, file_name_problem, shown
+from .escape import shown
+from .values import _SLUG, file_name_problem
 
 # Top-level names of the built site that the build itself writes, with what is there. A page or
 # folder at the top of site_src/ may not take one of them: ``site_src/companies.md`` would be
@@ -88,7 +89,7 @@ def ignored(name: str) -> bool:
 def entry_problem(folder: tuple[str, ...], name: str, *, is_dir: bool) -> str | None:
     """Why the entry ``name`` of the site_src folder ``folder`` (its parts, () for site_src itself)
     may not be there, or None. A name not of the documented form is quoted with
-    :func:`~generator.values.shown` (and a report escapes the path it is located at)."""
+    :func:`~generator.escape.shown` (and a report escapes the path it is located at)."""
     top = not folder
     in_assets = bool(folder) and folder[0] == ASSETS
     if is_dir:

@@ -22,7 +22,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import REPO, run_cli
-from generator import reader, values
+from generator import escape, reader, values
 from generator.load import load
 from generator.problems import Problem, Problems
 from generator.render import Api, Figure, RenderError
@@ -149,7 +149,7 @@ NUMBER_CASES = [
 # 2. text
 
 def name_case(label: str, char: str, description: str) -> Case:
-    shown = values.shown(f"Big{char}Cloud")
+    shown = escape.shown(f"Big{char}Cloud")
     return case(f"name-{label}", replace(B, "name: BigCloud", f'name: "Big{char}Cloud"'),
                 f"{B}:2:7: name: {shown} contains {description} at character 4; {NAME_RULE}")
 
@@ -564,7 +564,7 @@ def test_problem_format_escapes_what_does_not_show(problem: Problem, line: str):
     ("\U0001d173", "'\\U0001d173'"),
 ], ids=lambda v: repr(v))
 def test_shown(text: str, expected: str):
-    assert values.shown(text) == expected
+    assert escape.shown(text) == expected
 
 
 @pytest.mark.parametrize("char, described", [
