@@ -27,7 +27,10 @@ def run_check(root: Path, *, strict: bool = True, explain: bool = False,
 
     problems = Problems()
     ds = load(root, problems)
-    pages = render(ds, root, problems, check_only=check_only) if not problems.errors else []
+    pages = []
+    if not problems.errors:
+        rendered = render(ds, root, problems, check_only=check_only)
+        pages = rendered.pages if check_only else rendered.complete()
     if explain:
         for line in understood(ds):
             print(line)
@@ -147,46 +150,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return result.code
 
 
-def cmd_budget(args: argparse.Namespace) -> int:
-    from .budget import run
-
-    try:
-        return run(_root(args), use_lighthouse=not args.no_lighthouse, details=args.details)
-    except RuntimeError as exc:  # no Chromium, or the site did not build
-        print(f"budget: {exc}", file=sys.stderr)
-        return 2
-
-
-def cmd_bench_charts(args: argparse.Namespace) -> int:
-    from .bench import run
-
-    return run(_root(args), runs=max(1, args.runs))
-
-
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}': expected numbers separated by commas, "
-                                         "such as 100,1000,5000") from None
-    if any(n < 2 for n in sizes):
-        raise argparse.ArgumentTypeError("each size is a number of companies, at least 2")
-    return sizes
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_scale
-
-    try:
-        return run_scale(_root(args), [] if args.reload_only else args.sizes,
-                         runs=max(1, args.runs), plain=not args.no_plain,
-                         reload=args.reload or args.reload_only, reload_edits=max(1, args.edits),
-                         keep=Path(args.keep).resolve() if args.keep else None)
-    except RuntimeError as exc:  # a build that failed, or no Chromium for --reload
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
@@ -216,26 +179,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
     p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
     p.set_defaults(func=cmd_diff)
-    p = sub.add_parser("budget", help="first-visit weight of each page kind in Chromium, and "
-                       "Lighthouse scores; exit 1 if a company profile is over budget")
-    p.add_argument("--no-lighthouse", action="store_true", help="measure transfers only")
-    p.add_argument("--details", action="store_true", help="also list every transfer of a profile")
-    p.set_defaults(func=cmd_budget)
-    p = sub.add_parser("bench-charts", help="benchmark: cold and warm build time, cost per chart")
-    p.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are shown)")
-    p.set_defaults(func=cmd_bench_charts)
-    p = sub.add_parser("bench", help="benchmark at scale: check, cold, warm and one-file builds "
-                       "of a synthetic project of N companies against plain MkDocs; a table")
-    p.add_argument("--sizes", type=_sizes, default=[100, 1000, 5000],
-                   help="numbers of companies, comma-separated (default: 100,1000,5000)")
-    p.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are shown)")
-    p.add_argument("--no-plain", action="store_true", help="skip the plain MkDocs builds")
-    p.add_argument("--reload", action="store_true", help="also measure the edit-reload loop of "
-                   "serve in Chromium (a copy of the shipped site)")
-    p.add_argument("--reload-only", action="store_true", help="measure only the edit-reload loop")
-    p.add_argument("--edits", type=int, default=5, help="edits for --reload (default: 5)")
-    p.add_argument("--keep", metavar="DIR", help="work in DIR and keep the generated projects")
-    p.set_defaults(func=cmd_bench)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

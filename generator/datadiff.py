@@ -31,7 +31,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 from . import model as m
-from .load import Dataset, load
+from .dataset import Dataset
+from .load import load
 from .problems import Problems
 from .escape import escape_unseen
 from .values import Money, PartialDate
@@ -519,7 +520,7 @@ def diff(root: Path, base: str) -> Result:
     if not problems.errors:  # the full check: articles, and sources nothing cites
         from .render import render
 
-        render(new, root, problems)
+        render(new, root, problems, check_only=True)
     if problems.errors:
         return Result(1, [], problems, base_problems, commit)
     return Result(0, describe(old, new), problems, base_problems, commit)

@@ -20,7 +20,7 @@ import json
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
-from .load import Dataset
+from .dataset import Dataset
 from .values import Money, PartialDate
 
 COMPANY_COLUMNS = ["id", "name", "kind", "founded", "headquarters", "website", "ticker", "summary"]

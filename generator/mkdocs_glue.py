@@ -32,9 +32,9 @@ from urllib.parse import quote
 import nh3
 
 from . import site_paths
+from .escape import escape_unseen
 from .load import load
 from .problems import Problems, ProblemsFound
-from .charts import abandon_rendering, finish_rendering
 from .render import FilePage, render
 
 log = logging.getLogger("mkdocs.plugins.frontier_ledger")
@@ -208,22 +208,27 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         self._svg_refs: dict[str, int] = {}
         self._svgs: list[str] = []
         self._spilled: str | None = None  # folder of the large generated files of this build
+        self.charts = None  # the charts of the pages being built
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
         return config
 
     def on_files(self, files: Files, config) -> Files:
-        pages = _PREPARED.pop(self.root, None)
-        if pages is None:  # mkdocs serve, or mkdocs build run directly
+        rendered = _PREPARED.pop(self.root, None)
+        if rendered is None:  # mkdocs serve, or mkdocs build run directly
             problems = Problems()
-            pages = check_and_render(self.root, problems, site_src=_docs_rel(config, self.root),
-                                     templates=self.config.templates, site_url=config.site_url,
-                                     defer_charts=True)
+            rendered = check_and_render(self.root, problems, site_src=_docs_rel(config, self.root),
+                                        templates=self.config.templates, site_url=config.site_url)
             if problems.failed(strict=self.config.strict_data):
+                if rendered is not None:
+                    rendered.charts.abandon()
                 raise PluginError("the data or articles have problems:\n" + problems.report())
             for w in problems.warnings:
                 log.info(w.format())
+        self.charts = rendered.charts
+        pages = rendered.pages
+        del rendered
         # MkDocs collects everything under docs_dir and follows links while doing so; a file that is
         # a link, lies under a linked folder, is not a regular file or resolves outside docs_dir is
         # never published (the check reports these first; this is the second line of defence).
@@ -326,7 +331,8 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
         return nav
 
     def on_build_error(self, error):
-        abandon_rendering()  # the build stopped: its chart workers stop too
+        if self.charts is not None:
+            self.charts.abandon()  # the build stopped: its chart workers stop too
         self._discard_spilled()
         for state in _SERVE_STATE.values():
             state.clear()  # what is on disk is not known: the next build writes everything
@@ -385,7 +391,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
     def on_env(self, env, config, files):
         # Every page has been converted, and MkDocs is about to copy the files and write the
         # pages: the charts rendered in the background must be there now.
-        failed = finish_rendering()
+        failed = self.charts.finish() if self.charts is not None else []
         if failed:
             report = Problems()
             report.items.extend(failed)
@@ -452,14 +458,13 @@ def _unmodified() -> bool:
 
 def check_and_render(root: Path, problems: Problems, *, site_src: str = "site_src",
                      templates: str = "templates", site_url: str | None = None,
-                     defer_charts: bool = False) -> list:
-    """Load and render. ``defer_charts`` (builds): charts missing from the cache are rendered in
-    the background while MkDocs works (see charts.Registry); LedgerPlugin.on_env waits for them."""
+                     ) -> list:
+    """Load and render; charts missing from the cache are rendered in the background while MkDocs
+    works (see charts.pipeline); LedgerPlugin.on_env waits for them."""
     ds = load(root, problems)
     if problems.errors:
-        return []
-    return render(ds, root, problems, site_src=site_src, templates=templates, site_url=site_url,
-                  defer_charts=defer_charts)
+        return None
+    return render(ds, root, problems, site_src=site_src, templates=templates, site_url=site_url)
 
 
 def _docs_rel(config, root: Path) -> str:
@@ -471,16 +476,31 @@ def _docs_rel(config, root: Path) -> str:
 # The shell commands
 
 
-def _quiet_logging() -> None:
+class _ReportHandler(logging.Handler):
+    """MkDocs's log lines, printed as a report prints its lines: any control, line-breaking or
+    invisible character a file name or a message holds is written as an escape (each line of a
+    message stays a line). Written to ``sys.stderr`` as it is when a line is logged."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+            print("\n".join(escape_unseen(line) for line in text.split("\n")), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging's own way of reporting a handler that failed
+            self.handleError(record)
+
+
+def _log_to_report(level: int = logging.WARNING) -> logging.Handler:
+    """Route MkDocs's log through :class:`_ReportHandler` (once), showing ``level`` and above."""
     logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_ledger", False) for h in logger.handlers):
-        h = logging.StreamHandler(sys.stderr)
-        h.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
-        h.setLevel(logging.WARNING)
-        h._ledger = True  # type: ignore[attr-defined]
-        logger.addHandler(h)
+    handler = next((h for h in logger.handlers if isinstance(h, _ReportHandler)), None)
+    if handler is None:
+        handler = _ReportHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        logger.addHandler(handler)
+    handler.setLevel(level)
     logger.setLevel(logging.INFO)
     logger.propagate = False
+    return handler
 
 
 def source_date_epoch(root: Path) -> str | None:
@@ -597,9 +617,11 @@ def clean_leftovers(root: Path, target: Path) -> list[Path]:
     return removed
 
 
-def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
+def build_site(root: Path, site_dir: Path, *, strict: bool = True,
+               site_url: str | None = None) -> int:
     """Check and build into a new folder; swap it in only if everything passed. Simultaneous
-    builds of one project take turns (:func:`generator.cachedir.build_lock`)."""
+    builds of one project take turns (:func:`generator.cachedir.build_lock`). ``site_url``: the
+    address the site is built for, instead of mkdocs.yml's."""
     from .cachedir import build_lock
 
     root = Path(root).resolve()
@@ -613,13 +635,13 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True) -> int:
         if epoch and not os.environ.get("SOURCE_DATE_EPOCH"):
             os.environ["SOURCE_DATE_EPOCH"] = epoch  # read by MkDocs during the build
             try:
-                return _build_site(root, target, strict=strict)
+                return _build_site(root, target, strict=strict, site_url=site_url)
             finally:
                 del os.environ["SOURCE_DATE_EPOCH"]
-        return _build_site(root, target, strict=strict)
+        return _build_site(root, target, strict=strict, site_url=site_url)
 
 
-def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
+def _build_site(root: Path, site_dir: Path, *, strict: bool, site_url: str | None) -> int:
     """The build itself, into ``site_dir``: absolute, and accepted by :func:`site_target`."""
     # Folders of this build alone, new (nothing of that name is ever reused or removed first):
     # the site is built into one, and the previous site moved into the other while the new one
@@ -634,18 +656,20 @@ def _build_site(root: Path, site_dir: Path, *, strict: bool) -> int:
               file=sys.stderr)
         return 1
     try:
-        return _build_into(root, site_dir, tmp, strict=strict)
+        return _build_into(root, site_dir, tmp, strict=strict, site_url=site_url)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone already when the build succeeded
 
 
-def _build_into(root: Path, site_dir: Path, tmp: Path, *, strict: bool) -> int:
+def _build_into(root: Path, site_dir: Path, tmp: Path, *, strict: bool,
+                site_url: str | None) -> int:
     from mkdocs.commands.build import build
 
     t0 = time.perf_counter()
-    _quiet_logging()
+    _log_to_report()
     try:
-        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict)
+        cfg = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict,
+                          **({"site_url": site_url} if site_url else {}))
     except Abort as exc:
         print(f"mkdocs.yml: {exc}", file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
@@ -656,9 +680,11 @@ def _build_into(root: Path, site_dir: Path, tmp: Path, *, strict: bool) -> int:
         if isinstance(plugin, LedgerPlugin):
             plugin_root = (root / plugin.config.data_root).resolve()
     pages = check_and_render(plugin_root, problems, site_src=_docs_rel(cfg, plugin_root),
-                             site_url=cfg.site_url, defer_charts=True)
+                             site_url=cfg.site_url)
+    charts = pages.charts if pages is not None else None
     if problems.failed(strict=strict):
-        abandon_rendering()
+        if charts is not None:
+            charts.abandon()
         print(problems.report(), file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
@@ -668,8 +694,9 @@ def _build_into(root: Path, site_dir: Path, tmp: Path, *, strict: bool) -> int:
     try:
         build(cfg)
     except (Abort, Exception) as exc:  # MkDocs reports its own problems through logging
-        abandon_rendering()
-        print(_FAILED.pop() if _FAILED else f"build failed: {exc}", file=sys.stderr)
+        if charts is not None:
+            charts.abandon()
+        print(_FAILED.pop() if _FAILED else escape_unseen(f"build failed: {exc}"), file=sys.stderr)
         print(f"build stopped; {site_dir.name}/ was left as it was", file=sys.stderr)
         return 1
     finally:
@@ -742,14 +769,10 @@ def serve(root: Path, addr: str) -> int:
     --dirty, a page that disappears stays in the preview until serve restarts."""
     import mkdocs.commands.serve as mk_serve_mod
 
-    _quiet_logging()
-    logging.getLogger("mkdocs").handlers[-1].setLevel(logging.INFO)
+    _log_to_report(logging.INFO)
     # Served locally at the root of the address, whatever the published sub-path is.
     os.environ.setdefault("SITE_URL", f"http://{addr}/")
     mk_serve_mod.LiveReloadServer = _livereload_server()
-    from .charts import BuiltCharts
-
-    BuiltCharts.keep_in_memory = True  # built charts stay in memory between rebuilds
     quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
     logging.getLogger("mkdocs.commands.build").addFilter(quiet)
     global _SERVING

@@ -35,7 +35,10 @@ from pydantic import BaseModel, Field, ValidationError
 
 from . import model as m
 from . import site_paths
-from .load import Dataset, explain, suggest, unused_sources, validate
+from .crossref import unused_sources
+from .dataset import Dataset
+from .suggest import suggest
+from .validate import explain, validate
 from .problems import Problems
 from .reader import parse_yaml, read_file
 from .limits import (UNORDERED, Budget, BudgetEscapeFormatter, BudgetExceeded, BudgetFormatter,
@@ -43,6 +46,7 @@ from .limits import (UNORDERED, Budget, BudgetEscapeFormatter, BudgetExceeded, B
                      prepare, prepare_call, printf_size, unshowable)
 from .limits import concat as limits_concat
 from .limits import str_join as limits_str_join
+from . import engine
 from .escape import json_for_html, md, shown
 from .facts import incoming_relations, latest_mark, parent_of, relations, valuation_marks, weakest
 from .markup import cite_marks, current_page, link, on_page, rel, short_date, status_badge
@@ -1219,21 +1223,25 @@ EVERY_MARK_LIMIT = 400
 
 def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site_src",
            templates: str = "templates", site_url: str | None = None,
-           check_only: bool = False, defer_charts: bool = False,
-           limits: Limits = Limits()) -> list[Page]:
+           check_only: bool = False, limits: Limits = Limits(), store: Any = None,
+           chart_workers: int | None = None, validate_specs: bool = False) -> "Rendered":
     """Every Markdown page of the site. Problems are added to ``problems``; pages with problems
     are left out, so callers must check ``problems`` before publishing anything. ``limits``: the
     budget of each article's and hand-written page's template code (the same in check, build and
     serve, which all come here).
 
-    ``defer_charts`` (the site build, see charts.Registry): pages refer to their charts' SVGs
-    instead of holding them, chart downloads are :class:`FilePage` objects, and charts missing
-    from the cache are rendered in the background until charts.finish_rendering()."""
-    from .charts import Registry
+    ``check_only``: the charts are known from the data but neither built nor rendered, and the
+    downloads are not made. Otherwise charts are rendered in the background (see
+    charts.pipeline): pages hold a placeholder for each chart's SVG, and chart downloads are
+    :class:`FilePage` objects; Rendered.complete() waits for them."""
+    from .charts import ChartStore, Charts
 
+    if store is None and not check_only:
+        store = ChartStore(_chart_cache_dir(root))
+    charts = Charts(ds, problems, store=store, render=not check_only, workers=chart_workers,
+                    validate=validate_specs)
     api = Api(ds)
-    registry = Registry(ds, root, problems, check_only=check_only, deferred=defer_charts)
-    api.chart = registry.place  # type: ignore[attr-defined]
+    api.chart = charts.place  # type: ignore[attr-defined]
     tpl_dir = root / templates
     env = make_env(TemplateLoader(tpl_dir))
     env.bytecode_cache = _bytecode_cache(root)
@@ -1344,14 +1352,44 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         pages.extend(Page(p, b, "data") for p, b in files.items())
         if site_url:
             pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))
-        pages.extend(registry.assets())
+        pages.extend(charts.assets())
         _claim_addresses(pages, hand, site_src, problems)
-        registry.placed_all()
+        charts.release()
         if not problems.errors:
             unused_sources(ds, problems, cited)
         else:
-            registry.abandon()  # nothing will be published: no chart need be rendered
-    return pages
+            charts.abandon()  # nothing will be published: no chart need be rendered
+    return Rendered(pages, charts)
+
+
+def _chart_cache_dir(root: Path) -> Path:
+    from .cachedir import project_cache
+
+    # FL_CHART_CACHE moves the cache, e.g. to share one between the scratch projects of a test run
+    override = os.environ.get("FL_CHART_CACHE")
+    return Path(override) if override else project_cache(root) / "charts"
+
+
+@dataclass
+class Rendered:
+    """What render made: the pages and files, and the charts, whose rendering may still be going
+    on (a build waits for it once MkDocs has converted the pages, see mkdocs_glue)."""
+
+    pages: list
+    charts: Any
+
+    def complete(self) -> list:
+        """Wait for the charts, and put each chart's SVG into the Markdown pages in place of its
+        placeholder (export and tests; a build puts them into the finished HTML instead). The
+        charts that could not be rendered are added to the render's problems."""
+        self.charts.finish()
+        out = []
+        for p in self.pages:
+            if isinstance(p, Page) and p.path.endswith(".md") and "fl-svg-chart-" in p.text:
+                text = engine.place_charts(p.text, self.charts.inline_svg)
+                p = Page(p.path, text.encode("utf-8"), p.origin)
+            out.append(p)
+        return out
 
 
 def _render_site_src(ds: Dataset, root: Path, site_src: str, tpl_env, globals_: dict,

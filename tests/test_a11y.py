@@ -21,8 +21,8 @@ import re
 
 import pytest
 
-from conftest import REPO, require
-from generator.budget import PAGE_KINDS
+from support import REPO, require
+from tools.budget import PAGE_KINDS
 from generator.cachedir import node_modules
 
 pytestmark = pytest.mark.browser
@@ -84,7 +84,7 @@ def test_axe_finds_no_serious_or_critical_violation(browser, served_site, axe_so
 def test_pages_of_a_long_list_pass_axe_and_work_from_the_keyboard(browser, axe_source,
                                                                   monkeypatch):
     import generator.render as render_mod
-    from generator.budget import served_build
+    from tools.budget import served_build
 
     # the shipped data in pages of a few entries, as a list of thousands would be
     monkeypatch.setattr(render_mod, "SOURCES_PER_PAGE", 12)

@@ -349,7 +349,7 @@ def test_case_ids_are_unique():
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    from conftest import make_project
+    from support import make_project
 
     root = make_project(tmp_path_factory.mktemp("budgets") / "proj")
     return root, (root / A).read_text(encoding="utf-8")
@@ -358,7 +358,7 @@ def scratch(tmp_path_factory):
 def run(root: Path, limits: Limits) -> tuple[list[str], dict[str, str]]:
     problems = Problems()
     ds = load(root, problems)
-    pages = render(ds, root, problems, limits=limits, check_only=True)
+    pages = render(ds, root, problems, limits=limits, check_only=True).pages
     return [p.format() for p in problems.sorted()], \
         {p.path: p.text for p in pages if p.path.endswith(".md")}
 
@@ -433,7 +433,7 @@ def test_serve_renders_through_the_same_path(project):
 
     (project / A).write_text((project / A).read_text() + "\n" + RECURSION + "\n")
     problems = Problems()
-    check_and_render(project, problems, defer_charts=True)
+    check_and_render(project, problems)
     assert [p.format() for p in problems.sorted()] == [TOO_DEEP]
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from conftest import REPO, run_cli
-from generator import bench
+from support import REPO, run_cli
+from tools import bench
 
 
 def test_the_synthetic_project_passes_the_check(tmp_path, capsys):

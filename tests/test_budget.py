@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.budget import (PAGE_KINDS, PROFILE_BUDGET, PROFILE_KIND, Transfer, Visit,
+from tools.budget import (PAGE_KINDS, PROFILE_BUDGET, PROFILE_KIND, Transfer, Visit,
                               format_table, gzipped_size, measure)
 
 pytestmark = pytest.mark.browser

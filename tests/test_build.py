@@ -12,14 +12,9 @@ import pytest
 from generator.cli import main
 from generator.mkdocs_glue import build_site
 
-from conftest import REPO
+from support import REPO, tree_digest
 
 pytestmark = pytest.mark.build
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_mini_project_builds_strictly_with_every_page_kind(project):

@@ -20,7 +20,7 @@ from generator.problems import Problems
 from generator.reader import parse_yaml
 from generator.values import parse_date, parse_money
 
-from conftest import REPO, run_cli
+from support import REPO, run_cli
 
 GUIDE = REPO / "CONTRIBUTING.md"
 
@@ -213,7 +213,7 @@ def test_the_guide_lists_every_status_kind_and_role():
 
 
 def test_every_article_function_in_the_guide_exists():
-    from generator.load import Dataset
+    from generator.dataset import Dataset
     from generator.render import Api, _template_globals
 
     api = Api(Dataset(root=REPO))

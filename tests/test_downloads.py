@@ -50,7 +50,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised():
 def test_downloads_page_links_every_file_and_files_are_pages(project):
     problems = Problems()
     ds = load(project, problems)
-    pages = {p.path: p for p in render(ds, project, problems, site_url="https://x.org/sub/")}
+    pages = {p.path: p for p in render(ds, project, problems, site_url="https://x.org/sub/").pages}
     for path in dataset_files(ds):
         assert path in pages
         assert f"]({path})" in pages["data.md"].text
@@ -63,8 +63,8 @@ def test_downloads_page_links_every_file_and_files_are_pages(project):
 def test_feed_is_reproducible(project):
     problems = Problems()
     ds = load(project, problems)
-    a = [p.content for p in render(ds, project, problems, site_url="https://x.org/")
+    a = [p.content for p in render(ds, project, problems, site_url="https://x.org/").pages
          if p.path == "feed.xml"]
-    b = [p.content for p in render(ds, project, problems, site_url="https://x.org/")
+    b = [p.content for p in render(ds, project, problems, site_url="https://x.org/").pages
          if p.path == "feed.xml"]
     assert a == b and a[0]

@@ -28,11 +28,12 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, make_project
+from support import REPO, make_project
 from generator import render as render_module
 from generator.mkdocs_glue import build_site, sanitize, with_csp
 from generator.problems import Problems
-from test_bad_inputs import A, B, C, S1, S2, T, URL_EX, replace, steps
+from support import (A, B, C, S1, S2, T, URL_EX, mkdocs_log, replace, set_text, steps,
+                     tree_digest)
 
 pytestmark = pytest.mark.build
 
@@ -54,33 +55,6 @@ def art(snippet: str) -> Mutation:
         p = root / A
         p.write_text(p.read_text(encoding="utf-8") + "\n" + snippet + "\n", encoding="utf-8")
     return run
-
-
-def set_text(rel: str, line: str, key: str, value: str) -> Mutation:
-    """Replace the line ``line`` by ``key: "value"`` (a YAML double-quoted string, so that any text
-    arrives exactly as written), keeping the line's indentation."""
-    indent = line[: len(line) - len(line.lstrip())]
-    return replace(rel, line, f"{indent}{key}: {json.dumps(value, ensure_ascii=False)}")
-
-
-@contextlib.contextmanager
-def mkdocs_log():
-    """The lines MkDocs logs during a build (its logger does not propagate, and its handler was
-    bound to whichever stderr existed when the first build ran)."""
-    lines: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.extend(record.getMessage().splitlines())  # type: ignore
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        yield lines
-    finally:
-        logger.removeHandler(handler)
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 SCRIPT_TYPES_DATA = {"application/json", "application/ld+json"}
@@ -954,7 +928,7 @@ def test_site_src_itself_a_symbolic_link_is_refused(built: Path, check, capsys):
     before = tree_digest(built / "site")
     run = check(built)
     assert run.lines == [f"site_src: {LINK}", "1 error in 1 file"]
-    from conftest import run_cli
+    from support import run_cli
 
     build = run_cli(capsys, built, "build")
     assert build.code != 0

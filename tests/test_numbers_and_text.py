@@ -21,13 +21,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_cli
+from support import REPO, run_cli
 from generator import escape, reader, values
 from generator.load import load
 from generator.problems import Problem, Problems
 from generator.render import Api, Figure, RenderError
 from generator.values import Money
-from test_bad_inputs import A, B, C, MONEY_EX, S2, T, Case, case, rename, replace, steps, write
+from support import A, B, C, MONEY_EX, S2, T, Case, case, rename, replace, steps, write
 
 G = "data/glossary/post-money-valuation.yaml"
 RANGE = "from 0 to 1,000,000,000,000,000 (10^15)"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pathspec
 import pytest
 
-from conftest import REPO
-from test_workflows import github_bash, load_workflow, steps
+from support import REPO
+from support import github_bash, job_steps as steps, load_workflow
 
 SCRIPT = REPO / ".github" / "scripts" / "pr_scope.py"
 WORKFLOW = REPO / ".github" / "workflows" / "pr-scope.yml"

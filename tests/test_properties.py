@@ -20,8 +20,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, make_project
+from support import REPO, make_project
 from generator import load as load_module
+from generator import model as m
 from generator import reader
 from generator import render as render_module
 from generator.cli import main
@@ -129,10 +130,10 @@ def test_arbitrary_bytes_give_located_problems(scratch: Path, raw: bytes, target
 # ---------------------------------------------------------------------------------------------
 # text that looks like YAML: a grammar of YAML tokens, the model's keys, indentation and quotes
 
-KEYS = sorted({name for cls in (load_module.m.Company, load_module.m.Event, load_module.m.Investor,
-                                load_module.m.Metric, load_module.m.Relationship,
-                                load_module.m.Source, load_module.m.Table, load_module.m.Column,
-                                load_module.m.Row, load_module.m.Term)
+KEYS = sorted({name for cls in (m.Company, m.Event, m.Investor,
+                                m.Metric, m.Relationship,
+                                m.Source, m.Table, m.Column,
+                                m.Row, m.Term)
                for name in cls.model_fields} | {"valuaton", "Name", "<<", "? a", "id "})
 SCALARS = ["bigcloud", "BigCloud", "cloud-provider", "ai-lab", "confirmed", "USD 65 billion",
            "about USD 1.5 billion", "30B", "2021-05", "2024-02-30", "2001", "0755", "1:30", "1e3",
@@ -298,7 +299,7 @@ def test_unusual_unicode_in_chart_labels_builds(project: Path):
     """Names that reach the charts (companies, investors, rounds), each an unusual piece of
     Unicode that the check accepts: the build succeeds (and does not crash the renderer)."""
     from generator.mkdocs_glue import build_site
-    from test_hardening import set_text, steps
+    from support import set_text, steps
 
     assert all(n.strip() == n and len(n) <= 120 for n in UNUSUAL)
     extra = "".join(f"  - id: e{i}\n    date: 2022-0{1 + i % 9}\n    kind: primary-round\n"

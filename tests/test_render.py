@@ -18,7 +18,7 @@ def _render(root: Path) -> tuple[Problems, dict[str, str]]:
     """Problems, and the Markdown pages by path (assets such as downloads are left out)."""
     problems = Problems()
     ds = load(root, problems)
-    pages = render(ds, root, problems)
+    pages = render(ds, root, problems).complete()
     return problems, {p.path: p.text for p in pages if p.path.endswith(".md")}
 
 
@@ -44,7 +44,7 @@ def test_generated_markdown_matches_golden_files(project, update_golden):
 def test_every_page_records_the_file_to_edit(project):
     problems = Problems()
     ds = load(project, problems)
-    origins = {p.path: p.origin for p in render(ds, project, problems)}
+    origins = {p.path: p.origin for p in render(ds, project, problems).pages}
     assert origins["companies/acme-ai.md"] == "data/companies/acme-ai.yaml"
     assert origins["tables/chips.md"] == "data/tables/chips.yaml"
     assert origins["articles/first.md"] == "site_src/articles/first.md"
@@ -368,7 +368,7 @@ def test_the_check_renders_profiles_in_two_processes_with_the_same_result(projec
 
     import os
 
-    from conftest import require
+    from support import require
 
     require("os.fork", hasattr(os, "fork"), "a POSIX system")
     monkeypatch.setattr(render_mod, "_can_fork", lambda: True)  # whatever this machine's CPUs
@@ -402,7 +402,7 @@ def test_the_checks_second_process_never_outlives_a_failing_first_half():
     import os
     import signal
 
-    from conftest import require
+    from support import require
     from generator.render import Page, _in_two_processes
 
     require("os.fork", hasattr(os, "fork"), "a POSIX system")

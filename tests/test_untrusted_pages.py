@@ -27,7 +27,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, make_project
+from support import REPO, make_project
 from generator import render as render_module
 from generator import site_paths
 from generator.mkdocs_glue import LedgerPlugin, build_site, clean_toc, toc_anchor
@@ -324,7 +324,7 @@ def test_the_plugin_refuses_what_a_bypassed_check_let_through(project: Path, cap
     put("site_src/assets/sw.js", "self.onfetch = () => {};")(project)
     put("site_src/assets/x\x1b[2Jy.css", "body{}")(project)
     capsys.readouterr()
-    from test_hardening import mkdocs_log
+    from support import mkdocs_log
 
     with mkdocs_log() as log:
         assert build_site(project, Path("site")) == 1
@@ -342,7 +342,7 @@ def test_the_plugin_refuses_a_file_that_would_replace_one_of_the_themes(project:
     with the check's list of them emptied, the plugin still sees the theme's favicon replaced."""
     monkeypatch.setattr(site_paths, "THEME_ASSET_FOLDERS", ())
     put("site_src/assets/images/favicon.png", b"NOT THE THEME'S")(project)
-    from test_hardening import mkdocs_log
+    from support import mkdocs_log
 
     capsys.readouterr()
     with mkdocs_log() as log:

@@ -16,10 +16,10 @@ from urllib.parse import quote
 
 import pytest
 
-from conftest import make_project, require_chromium
+from support import make_project, require_chromium
 from generator import render as render_module
 from generator import site_paths
-from test_xss_browser import BrowserThread, Tripwire
+from support import BrowserThread, Tripwire
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def forced_site(tmp_path_factory):
     """A scratch project with the hostile names and headings, built with the check's rules for
     names and attribute lists switched off (the plugin's own rules for names too: it shares them),
     and served as GitHub Pages would serve it."""
-    from generator.budget import served_build
+    from tools.budget import served_build
 
     root = make_project(tmp_path_factory.mktemp("forced") / "proj")
     for name in NAMES.values():

@@ -1,22 +1,24 @@
-"""A benchmark of the charts, not a timed test: ``python -m generator bench-charts``.
+"""The benchmark, not a timed test: ``./ledger bench`` (``python -m tools.bench``).
 
-Prints, as medians of several runs:
+At scale: a synthetic but realistic project of N companies (about 8 funding events, 3
+relationships, 4 source records and one profile chart each, a metric for the labs, a table, a
+glossary and a few articles whose figures are bound to the data), built with the project's own
+templates, theme overrides, stylesheets and mkdocs.yml, each build a fresh process: the check, a
+cold build (nothing cached), a warm build, a rebuild after one company file changed, and plain
+MkDocs building the same pages; medians and peak memory in a table. ``--reload`` also measures
+the edit-reload loop of serve in Chromium; ``--charts`` the charts of the shipped site one by one
+(building each spec, rendering its SVG and PNG, and their weight) and the pages that hold them.
 
-- the wall time of a full strict build of the site (``python -m generator build``, a fresh process
-  each run, into a temporary folder) cold (empty chart cache) and warm (every chart cached), and the
-  cold build with charts rendered in one process and in worker processes;
-- per chart: building the Vega-Lite spec with Altair, rendering the SVG, rendering the PNG, and the
-  weight of the inline SVG and the PNG;
-- the weight of the built pages that hold charts (HTML as served and gzipped).
-
-Nothing is written into the project: sites and caches go to a temporary folder.
+A tool, not part of the product: nothing in generator/ imports it. Nothing is written into the
+project: projects, sites and caches go to a temporary folder (or ``--keep DIR``).
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
-import math
 import json
+import math
 import os
 import shutil
 import statistics
@@ -27,33 +29,29 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-def _build(root: Path, site: Path, cache: Path, workers: int | None) -> float:
-    # every cache in ``cache``: the charts, and the project's cache folder (compiled templates)
-    env = {**os.environ, "FL_CHART_CACHE": str(cache), "LEDGER_CACHE_HOME": str(cache)}
-    env.pop("FL_CHART_WORKERS", None)
-    if workers is not None:
-        env["FL_CHART_WORKERS"] = str(workers)
-    t = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "build",
-                           "--site-dir", str(site)], env=env, capture_output=True, text=True)
-    secs = time.perf_counter() - t
-    if done.returncode != 0:
-        raise RuntimeError(f"the build failed:\n{done.stdout}{done.stderr}")
-    return secs
+REPO = Path(__file__).resolve().parent.parent
 
 
 def _median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
 
+# ---------------------------------------------------------------------------------------------
+# The charts of the shipped site, one by one (--charts)
+
+
 def per_chart(root: Path, runs: int) -> list[dict]:
-    """Spec build, SVG and PNG time per chart (medians), in this process, vl-convert warmed up."""
+    """Spec build, SVG and PNG time per chart (medians, ms), in this process, vl-convert warmed
+    up; and the weight of the inline SVG, the PNG and the spec."""
     import vl_convert as vlc
 
-    from .charts import _footer, _vl_version, build_charts, download_svg, inline_svg
-    from .load import load
-    from .problems import Problems
+    from generator.charts import CHART_KINDS, instances
+    from generator.charts.cache import render_versions
+    from generator.charts.pipeline import render_svg
+    from generator.charts.spec import SpecBuilder
+    from generator.charts.svg import inline_svg
+    from generator.load import load
+    from generator.problems import Problems
 
     problems = Problems()
     ds = load(root, problems)
@@ -62,23 +60,26 @@ def per_chart(root: Path, runs: int) -> list[dict]:
     t = time.perf_counter()
     vlc.vegalite_to_svg({"mark": "point"}, allowed_base_urls=[])
     init = time.perf_counter() - t
-    version = _vl_version()
     samples: dict[str, dict[str, list[float]]] = {}
     info: dict[str, dict] = {}
     for _ in range(runs):
-        for ch in build_charts(ds):
-            s = samples.setdefault(ch.id, {"spec": [], "svg": [], "png": []})
-            s["spec"].append(ch.build_seconds)
+        for kind, inst in instances(ds, CHART_KINDS):
+            s = samples.setdefault(inst.id, {"spec": [], "svg": [], "png": []})
             t = time.perf_counter()
-            svg = vlc.vegalite_to_svg(ch.base_dict(), vl_version=version, allowed_base_urls=[])
+            b = SpecBuilder.lite() if kind.lite else SpecBuilder.altair()
+            ch = kind.build(ds, inst, b)
+            s["spec"].append(time.perf_counter() - t)
+            wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt,
+                    "footer": ch.footer(), "vl_version": render_versions()[1]}
+            t = time.perf_counter()
+            svg, _ = render_svg(ch.base_json, {**wrap, "png": False})
             s["svg"].append(time.perf_counter() - t)
-            wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt, "footer": _footer(ch)}
             t = time.perf_counter()
-            png = vlc.svg_to_png(download_svg(svg, wrap), scale=2)
-            s["png"].append(time.perf_counter() - t)
-            info[ch.id] = {"inline_kb": len(inline_svg(svg, "x").encode()) / 1024,
-                           "png_kb": len(png) / 1024,
-                           "spec_kb": len(json.dumps(ch.spec).encode()) / 1024}
+            _, png = render_svg(ch.base_json, wrap)
+            s["png"].append(max(0.0, time.perf_counter() - t - s["svg"][-1]))
+            info[inst.id] = {"inline_kb": len(inline_svg(svg, "x").encode()) / 1024,
+                             "png_kb": len(png or b"") / 1024,
+                             "spec_kb": len(ch.spec_json().encode()) / 1024}
     rows = [{"id": cid, **{k: _median(v) * 1000 for k, v in s.items()}, **info[cid]}
             for cid, s in samples.items()]
     rows.append({"id": "(vl-convert start-up, once per process)", "spec": 0.0, "svg": init * 1000,
@@ -97,57 +98,36 @@ def page_weights(site: Path) -> list[tuple[str, int, int, int]]:
     return out
 
 
-def run(root: Path, runs: int = 3) -> int:
-    root = root.resolve()
-    print(f"Chart benchmark of {root} ({runs} runs each, medians; {os.cpu_count()} CPUs)")
-    with tempfile.TemporaryDirectory(prefix="fl-bench-") as tmp_:
-        tmp = Path(tmp_)
-        site = tmp / "site"
-        results: dict[str, list[float]] = {"cold, 1 process": [], "cold, 2 workers": [],
-                                           "cold, automatic": [], "warm": []}
-        for i in range(runs):
-            for label, workers in (("cold, 1 process", 1), ("cold, 2 workers", 2),
-                                   ("cold, automatic", None)):
-                cache = tmp / f"cache-{label.replace(' ', '').replace(',', '')}-{i}"
-                results[label].append(_build(root, site, cache, workers))
-            warm_cache = tmp / "cache-cold1process-0"  # filled by the first cold build
-            results["warm"].append(_build(root, site, warm_cache, None))
-        print("\nFull strict build (a fresh `python -m generator build` each run):")
-        for label, xs in results.items():
-            print(f"  {label:18s} {_median(xs):6.2f} s   (runs: {', '.join(f'{x:.2f}' for x in xs)})")
-
-        rows = per_chart(root, runs)
-        print("\nPer chart (ms; spec = Altair, svg = vl-convert, png = 2x PNG of the download SVG):")
-        head = f"  {'chart':40s} {'spec':>7s} {'svg':>7s} {'png':>7s} {'inline SVG':>11s} " \
-               f"{'PNG':>8s} {'spec':>8s}"
-        print(head)
-        print("  " + "-" * (len(head) - 2))
-        total = {"spec": 0.0, "svg": 0.0, "png": 0.0}
-        for r in rows:
-            for k in total:
-                total[k] += r[k]
-            kb = (f"{r['inline_kb']:8.1f} KB {r['png_kb']:5.0f} KB {r['spec_kb']:5.1f} KB"
-                  if r["inline_kb"] else "")
-            print(f"  {r['id']:40s} {r['spec']:7.0f} {r['svg']:7.0f} {r['png']:7.0f} {kb}")
-        print(f"  {'total':40s} {total['spec']:7.0f} {total['svg']:7.0f} {total['png']:7.0f}")
-
-        print("\nPages holding charts (HTML as served / gzipped; CSS, JS and fonts not counted):")
-        for path, size, gz, n in page_weights(site):
-            print(f"  {path:44s} {size / 1024:7.1f} KB {gz / 1024:7.1f} KB gz   {n} chart(s)")
-        css = root / "site_src" / "assets" / "charts.css"
-        if css.is_file():
-            print(f"  {'assets/charts.css':44s} {css.stat().st_size / 1024:7.1f} KB")
-        shutil.rmtree(site, ignore_errors=True)
-    return 0
+def run_charts(root: Path, runs: int, tmp: Path) -> None:
+    """Print the per-chart table and the weight of the pages that hold charts."""
+    rows = per_chart(root, runs)
+    print(f"\nPer chart of {root} ({runs} run(s), medians, ms; spec = building the Vega-Lite "
+          "spec, svg = vl-convert, png = the 2x PNG of the download SVG):")
+    head = f"  {'chart':40s} {'spec':>7s} {'svg':>7s} {'png':>7s} {'inline SVG':>11s} " \
+           f"{'PNG':>8s} {'spec':>8s}"
+    print(head)
+    print("  " + "-" * (len(head) - 2))
+    total = {"spec": 0.0, "svg": 0.0, "png": 0.0}
+    for r in rows:
+        for k in total:
+            total[k] += r[k]
+        kb = (f"{r['inline_kb']:8.1f} KB {r['png_kb']:5.0f} KB {r['spec_kb']:5.1f} KB"
+              if r["inline_kb"] else "")
+        print(f"  {r['id']:40s} {r['spec']:7.0f} {r['svg']:7.0f} {r['png']:7.0f} {kb}")
+    print(f"  {'total':40s} {total['spec']:7.0f} {total['svg']:7.0f} {total['png']:7.0f}")
+    site = tmp / "charts-site"
+    run_child([sys.executable, "-m", "generator", "--root", str(root), "build", "--site-dir",
+               str(site)], _env(tmp / "charts-cache"))
+    print("\nPages holding charts (HTML as served / gzipped; CSS, JS and fonts not counted):")
+    for path, size, gz, n in page_weights(site):
+        print(f"  {path:44s} {size / 1024:7.1f} KB {gz / 1024:7.1f} KB gz   {n} chart(s)")
+    css = root / "site_src" / "assets" / "charts.css"
+    if css.is_file():
+        print(f"  {'assets/charts.css':44s} {css.stat().st_size / 1024:7.1f} KB")
 
 
-# =============================================================================================
-# The scale benchmark: ``python -m generator bench`` (``./ledger bench``)
-#
-# A synthetic but realistic project of N companies (about 8 funding events, 3 relationships, 4
-# source records and one profile chart each, a metric for the labs, a table, a glossary and a few
-# articles whose figures are bound to the data), built with the project's own templates, theme
-# overrides, stylesheets and mkdocs.yml; measured against plain MkDocs building the same pages.
+# ---------------------------------------------------------------------------------------------
+# The synthetic project
 
 SYLLABLES = ["ar", "bel", "cor", "dan", "el", "fen", "gal", "hal", "ion", "jor", "kel", "lum",
              "mar", "nov", "or", "pel", "quin", "ros", "sol", "tar", "ul", "ven", "wex", "xan",
@@ -227,7 +207,7 @@ def synthetic_project(dest: Path, n: int, *, repo: Path | None = None, seed: int
     overrides/, site_src/assets/ and mkdocs.yml) and return facts about it (ids, counts)."""
     import random
 
-    repo = (repo or Path(__file__).resolve().parent.parent).resolve()
+    repo = (repo or REPO).resolve()
     rng = random.Random(seed)
     data = dest / "data"
     for sub in ("companies", "sources", "glossary", "tables"):
@@ -243,122 +223,167 @@ def synthetic_project(dest: Path, n: int, *, repo: Path | None = None, seed: int
     n_sources = 0
     labs = []
     for ci, c in enumerate(companies):
-        cid, name, kind = c["id"], c["name"], c["kind"]
         founded = rng.randint(2012, 2019)
-        srcs = [f"{cid}-{k}" for k in range(4)]
-        # events: Seed, rounds and a strategic investment, a tender offer, talks; ~8 a company
-        events, year, month = [], founded, rng.randint(1, 12)
-        post = rng.uniform(12, 60) * 1e6
-        rounds = iter(ROUNDS)
-        plan = ["primary-round", "primary-round", "primary-round", "strategic-investment",
-                "primary-round", "tender-offer", "primary-round", "reported-talks"]
-        for k, ek in enumerate(plan):
-            month += rng.randint(6, 13)
-            year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
-            if (year, month) > (2026, 6):
-                break
-            ev = {"kind": ek, "date": _month(year, month) if k % 3 else f"{_month(year, month)}-"
-                  f"{rng.randint(1, 28):02d}", "status": rng.choice(STATUSES_MIX),
-                  "sources": [srcs[min(k // 2, 3)]] + ([srcs[3]] if k == 7 else [])}
-            if ek == "primary-round":
-                post *= rng.uniform(2.0, 3.5)
-                ev["round"] = next(rounds)
-                ev["id"] = ev["round"].lower().replace(" ", "-")
-                ev["amount_raised"] = _money(post * rng.uniform(0.08, 0.25))
-                ev["post_money_valuation"] = _money(post)
-                inv = [{"name": f"{rng.choice(SYLLABLES).capitalize()} Fund {rng.randint(1, 9)}",
-                        "role": "lead"}]
-                if strategic and rng.random() < 0.6:
-                    s = rng.choice(strategic)
-                    if s["id"] != cid:
-                        inv.append({"company": s["id"]})
-                ev["investors"] = inv
-            elif ek == "strategic-investment":
-                s = rng.choice(strategic)
-                if s["id"] == cid:
-                    continue
-                post *= rng.uniform(1.2, 1.6)
-                ev["id"] = f"{s['id']}-{year}"
-                ev["round"] = f"{s['name']} investment"
-                raised = post * rng.uniform(0.05, 0.12)
-                ev["amount_raised"] = _money(raised)
-                ev["amount_committed"] = _money(raised * 3)
-                ev["post_money_valuation"] = _money(post)
-                ev["investors"] = [{"company": s["id"], "amount": _money(raised)}]
-            elif ek == "tender-offer":
-                ev["id"] = f"tender-{year}"
-                ev["round"] = "Employee tender offer"
-                ev["amount_raised"] = _money(post * 0.03)
-                ev["post_money_valuation"] = _money(post * 1.1)
-            else:
-                ev["id"] = f"talks-{year}"
-                ev["round"] = "Talks for a new round"
-                ev["post_money_valuation"] = f"about {_money(post * 2.5)}"
-                ev["status"] = "rumored"
-            if k % 3 == 1:
-                ev["note"] = (f"Reported by {PUBLISHERS[k % len(PUBLISHERS)]} citing people "
-                              f"familiar with the matter; {name} did not comment on the figures.")
-            events.append(ev)
-        last_date = events[-1]["date"] if events else f"{founded}-06"
-        used = sorted({s for e in events for s in e["sources"]} | {srcs[3]})
-        lines = [f"id: {cid}", f"name: {_q(name)}", f"kind: {kind}", f"founded: {founded}",
-                 f"headquarters: {_q(rng.choice(CITIES))}",
-                 f"website: https://www.{cid}.com",
-                 "summary: >-",
-                 f"  {name} is {'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('-', ' ')} founded in {founded}. This profile is "
-                 f"synthetic, made for the benchmark;",
-                 f"  it lists {len(events)} funding and valuation events, each with its sources "
-                 f"and status."]
-        lines.append("events:")
-        for e in events:
-            lines.append(f"  - id: {e['id']}")
-            for key in ("date", "kind", "round", "amount_raised", "amount_committed",
-                        "post_money_valuation"):
-                if key in e:
-                    v = e[key]
-                    lines.append(f"    {key}: {_q(v) if key == 'round' else v}")
-            if e.get("investors"):
-                lines.append("    investors:")
-                for inv in e["investors"]:
-                    first = True
-                    for key in ("company", "name", "role", "amount"):
-                        if key in inv:
-                            lines.append(f"      {'- ' if first else '  '}{key}: "
-                                         f"{_q(inv[key]) if key == 'name' else inv[key]}")
-                            first = False
-            lines.append(f"    status: {e['status']}")
-            lines.append(f"    sources: [{', '.join(e['sources'])}]")
-            if "note" in e:
-                lines.append(f"    note: {_q(e['note'])}")
-        if kind == "ai-lab" and events:
+        srcs = [f"{c['id']}-{k}" for k in range(4)]
+        events, post = _events(rng, c, strategic, founded, srcs)
+        lines = _company_lines(rng, c, founded, events)
+        if c["kind"] == "ai-lab" and events:
             labs.append(c)
-            lines += ["metrics:", f"  - date: {events[-1]['date'][:7]}", "    kind: run-rate-revenue",
-                      f"    value: about {_money(post * 0.04)}", "    status: reported",
-                      f"    sources: [{srcs[3]}]"]
-        rel_lines = []
-        others = rng.sample(range(n), min(n - 1, 4))
-        for oi in [o for o in others if o != ci][:3]:
-            o = companies[oi]
-            role = {"cloud-provider": "cloud-provider", "chipmaker": "chip-supplier"}.get(
-                o["kind"], "investor")
-            rel_lines += [f"  - company: {o['id']}", f"    role: {role}",
-                          f"    since: {rng.randint(founded + 1, 2025)}",
-                          f"    status: {rng.choice(STATUSES_MIX)}", f"    sources: [{srcs[3]}]"]
-        if rel_lines:
-            lines += ["relationships:"] + rel_lines
-        (data / "companies" / f"{cid}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        for k, sid in enumerate(srcs):
-            if sid not in used:
-                continue
-            pub = PUBLISHERS[(ci + k) % len(PUBLISHERS)]
-            date = next((e["date"] for e in events if sid in e["sources"]), last_date)
-            (data / "sources" / f"{sid}.yaml").write_text(
-                f"id: {sid}\npublisher: {_q(pub)}\n"
-                f"title: {_q(f'{name} funding report, part {k + 1}')}\n"
-                f"url: https://news.{pub.lower().replace(' ', '')}.com/{date[:4]}/{cid}-{k + 1}\n"
-                f"published: {date}\naccessed: 2026-11-01\n", encoding="utf-8")
-            n_sources += 1
+            lines += ["metrics:", f"  - date: {events[-1]['date'][:7]}",
+                      "    kind: run-rate-revenue", f"    value: about {_money(post * 0.04)}",
+                      "    status: reported", f"    sources: [{srcs[3]}]"]
+        lines += _relationship_lines(rng, companies, ci, founded, srcs[3])
+        (data / "companies" / f"{c['id']}.yaml").write_text("\n".join(lines) + "\n",
+                                                           encoding="utf-8")
+        n_sources += _source_files(data, c, ci, events, srcs, founded)
         c["events"] = events
+    _glossary_and_table(data, labs)
+    src = dest / "site_src"
+    n_articles = _site_src(src, labs, articles if articles is not None else 4 + n // 250)
+    # the project's own templates, theme overrides, stylesheets and configuration
+    shutil.copytree(repo / "templates", dest / "templates")
+    shutil.copytree(repo / "site_src" / "assets", src / "assets")
+    if (repo / "overrides").is_dir():
+        shutil.copytree(repo / "overrides", dest / "overrides")
+    shutil.copy2(repo / "mkdocs.yml", dest / "mkdocs.yml")
+    return {"companies": [c["id"] for c in companies], "sources": n_sources,
+            "articles": n_articles, "labs": len(labs)}
+
+
+PLAN = ["primary-round", "primary-round", "primary-round", "strategic-investment",
+        "primary-round", "tender-offer", "primary-round", "reported-talks"]
+
+
+def _events(rng, c: dict, strategic: list[dict], founded: int, srcs: list[str]
+            ) -> tuple[list[dict], float]:
+    """A company's events: Seed, rounds and a strategic investment, a tender offer, talks; about
+    eight. Returns them and the last post-money valuation."""
+    cid, name = c["id"], c["name"]
+    events, year, month = [], founded, rng.randint(1, 12)
+    post = rng.uniform(12, 60) * 1e6
+    rounds = iter(ROUNDS)
+    for k, ek in enumerate(PLAN):
+        month += rng.randint(6, 13)
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        if (year, month) > (2026, 6):
+            break
+        ev = {"kind": ek, "date": _month(year, month) if k % 3 else f"{_month(year, month)}-"
+              f"{rng.randint(1, 28):02d}", "status": rng.choice(STATUSES_MIX),
+              "sources": [srcs[min(k // 2, 3)]] + ([srcs[3]] if k == 7 else [])}
+        if ek == "primary-round":
+            post *= rng.uniform(2.0, 3.5)
+            ev["round"] = next(rounds)
+            ev["id"] = ev["round"].lower().replace(" ", "-")
+            ev["amount_raised"] = _money(post * rng.uniform(0.08, 0.25))
+            ev["post_money_valuation"] = _money(post)
+            inv = [{"name": f"{rng.choice(SYLLABLES).capitalize()} Fund {rng.randint(1, 9)}",
+                    "role": "lead"}]
+            if strategic and rng.random() < 0.6:
+                s = rng.choice(strategic)
+                if s["id"] != cid:
+                    inv.append({"company": s["id"]})
+            ev["investors"] = inv
+        elif ek == "strategic-investment":
+            s = rng.choice(strategic)
+            if s["id"] == cid:
+                continue
+            post *= rng.uniform(1.2, 1.6)
+            ev["id"] = f"{s['id']}-{year}"
+            ev["round"] = f"{s['name']} investment"
+            raised = post * rng.uniform(0.05, 0.12)
+            ev["amount_raised"] = _money(raised)
+            ev["amount_committed"] = _money(raised * 3)
+            ev["post_money_valuation"] = _money(post)
+            ev["investors"] = [{"company": s["id"], "amount": _money(raised)}]
+        elif ek == "tender-offer":
+            ev["id"] = f"tender-{year}"
+            ev["round"] = "Employee tender offer"
+            ev["amount_raised"] = _money(post * 0.03)
+            ev["post_money_valuation"] = _money(post * 1.1)
+        else:
+            ev["id"] = f"talks-{year}"
+            ev["round"] = "Talks for a new round"
+            ev["post_money_valuation"] = f"about {_money(post * 2.5)}"
+            ev["status"] = "rumored"
+        if k % 3 == 1:
+            ev["note"] = (f"Reported by {PUBLISHERS[k % len(PUBLISHERS)]} citing people "
+                          f"familiar with the matter; {name} did not comment on the figures.")
+        events.append(ev)
+    return events, post
+
+
+def _company_lines(rng, c: dict, founded: int, events: list[dict]) -> list[str]:
+    """The company file's lines up to its events (inclusive)."""
+    cid, name, kind = c["id"], c["name"], c["kind"]
+    lines = [f"id: {cid}", f"name: {_q(name)}", f"kind: {kind}", f"founded: {founded}",
+             f"headquarters: {_q(rng.choice(CITIES))}",
+             f"website: https://www.{cid}.com",
+             "summary: >-",
+             f"  {name} is {'an' if kind[0] in 'aeiou' else 'a'} {kind.replace('-', ' ')} "
+             f"founded in {founded}. This profile is synthetic, made for the benchmark;",
+             f"  it lists {len(events)} funding and valuation events, each with its sources "
+             f"and status."]
+    lines.append("events:")
+    for e in events:
+        lines.append(f"  - id: {e['id']}")
+        for key in ("date", "kind", "round", "amount_raised", "amount_committed",
+                    "post_money_valuation"):
+            if key in e:
+                v = e[key]
+                lines.append(f"    {key}: {_q(v) if key == 'round' else v}")
+        if e.get("investors"):
+            lines.append("    investors:")
+            for inv in e["investors"]:
+                first = True
+                for key in ("company", "name", "role", "amount"):
+                    if key in inv:
+                        lines.append(f"      {'- ' if first else '  '}{key}: "
+                                     f"{_q(inv[key]) if key == 'name' else inv[key]}")
+                        first = False
+        lines.append(f"    status: {e['status']}")
+        lines.append(f"    sources: [{', '.join(e['sources'])}]")
+        if "note" in e:
+            lines.append(f"    note: {_q(e['note'])}")
+    return lines
+
+
+def _relationship_lines(rng, companies: list[dict], ci: int, founded: int, source: str
+                        ) -> list[str]:
+    rel_lines = []
+    n = len(companies)
+    others = rng.sample(range(n), min(n - 1, 4))
+    for oi in [o for o in others if o != ci][:3]:
+        o = companies[oi]
+        role = {"cloud-provider": "cloud-provider", "chipmaker": "chip-supplier"}.get(
+            o["kind"], "investor")
+        rel_lines += [f"  - company: {o['id']}", f"    role: {role}",
+                      f"    since: {rng.randint(founded + 1, 2025)}",
+                      f"    status: {rng.choice(STATUSES_MIX)}", f"    sources: [{source}]"]
+    return ["relationships:"] + rel_lines if rel_lines else []
+
+
+def _source_files(data: Path, c: dict, ci: int, events: list[dict], srcs: list[str],
+                  founded: int) -> int:
+    """The source records a company's file cites; how many were written."""
+    cid, name = c["id"], c["name"]
+    last_date = events[-1]["date"] if events else f"{founded}-06"
+    used = sorted({s for e in events for s in e["sources"]} | {srcs[3]})
+    n = 0
+    for k, sid in enumerate(srcs):
+        if sid not in used:
+            continue
+        pub = PUBLISHERS[(ci + k) % len(PUBLISHERS)]
+        date = next((e["date"] for e in events if sid in e["sources"]), last_date)
+        (data / "sources" / f"{sid}.yaml").write_text(
+            f"id: {sid}\npublisher: {_q(pub)}\n"
+            f"title: {_q(f'{name} funding report, part {k + 1}')}\n"
+            f"url: https://news.{pub.lower().replace(' ', '')}.com/{date[:4]}/{cid}-{k + 1}\n"
+            f"published: {date}\naccessed: 2026-11-01\n", encoding="utf-8")
+        n += 1
+    return n
+
+
+def _glossary_and_table(data: Path, labs: list[dict]) -> None:
     for gid, term, definition, see in GLOSSARY:
         (data / "glossary" / f"{gid}.yaml").write_text(
             f"id: {gid}\nterm: {_q(term)}\ndefinition: {_q(definition)}\n"
@@ -379,35 +404,36 @@ def synthetic_project(dest: Path, n: int, *, repo: Path | None = None, seed: int
         "    type: text\n  - id: raised\n    label: Raised\n    type: money\n    currency: USD\n"
         "rows:\n" + "\n".join(rows) + "\n", encoding="utf-8")
 
-    # site_src: home, methodology and articles whose figures are bound to the data
-    src = dest / "site_src"
+
+def _rounds_of(c: dict) -> list[dict]:
+    return [e for e in c["events"] if e["kind"] == "primary-round"]
+
+
+def _site_src(src: Path, labs: list[dict], n_articles: int) -> int:
+    """Home, methodology and articles whose figures are bound to the data; returns how many
+    articles."""
     (src / "articles").mkdir(parents=True, exist_ok=True)
-    priced = [c for c in labs if sum(1 for e in c["events"] if e["kind"] == "primary-round") >= 3]
-
-    def rounds_of(c: dict) -> list[dict]:
-        return [e for e in c["events"] if e["kind"] == "primary-round"]
-
+    priced = [c for c in labs if len(_rounds_of(c)) >= 3]
     a, b = priced[0], priced[1]
     (src / "index.md").write_text(
         "---\ntitle: Frontier Ledger (benchmark)\ndescription: A synthetic project for the scale "
         "benchmark.\n---\n# Frontier Ledger (benchmark)\n\n"
         f'{{{{ link("{a["id"]}") }}}} was last valued at '
-        f'{{{{ fig("{a["id"]}/{rounds_of(a)[-1]["id"]}/post_money_valuation") }}}}; '
+        f'{{{{ fig("{a["id"]}/{_rounds_of(a)[-1]["id"]}/post_money_valuation") }}}}; '
         f'{{{{ link("{b["id"]}") }}}} at '
-        f'{{{{ fig("{b["id"]}/{rounds_of(b)[-1]["id"]}/post_money_valuation") }}}}.\n\n'
+        f'{{{{ fig("{b["id"]}/{_rounds_of(b)[-1]["id"]}/post_money_valuation") }}}}.\n\n'
         "See the [companies](companies/index.md) and the [valuations](valuations.md).\n",
         encoding="utf-8")
     (src / "methodology.md").write_text(
         "---\ntitle: Methodology\ndescription: How the benchmark project chooses its figures.\n---\n"
         "# Methodology\n\nFigures come from the data files, each with a status and sources; the "
         '{{ page_link("sources.md", "sources page") }} lists them all.\n', encoding="utf-8")
-    n_articles = articles if articles is not None else 4 + n // 250
     per_article = 12
     for k in range(n_articles):
         paras = []
         for j in range(per_article):
             c = priced[(k * per_article + j) % len(priced)]
-            r = rounds_of(c)
+            r = _rounds_of(c)
             first, last = r[0]["id"], r[-1]["id"]
             p = (f'{{{{ link("{c["id"]}") }}}} raised '
                  f'{{{{ fig("{c["id"]}/{last}/amount_raised") }}}} in '
@@ -430,15 +456,7 @@ def synthetic_project(dest: Path, n: int, *, repo: Path | None = None, seed: int
             f"---\ntitle: \"Benchmark article {k + 1}\"\ndescription: Data-bound figures on "
             f"{per_article} companies.\npublished: 2026-{(k % 9) + 1:02d}-15\n---\n"
             f"# Benchmark article {k + 1}\n\n{body}\n", encoding="utf-8")
-
-    # the project's own templates, theme overrides, stylesheets and configuration
-    shutil.copytree(repo / "templates", dest / "templates")
-    shutil.copytree(repo / "site_src" / "assets", src / "assets")
-    if (repo / "overrides").is_dir():
-        shutil.copytree(repo / "overrides", dest / "overrides")
-    shutil.copy2(repo / "mkdocs.yml", dest / "mkdocs.yml")
-    return {"companies": [c["id"] for c in companies], "sources": n_sources,
-            "articles": n_articles, "labs": len(labs)}
+    return n_articles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -666,7 +684,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 
 def _chromium() -> str:
-    from .budget import chromium_executable
+    from tools.budget import chromium_executable
 
     exe = chromium_executable()
     if exe is not None:
@@ -793,3 +811,51 @@ def run_scale(repo: Path, sizes: list[int], runs: int = 3, *, plain: bool = True
             print(f"  from writing the YAML file to the browser showing the change: median "
                   f"{_median(times):.2f} s (edits: {', '.join(f'{x:.2f}' for x in times)})")
     return 0
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}': expected numbers separated by commas, "
+                                         "such as 100,1000,5000") from None
+    if any(n < 2 for n in sizes):
+        raise argparse.ArgumentTypeError("each size is a number of companies, at least 2")
+    return sizes
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./ledger bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=str(REPO), help="the project (default: this one)")
+    parser.add_argument("--sizes", type=_sizes, default=[100, 1000, 5000],
+                        help="numbers of companies, comma-separated (default: 100,1000,5000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (medians)")
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain MkDocs builds")
+    parser.add_argument("--reload", action="store_true", help="also measure the edit-reload loop "
+                        "of serve in Chromium (a copy of the shipped site)")
+    parser.add_argument("--reload-only", action="store_true",
+                        help="measure only the edit-reload loop")
+    parser.add_argument("--edits", type=int, default=5, help="edits for --reload (default: 5)")
+    parser.add_argument("--charts", action="store_true", help="measure only the shipped site's "
+                        "charts, one by one, and the pages that hold them")
+    parser.add_argument("--keep", metavar="DIR", help="work in DIR and keep the generated projects")
+    args = parser.parse_args(argv)
+    root = Path(args.root).resolve()
+    try:
+        if args.charts:
+            with tempfile.TemporaryDirectory(prefix="fl-bench-charts-") as tmp:
+                run_charts(root, max(1, args.runs), Path(tmp))
+            return 0
+        return run_scale(root, [] if args.reload_only else args.sizes, runs=max(1, args.runs),
+                         plain=not args.no_plain, reload=args.reload or args.reload_only,
+                         reload_edits=max(1, args.edits),
+                         keep=Path(args.keep).resolve() if args.keep else None)
+    except RuntimeError as exc:  # a build that failed, or no Chromium for --reload
+        print(f"bench: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,6 +1,7 @@
-"""budget: what a first visit to each kind of page costs a reader, measured in a real browser.
+"""The weight budget: what a first visit to each kind of page costs a reader, measured in a real
+browser.
 
-``python -m generator budget`` (``./ledger budget``) builds the shipped site into a temporary folder,
+``./ledger budget`` (``python -m tools.budget``) builds the shipped site into a temporary folder,
 serves it from 127.0.0.1 under a sub-path (as GitHub project pages serve it), and loads one page of
 each kind in Debian's Chromium with an empty cache. Every transfer is recorded; the table gives, per
 page kind, the number of requests and the bytes of all response bodies, raw and gzipped (each body
@@ -14,11 +15,13 @@ over it, the command exits 1. ``tests/test_budget.py`` measures with the same fu
 test and the script cannot disagree.
 
 Only this machine is contacted: the pages are served from 127.0.0.1 and a request to any other host
-is reported (and counted as a failure).
+is reported (and counted as a failure). A tool, not part of the product: nothing in generator/
+imports it; the tests share its serving and browser helpers (tests/support.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import gzip
@@ -132,7 +135,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 def served_build(root: Path, *, quiet: bool = True) -> Iterator[str]:
     """Build the site at ``root`` for, and serve it from, http://127.0.0.1:PORT/frontier-ledger/;
     yields that address. Everything lives in a temporary folder removed afterwards."""
-    from .mkdocs_glue import build_site
+    from generator.mkdocs_glue import build_site
 
     with tempfile.TemporaryDirectory(prefix="ledger-budget-") as tmp:
         served = Path(tmp) / "www"
@@ -143,17 +146,9 @@ def served_build(root: Path, *, quiet: bool = True) -> Iterator[str]:
         started = False
         try:
             base = f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
-            old = os.environ.get("SITE_URL")
-            os.environ["SITE_URL"] = base
-            try:
-                out = open(os.devnull, "w") if quiet else contextlib.nullcontext(sys.stdout)
-                with out as sink, contextlib.redirect_stdout(sink):
-                    code = build_site(root, Path(tmp) / "site")
-            finally:
-                if old is None:
-                    os.environ.pop("SITE_URL", None)
-                else:
-                    os.environ["SITE_URL"] = old
+            out = open(os.devnull, "w") if quiet else contextlib.nullcontext(sys.stdout)
+            with out as sink, contextlib.redirect_stdout(sink):
+                code = build_site(root, Path(tmp) / "site", site_url=base)
             if code != 0:
                 raise RuntimeError("the site did not build; run ./ledger build to see why")
             shutil.move(str(Path(tmp) / "site"), str(served / SUBPATH.strip("/")))
@@ -276,7 +271,7 @@ def profile_weight(root: Path) -> Visit:
 def lighthouse_executable(root: Path) -> Path | None:
     """Lighthouse as ./ledger installed it, outside the project (never the project's own
     node_modules/, which a pull request could fill)."""
-    from .cachedir import node_modules
+    from generator.cachedir import node_modules
 
     exe = node_modules(root) / ".bin" / "lighthouse"
     return exe if exe.is_file() else None
@@ -397,3 +392,25 @@ def run(root: Path, *, use_lighthouse: bool = True, details: bool = False) -> in
             for audit, title in sorted(got["failing"].items()):
                 print(f"    below 90: {audit}: {title}")
     return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./ledger budget", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent),
+                        help="the project (default: this one)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="measure transfers only")
+    parser.add_argument("--details", action="store_true",
+                        help="also list every transfer of a profile")
+    args = parser.parse_args(argv)
+    try:
+        return run(Path(args.root).resolve(), use_lighthouse=not args.no_lighthouse,
+                   details=args.details)
+    except RuntimeError as exc:  # no Chromium, or the site did not build
+        print(f"budget: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
