@@ -1,35 +1,54 @@
-"""The data of a project once loaded and checked: records by kind of data file, where each came
-from, and the files that were refused."""
+"""The data of a project once loaded and checked: the records of each kind of data file, where
+each came from, and the files that were refused."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
-from . import model as m
 from .reader import Document
 
 
 @dataclass
 class Dataset:
+    """Records by kind (``records[folder][id]``); ``kinds``: the data kinds they were loaded as
+    (generator.kinds). The project's own kinds are also reachable by name: ``ds.companies``."""
+
     root: Path
-    companies: dict[str, m.Company] = field(default_factory=dict)
-    sources: dict[str, m.Source] = field(default_factory=dict)
-    tables: dict[str, m.Table] = field(default_factory=dict)
-    glossary: dict[str, m.Term] = field(default_factory=dict)
+    kinds: tuple = ()
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
     # project-relative path of the file each record came from, by (folder, id)
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
     documents: dict[str, Document] = field(default_factory=dict)
     # ids (file names) of records whose file exists but was refused; references to them are not
     # reported again as unknown, since the file's own problem is already reported
-    refused: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in m.KINDS})
+    refused: dict[str, set[str]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for kind in self.kinds:
+            self.records.setdefault(kind.folder, {})
+            self.refused.setdefault(kind.folder, set())
 
     @property
-    def records(self) -> dict[str, dict]:
-        """The records of each kind of data file, by folder and id."""
-        return {"companies": self.companies, "sources": self.sources, "tables": self.tables,
-                "glossary": self.glossary}
+    def companies(self) -> dict[str, Any]:
+        return self.records.get("companies", {})
+
+    @property
+    def sources(self) -> dict[str, Any]:
+        return self.records.get("sources", {})
+
+    @property
+    def tables(self) -> dict[str, Any]:
+        return self.records.get("tables", {})
+
+    @property
+    def glossary(self) -> dict[str, Any]:
+        return self.records.get("glossary", {})
+
+    def kind(self, folder: str) -> Any:
+        """The data kind of ``folder``."""
+        return next(k for k in self.kinds if k.folder == folder)
 
     def origin(self, folder: str, record_id: str) -> str:
         return self.origins[(folder, record_id)]
@@ -38,23 +57,14 @@ class Dataset:
         doc = self.documents.get(rel)
         return doc.where(path) if doc else (0, 0)
 
-    def citing(self) -> dict[str, list[str]]:
-        """Source id → the records that cite it (for the sources page and unused checks)."""
-        out: dict[str, list[str]] = {}
-        for c in self.companies.values():
-            for s in _company_sources(c):
-                out.setdefault(s, []).append(c.id)
-        for t in self.tables.values():
-            for r in t.rows:
-                for s in r.sources:
-                    out.setdefault(s, []).append(t.id)
-        for g in self.glossary.values():
-            for s in g.sources:
-                out.setdefault(s, []).append(f"glossary:{g.id}")
-        return {k: sorted(set(v)) for k, v in out.items()}
-
-
-def _company_sources(c: m.Company) -> Iterator[str]:
-    for group in (c.events, c.metrics, c.relationships):
-        for item in group:
-            yield from item.sources
+    def citing(self) -> dict[str, list[tuple[str, str]]]:
+        """Source id → the records that cite it, as (kind folder, id), in the order of the kinds'
+        citation keys (for the sources page and the check of sources nothing cites)."""
+        out: dict[str, dict[tuple[str, str], str]] = {}
+        for kind in self.kinds:
+            if kind.sources_cited is None:
+                continue
+            for rid, record in self.records[kind.folder].items():
+                for s in kind.sources_cited(record):
+                    out.setdefault(s, {})[(kind.folder, rid)] = kind.cite_key(rid)
+        return {s: sorted(refs, key=lambda r: (refs[r], r)) for s, refs in out.items()}

@@ -16,17 +16,16 @@ import datetime as _dt
 import os
 from pathlib import Path
 
-from . import model as m
 from .crossref import cross_check
 from .dataset import Dataset
+from .kinds import DATA_KINDS, DataKind
 from .problems import Problems
 from .reader import parse_yaml, read_file
 from .site_paths import reserved_id_problem
 from .suggest import suggest
-from .validate import check_table, validate
+from .validate import validate
 from .values import file_name_problem
 
-DATA_FOLDERS = tuple(m.KINDS)
 MAX_FILES_PER_FOLDER = 20_000
 
 
@@ -39,17 +38,23 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return sorted(it, key=lambda e: e.name)
 
 
-def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | None = None
-               ) -> dict[str, list[tuple[Path, str]]]:
+def _where(kinds: tuple[DataKind, ...]) -> str:
+    folders = [f"data/{k.folder}/" for k in kinds]
+    listed = ", ".join(folders[:-1]) + " or " + folders[-1] if len(folders) > 1 else folders[0]
+    return f"{listed} as NAME.yaml"
+
+
+def find_files(root: Path, problems: Problems, refused: dict[str, set[str]],
+               kinds: tuple[DataKind, ...] = DATA_KINDS) -> dict[str, list[tuple[Path, str]]]:
     """(absolute path, project-relative path) of each data file, by folder; layout problems noted.
 
     ``refused`` collects, by folder, the names of files that look like records but were refused
     (such as ``acme.yml``), so that references to them are not reported twice.
     """
-    refused = refused if refused is not None else {k: set() for k in DATA_FOLDERS}
+    by_folder = {k.folder: k for k in kinds}
     data = root / "data"
-    found: dict[str, list[tuple[Path, str]]] = {k: [] for k in DATA_FOLDERS}
-    where = "data/companies/, data/sources/ or data/tables/ as NAME.yaml"
+    found: dict[str, list[tuple[Path, str]]] = {k.folder: [] for k in kinds}
+    where = _where(kinds)
     if not data.is_dir() or data.is_symlink():
         problems.error("data", "the data folder is missing (or is a link); it holds " + where)
         return found
@@ -61,8 +66,8 @@ def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | No
             problems.error(rel, "is a symbolic link; links are never followed, so make it a real "
                            f"folder or file (data files go in {where})")
             continue
-        if entry.name not in DATA_FOLDERS or not entry.is_dir(follow_symlinks=False):
-            close = suggest(entry.name, DATA_FOLDERS)
+        if entry.name not in by_folder or not entry.is_dir(follow_symlinks=False):
+            close = suggest(entry.name, by_folder)
             problems.error(rel, f"is not where data goes{close} Data files go in {where}"
                            if close else f"is not where data goes; data files go in {where}")
             continue
@@ -72,40 +77,47 @@ def find_files(root: Path, problems: Problems, refused: dict[str, set[str]] | No
                            f"{MAX_FILES_PER_FOLDER:,}")
             continue
         for sub in entries:
-            srel = f"{rel}/{sub.name}"
-            if sub.name.startswith("."):
-                continue
-            stem, dot, ext = sub.name.rpartition(".")
-            if sub.is_dir(follow_symlinks=False):
-                problems.error(srel, f"folders are not read here; put {m.KIND_SINGULAR[entry.name]} "
-                               f"files directly in {rel}/ as NAME.yaml")
-                continue
-            if not dot or ext != "yaml":
-                if dot and ext.lower() in ("yml", "yaml"):
-                    refused[entry.name].add(stem)
-                    claimed = _claimed_id(Path(sub.path), srel)
-                    if claimed:
-                        refused[entry.name].add(claimed)
-                    bad = file_name_problem(f"{stem}.yaml", ".yaml")
-                    problems.error(srel, f"data files must end in '.yaml' (lower case, not "
-                                   f"'.{ext}'); rename it to {rel}/{stem}.yaml" if bad is None
-                                   else file_name_problem(sub.name, ".yaml"))
-                else:
-                    problems.error(srel, f"unexpected file; {m.KIND_SINGULAR[entry.name]} files "
-                                   f"are YAML files named NAME.yaml in {rel}/ (other files do "
-                                   "not belong in data/)")
-                continue
-            bad = file_name_problem(sub.name, ".yaml")
-            if bad is not None:  # the one documented form: an id, then .yaml
-                claimed = _claimed_id(Path(sub.path), srel)
-                if claimed:  # references to it are not reported again as unknown
-                    refused[entry.name].add(claimed)
-                    if file_name_problem(f"{claimed}.yaml", ".yaml") is None:
-                        bad += f"; rename it to {rel}/{claimed}.yaml, after the id it holds"
-                problems.error(srel, bad)
-                continue
-            found[entry.name].append((Path(sub.path), srel))
+            if not sub.name.startswith(".") and _data_file(sub, rel, by_folder[entry.name],
+                                                          problems, refused[entry.name]):
+                found[entry.name].append((Path(sub.path), f"{rel}/{sub.name}"))
     return found
+
+
+def _data_file(sub: os.DirEntry, rel: str, kind: DataKind, problems: Problems,
+               refused: set[str]) -> bool:
+    """Whether ``sub``, an entry of the folder ``rel`` of data files of ``kind``, is a data file
+    to read; if not, its problem is noted (and the id it claims, in ``refused``)."""
+    srel = f"{rel}/{sub.name}"
+    stem, dot, ext = sub.name.rpartition(".")
+    if sub.is_dir(follow_symlinks=False):
+        problems.error(srel, f"folders are not read here; put {kind.singular} "
+                       f"files directly in {rel}/ as NAME.yaml")
+        return False
+    if not dot or ext != "yaml":
+        if dot and ext.lower() in ("yml", "yaml"):
+            refused.add(stem)
+            claimed = _claimed_id(Path(sub.path), srel)
+            if claimed:
+                refused.add(claimed)
+            bad = file_name_problem(f"{stem}.yaml", ".yaml")
+            problems.error(srel, f"data files must end in '.yaml' (lower case, not "
+                           f"'.{ext}'); rename it to {rel}/{stem}.yaml" if bad is None
+                           else file_name_problem(sub.name, ".yaml"))
+        else:
+            problems.error(srel, f"unexpected file; {kind.singular} files "
+                           f"are YAML files named NAME.yaml in {rel}/ (other files do "
+                           "not belong in data/)")
+        return False
+    bad = file_name_problem(sub.name, ".yaml")
+    if bad is not None:  # the one documented form: an id, then .yaml
+        claimed = _claimed_id(Path(sub.path), srel)
+        if claimed:  # references to it are not reported again as unknown
+            refused.add(claimed)
+            if file_name_problem(f"{claimed}.yaml", ".yaml") is None:
+                bad += f"; rename it to {rel}/{claimed}.yaml, after the id it holds"
+        problems.error(srel, bad)
+        return False
+    return True
 
 
 def _claimed_id(path: Path, rel: str) -> str | None:
@@ -119,44 +131,49 @@ def _claimed_id(path: Path, rel: str) -> str | None:
     return str(rid) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
 
 
-def load(root: Path, problems: Problems, *, today: _dt.date | None = None) -> Dataset:
-    """Read and check every data file under ``root/data``. Inspect ``problems`` afterwards."""
+def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
+         kinds: tuple[DataKind, ...] = DATA_KINDS) -> Dataset:
+    """Read and check every data file under ``root/data``, of the data ``kinds``. Inspect
+    ``problems`` afterwards."""
     today = today or _dt.date.today()
-    ds = Dataset(root=root)
-    files = find_files(root, problems, ds.refused)
-    for folder, entries in files.items():
-        cls = m.KINDS[folder]
-        target = getattr(ds, folder)
-        for path, rel in entries:
-            stem = path.name[: -len(".yaml")]
-            ds.refused[folder].add(stem)  # until it is read and valid
-            text = read_file(path, rel, problems)
-            if text is None:
-                continue
-            doc = parse_yaml(text, rel, problems)
-            if doc is None:
-                continue
-            ds.documents[rel] = doc
-            record = validate(rel, doc, cls, problems)
-            if record is None:
-                continue
-            if isinstance(record, m.Table):
-                record = check_table(rel, doc, record, problems)
-            if record.id != stem:  # stem is a valid id: find_files refuses other names
-                ds.refused[folder].add(record.id)
-                line, col = doc.where(("id",))
-                problems.error(rel, f"id '{record.id}' does not match the file name; rename the "
-                               f"file to {record.id}.yaml or set id: {stem}",
-                               line=line, column=col, field="id")
-                continue
-            reserved = reserved_id_problem(folder, record.id)
-            if reserved:  # companies/index.md is the list of companies, not a profile
-                line, col = doc.where(("id",))
-                problems.error(rel, reserved, line=line, column=col, field="id")
-                continue
-            target[record.id] = record
-            ds.origins[(folder, record.id)] = rel
-            ds.refused[folder].discard(stem)
-            doc.release(path, rel)  # checked: positions are found again if a problem needs one
+    ds = Dataset(root=root, kinds=tuple(kinds))
+    files = find_files(root, problems, ds.refused, ds.kinds)
+    for kind in ds.kinds:
+        for path, rel in files[kind.folder]:
+            _load_file(ds, kind, path, rel, problems)
     cross_check(ds, problems, today)
     return ds
+
+
+def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Problems) -> None:
+    folder = kind.folder
+    stem = path.name[: -len(".yaml")]
+    ds.refused[folder].add(stem)  # until it is read and valid
+    text = read_file(path, rel, problems)
+    if text is None:
+        return
+    doc = parse_yaml(text, rel, problems)
+    if doc is None:
+        return
+    ds.documents[rel] = doc
+    record = validate(rel, doc, kind.model, problems)
+    if record is None:
+        return
+    if kind.typed is not None:
+        record = kind.typed(rel, doc, record, problems)
+    if record.id != stem:  # stem is a valid id: find_files refuses other names
+        ds.refused[folder].add(record.id)
+        line, col = doc.where(("id",))
+        problems.error(rel, f"id '{record.id}' does not match the file name; rename the "
+                       f"file to {record.id}.yaml or set id: {stem}",
+                       line=line, column=col, field="id")
+        return
+    reserved = reserved_id_problem(folder, record.id)
+    if reserved:  # companies/index.md is the list of companies, not a profile
+        line, col = doc.where(("id",))
+        problems.error(rel, reserved, line=line, column=col, field="id")
+        return
+    ds.records[folder][record.id] = record
+    ds.origins[(folder, record.id)] = rel
+    ds.refused[folder].discard(stem)
+    doc.release(path, rel)  # checked: positions are found again if a problem needs one

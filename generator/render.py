@@ -1315,7 +1315,9 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
               "listings and AI hardware used on this site, in plain words.",
               "page_kind": "index"},
              terms=sorted(ds.glossary.values(), key=lambda g: g.term.casefold()))
-        citing = ds.citing()
+        citing = {sid: [ds.kind(folder).cited_as(ds.records[folder][rid]) for folder, rid in refs
+                        if ds.kind(folder).cited_as is not None]
+                  for sid, refs in ds.citing().items()}
         for pg in source_pagers:
             emit(pg.path, "sources.md.j2", "data/sources",
                  {"title": _numbered("Sources", pg), "description": "Every source behind the "
@@ -1329,13 +1331,14 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
         emit("articles/index.md", "articles.md.j2", f"{site_src}/articles",
              {"title": "Articles", "description": "Explainers on frontier AI valuations and the "
               "infrastructure behind them.", "page_kind": "index"}, articles=articles)
-        from .downloads import atom_feed, dataset_files
+        from .downloads import atom_feed, dataset_files, download_paths
 
         # the check leaves out the downloads (about a second for a thousand companies): only the
         # data page's list of their sizes uses them
         files = dataset_files(ds) if not check_only else dict.fromkeys(
-            ("downloads/companies.csv", "downloads/events.csv", "downloads/sources.csv",
-             "downloads/frontier-ledger.json"), b"")
+            download_paths(ds.kinds), b"")
+        csv_files = [{"name": Markup(f.name), "path": Markup(f.path),
+                      "description": Markup(f.description)} for k in ds.kinds for f in k.csv_files]
         emit("data.md", "data.md.j2", "data",
              {"title": "Download the data", "description": "Every company, event and source "
               "behind this site, as CSV and JSON files at stable addresses.", "page_kind": "data",
@@ -1348,7 +1351,7 @@ def render(ds: Dataset, root: Path, problems: Problems, *, site_src: str = "site
                   "distribution": [{"@type": "DataDownload", "contentUrl": path,
                                     "encodingFormat": "text/csv" if path.endswith(".csv")
                                     else "application/json"} for path in files]})},
-             files={p: len(b) for p, b in files.items()})
+             files={p: len(b) for p, b in files.items()}, csv_files=csv_files)
         pages.extend(Page(p, b, "data") for p, b in files.items())
         if site_url:
             pages.append(Page("feed.xml", atom_feed(articles, site_url), f"{site_src}/articles"))

@@ -24,7 +24,7 @@ from generator.problems import Problems
 
 DATE_EX = ("expected a date written YYYY-MM-DD (or YYYY-MM, or YYYY, when the day or month is not "
            "known)")
-WHERE = "data/companies/, data/sources/ or data/tables/ as NAME.yaml"
+WHERE = "data/companies/, data/tables/, data/sources/ or data/glossary/ as NAME.yaml"
 NOT_MAPPING = "expected 'name: value' lines (a mapping of fields) starting with 'id:'"
 
 # ---------------------------------------------------------------------------------------------

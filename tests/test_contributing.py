@@ -417,6 +417,29 @@ metrics:""")
     ]
 
 
+def test_diff_describes_glossary_changes(repo: Path, capsys):
+    """A change to a glossary file is a change to the data (it once showed nothing)."""
+    post = repo / "data/glossary/post-money-valuation.yaml"
+    edit(post, "counting the new money.", "including the new money.")
+    edit(post, "see_also: [pre-money-valuation]", "see_also: [pre-money-valuation, tender-offer]\n"
+         "sources: [acme-news-2021]")
+    (repo / "data/glossary/tender-offer.yaml").write_text(
+        "id: tender-offer\nterm: Tender offer\ndefinition: An offer to buy existing shares.\n")
+    (repo / "data/glossary/pre-money-valuation.yaml").unlink()
+    edit(post, "see_also: [pre-money-valuation, tender-offer]", "see_also: [tender-offer]")
+    code, lines = diff_lines(capsys, repo, "HEAD")
+    assert code == 0
+    assert lines == [
+        "glossary term 'post-money-valuation': definition changed to \"The value of a company "
+        "implied by a funding round, including the new money.\"",
+        "glossary term 'post-money-valuation': see also: added 'tender-offer'; removed "
+        "'pre-money-valuation'",
+        "glossary term 'post-money-valuation': sources: added 'acme-news-2021'",
+        "removed glossary term 'pre-money-valuation' ('Pre-money valuation')",
+        "new glossary term 'tender-offer': 'Tender offer', \"An offer to buy existing shares.\"",
+    ]
+
+
 def test_diff_new_and_removed_records(repo: Path, capsys):
     acme = repo / "data/companies/acme-ai.yaml"
     (repo / "data/sources/daily-2024.yaml").write_text(
