@@ -13,24 +13,28 @@ import time
 from pathlib import Path
 
 from .problems import Problem, Problems
+from .settings import Settings
 
 
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve()
 
 
-def run_check(root: Path, *, strict: bool = True, explain: bool = False,
-              check_only: bool = True) -> tuple[Problems, list]:
-    """Load, validate and render everything (nothing is written). Returns problems and pages."""
+def run_check(root: Path | None = None, *, explain: bool = False,
+              settings: Settings | None = None) -> tuple[Problems, list]:
+    """Load, validate and render everything (nothing is written), by ``settings`` (a check of the
+    project at ``root`` by default). Returns problems and pages; a run that is not a check waits
+    for its charts and puts them into the pages (see Rendered.complete)."""
     from .load import load
     from .render import render
 
+    settings = settings or Settings.for_project(root, check=True)
     problems = Problems()
-    ds = load(root, problems)
+    ds = load(settings.root, problems, kinds=settings.kinds.data)
     pages = []
     if not problems.errors:
-        rendered = render(ds, root, problems, check_only=check_only)
-        pages = rendered.pages if check_only else rendered.complete()
+        rendered = render(ds, settings, problems)
+        pages = rendered.pages if settings.check else rendered.complete()
     if explain:
         for line in understood(ds):
             print(line)
@@ -71,7 +75,7 @@ def understood(ds) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    problems, pages = run_check(_root(args), strict=not args.lenient, explain=args.explain)
+    problems, pages = run_check(_root(args), explain=args.explain)
     report = problems.report()
     failed = problems.failed(strict=not args.lenient)
     print(report, file=sys.stderr if failed else sys.stdout)
@@ -91,7 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(f"{args.out}: refusing to write generated files into the source tree",
                   file=sys.stderr)
             return 2
-    problems, pages = run_check(root, check_only=False)
+    problems, pages = run_check(settings=Settings.for_project(root))
     if problems.failed(strict=True):
         print(problems.report(), file=sys.stderr)
         return 1
@@ -115,7 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_schemas(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
-    written = write_schemas(_root(args) / "schemas")
+    written = write_schemas(_root(args) / "schemas", Settings.for_project(_root(args)).kinds.data)
     for p in written:
         print(f"wrote {p}")
     return 0

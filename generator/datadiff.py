@@ -27,6 +27,7 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from .dataset import Dataset
 from .describe import plural
@@ -141,7 +142,14 @@ class Result:
     commit: str = ""
 
 
-def diff(root: Path, base: str, kinds: tuple[DataKind, ...] = DATA_KINDS) -> Result:
+def diff(root: Path, base: str, settings: Any = None) -> Result:
+    """The changes to the data since the git revision ``base``, after a full check of the working
+    tree (by ``settings``: a check of the project at ``root`` by default)."""
+    from .render import render
+    from .settings import Settings
+
+    settings = settings or Settings.for_project(root, check=True)
+    kinds = settings.kinds.data
     commit = resolve(root, base)
     base_problems = Problems()
     with tempfile.TemporaryDirectory(prefix="ledger-diff-") as tmp:
@@ -149,9 +157,7 @@ def diff(root: Path, base: str, kinds: tuple[DataKind, ...] = DATA_KINDS) -> Res
     problems = Problems()
     new = load(root, problems, kinds=kinds)
     if not problems.errors:  # the full check: articles, and sources nothing cites
-        from .render import render
-
-        render(new, root, problems, check_only=True)
+        render(new, settings, problems)
     if problems.errors:
         return Result(1, [], problems, base_problems, commit)
     return Result(0, describe(old, new), problems, base_problems, commit)

@@ -62,18 +62,21 @@ def tree_digest(root: Path) -> dict[str, str]:
             for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def render_pages(root: Path, **options) -> tuple:
-    """Load and render the project at ``root`` as a build would, charts included: (problems, the
-    pages and files by path, Markdown as text and anything else as bytes)."""
+def render_pages(root: Path, settings=None, **values) -> tuple:
+    """Load and render the project at ``root`` as a build would, charts included (by
+    ``settings``, or the project's with ``values`` changed): (problems, the pages and files by
+    path, Markdown as text and anything else as bytes)."""
     from generator.load import load
     from generator.problems import Problems
     from generator.render import render
+    from generator.settings import Settings
 
+    settings = settings or Settings.for_project(root, **values)
     problems = Problems()
-    ds = load(root, problems)
+    ds = load(settings.root, problems, kinds=settings.kinds.data)
     if problems.errors:
         return problems, {}
-    pages = render(ds, root, problems, **options).complete()
+    pages = render(ds, settings, problems).complete()
     if problems.errors:  # nothing was rendered to publish: the Markdown alone
         pages = [p for p in pages if p.path.endswith(".md")]
     return problems, {p.path: p.text if p.path.endswith(".md") else p.content for p in pages}

@@ -61,13 +61,13 @@ def test_search_finds_the_sources_page_not_every_pages_list_of_sources(project):
         assert "data-search-exclude" not in page.read_text(), page
 
 
-def test_long_lists_are_split_into_pages_that_link_to_each_other(project, monkeypatch):
-    import generator.render as render_mod
+def test_long_lists_are_split_into_pages_that_link_to_each_other(project):
+    from generator.settings import Lists, Settings
 
-    monkeypatch.setattr(render_mod, "SOURCES_PER_PAGE", 1)
-    monkeypatch.setattr(render_mod, "COMPANIES_PER_PAGE", 1)
+    lists = Lists(sources_per_page=1, companies_per_page=1)
     # strict: MkDocs itself fails the build on a link or an anchor that leads nowhere
-    assert build_site(project, Path("site")) == 0
+    assert build_site(project, Path("site"),
+                      settings=Settings.for_project(project, lists=lists)) == 0
     site = project / "site"
 
     def target(page: Path, href: str) -> tuple[Path, str]:

@@ -214,11 +214,9 @@ def test_the_guide_lists_every_status_kind_and_role():
 
 def test_every_article_function_in_the_guide_exists():
     from generator.dataset import Dataset
-    from generator.render import Api, _template_globals
+    from generator.render.api import Api, template_globals
 
-    api = Api(Dataset(root=REPO))
-    api.chart = None  # set by render() from the chart registry
-    names = set(_template_globals(Dataset(root=REPO), api))
+    names = set(template_globals(Api(Dataset(root=REPO), charts=None)))
     table = guide_text().split("### The functions articles can use", 1)[1].split("\n\n", 2)[1]
     first_column = re.findall(r"^\| (.*?) \|", table, re.M)
     documented = {name for cell in first_column for name in re.findall(r"`(\w+)\(", cell)}

@@ -14,6 +14,11 @@ from generator.escape import csv_cell
 from generator.load import load
 from generator.problems import Problems
 from generator.render import render
+from generator.settings import Settings
+
+
+def _settings(project, site_url: str) -> Settings:
+    return Settings.for_project(project, check=True, site_url=site_url)
 
 
 def _files(project):
@@ -73,7 +78,7 @@ def test_download_cells_write_booleans_and_nothing_plainly():
 def test_downloads_page_links_every_file_and_files_are_pages(project):
     problems = Problems()
     ds = load(project, problems)
-    pages = {p.path: p for p in render(ds, project, problems, site_url="https://x.org/sub/").pages}
+    pages = {p.path: p for p in render(ds, _settings(project, "https://x.org/sub/"), problems).pages}
     for path in dataset_files(ds):
         assert path in pages
         assert f"]({path})" in pages["data.md"].text
@@ -86,8 +91,8 @@ def test_downloads_page_links_every_file_and_files_are_pages(project):
 def test_feed_is_reproducible(project):
     problems = Problems()
     ds = load(project, problems)
-    a = [p.content for p in render(ds, project, problems, site_url="https://x.org/").pages
+    a = [p.content for p in render(ds, _settings(project, "https://x.org/"), problems).pages
          if p.path == "feed.xml"]
-    b = [p.content for p in render(ds, project, problems, site_url="https://x.org/").pages
+    b = [p.content for p in render(ds, _settings(project, "https://x.org/"), problems).pages
          if p.path == "feed.xml"]
     assert a == b and a[0]

@@ -29,8 +29,10 @@ from typing import Callable
 import pytest
 
 from support import REPO, make_project
-from generator import render as render_module
-from generator.mkdocs_glue import build_site, sanitize, with_csp
+from generator.render import site_src as site_src_module
+from generator.engine import SANITIZE_EXTRA_ATTRIBUTES, with_csp
+from generator.escape import sanitize
+from generator.mkdocs_glue import build_site
 from generator.problems import Problems
 from support import (A, B, C, S1, S2, T, URL_EX, mkdocs_log, replace, set_text, steps,
                      tree_digest)
@@ -733,7 +735,7 @@ def test_white_space_inside_a_link_scheme_is_refused_by_the_check(project: Path,
 def test_a_link_scheme_split_by_a_line_break_is_removed_from_the_output(built: Path, own_scripts,
                                                                         monkeypatch):
     # the check refuses it; with the check switched off, the sanitiser must still drop it
-    monkeypatch.setattr("generator.render.check_article_markup", lambda *a, **k: None)
+    monkeypatch.setattr(site_src_module, "check_article_markup", lambda *a, **k: None)
     art("[y](java\nscript:alert(1))\n\n[z](https://a.example.org \"javascript:alert(1)\")")(built)
     assert build_site(built, Path("site")) == 0
     html = (built / "site" / ARTICLE).read_text(encoding="utf-8")
@@ -768,7 +770,7 @@ A paragraph.
 def test_what_the_check_refuses_is_stripped_from_the_output_anyway(built: Path, own_scripts,
                                                                    monkeypatch):
     """Row 34: with the article check switched off, the sanitiser alone keeps the page inert."""
-    monkeypatch.setattr(render_module, "check_article_markup", lambda *a, **k: None)
+    monkeypatch.setattr(site_src_module, "check_article_markup", lambda *a, **k: None)
     art(HOSTILE_ARTICLE)(built)
     assert build_site(built, Path("site")) == 0
     html = (built / "site" / ARTICLE).read_text(encoding="utf-8")
@@ -791,7 +793,7 @@ def test_what_the_check_refuses_is_stripped_from_the_output_anyway(built: Path, 
     ('<td style="background:url(javascript:alert(1))">x</td>', "x"),
 ])
 def test_the_sanitiser_keeps_nothing_that_runs(html: str, kept: str):
-    assert sanitize(html) == kept
+    assert sanitize(html, SANITIZE_EXTRA_ATTRIBUTES) == kept
 
 
 def test_the_csp_does_not_vouch_for_a_script_inside_the_page_content():
@@ -940,8 +942,8 @@ def test_site_src_itself_a_symbolic_link_is_refused(built: Path, check, capsys):
 def test_links_missed_by_the_check_are_dropped_by_the_plugin(built: Path, capsys, monkeypatch):
     """Defence in depth: if the check did not look at site_src/'s other files, MkDocs (which
     follows links when it collects them) would copy them; the plugin refuses them itself."""
-    real = render_module._markdown_files
-    monkeypatch.setattr(render_module, "_markdown_files",
+    real = site_src_module.markdown_files
+    monkeypatch.setattr(site_src_module, "markdown_files",
                         lambda src, site_src, problems: real(src, site_src, Problems()))
     outside = _secret_outside(built)
     before = tree_digest(built / "site")

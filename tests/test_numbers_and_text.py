@@ -25,7 +25,8 @@ from support import REPO, run_cli
 from generator import escape, reader, values
 from generator.load import load
 from generator.problems import Problem, Problems
-from generator.render import Api, Figure, RenderError
+from generator.render.api import Api, Figure
+from generator.types import RenderError
 from generator.values import Money
 from support import A, B, C, MONEY_EX, S2, T, Case, case, rename, replace, steps, write
 
@@ -458,7 +459,7 @@ USD = lambda n: fig(Money(Decimal(n), "USD"))  # noqa: E731
         "months-of-nothing"])
 def test_article_arithmetic_stays_in_range(call, message: str):
     with pytest.raises(RenderError) as info:
-        call(Api(None))
+        call(Api(None, None))
     assert str(info.value) == message
 
 
@@ -470,7 +471,7 @@ def test_article_arithmetic_stays_in_range(call, message: str):
     (lambda api: api.total(USD("30000000000000"), USD("30000000000000")), "US$60 trillion"),
 ], ids=["ratio-at-the-limit", "six-decimals", "growth-six-decimals", "per", "total-over-a-cap"])
 def test_article_arithmetic_at_the_edges(call, text: str):
-    assert call(Api(None)).text() == text
+    assert call(Api(None, None)).text() == text
 
 
 def test_an_article_asking_for_too_many_decimals_gets_a_located_problem(project: Path, check):

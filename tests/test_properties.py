@@ -24,7 +24,7 @@ from support import REPO, make_project
 from generator import load as load_module
 from generator import model as m
 from generator import reader
-from generator import render as render_module
+from generator.render import site_src as site_src_module
 from generator.cli import main
 
 B = "data/companies/bigcloud.yaml"
@@ -349,7 +349,7 @@ def test_the_limits_are_documented_with_the_values_the_code_enforces():
     text = limits_section()
     assert f"{reader.MAX_DATA_FILE_BYTES // 1024} KiB" in text
     assert f"{reader.MAX_DATA_FILE_BYTES:,} bytes" in text
-    assert f"{render_module.MAX_ARTICLE_BYTES // 1024} KiB" in text
+    assert f"{site_src_module.MAX_ARTICLE_BYTES // 1024} KiB" in text
     assert f"{reader.MAX_DEPTH} levels" in text
     assert f"{load_module.MAX_FILES_PER_FOLDER:,}" in text
     for n in (64, 120, 300, "2,000"):
@@ -358,7 +358,7 @@ def test_the_limits_are_documented_with_the_values_the_code_enforces():
 
 def test_the_article_size_limit_is_enforced(project: Path, check):
     p = project / A
-    p.write_text(p.read_text(encoding="utf-8") + "x" * render_module.MAX_ARTICLE_BYTES,
+    p.write_text(p.read_text(encoding="utf-8") + "x" * site_src_module.MAX_ARTICLE_BYTES,
                  encoding="utf-8")
     size = p.stat().st_size
     run = check(project)

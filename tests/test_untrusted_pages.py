@@ -28,11 +28,14 @@ from typing import Callable
 import pytest
 
 from support import REPO, make_project
-from generator import render as render_module
+from generator.render import site_src as site_src_module
 from generator import site_paths
-from generator.mkdocs_glue import LedgerPlugin, build_site, clean_toc, toc_anchor
+from generator.engine import attribute_list_entries, clean_toc, toc_anchor
+from generator.mkdocs_glue import LedgerPlugin, build_site
 from generator.problems import Problems
-from generator.render import Page, _claim_addresses, attribute_list_entries, check_article_markup
+from generator.render.article_markup import check_article_markup
+from generator.render.site_src import claim_addresses
+from generator.types import Page
 
 Mutation = Callable[[Path], None]
 
@@ -317,8 +320,8 @@ def test_hidden_files_are_neither_read_nor_published(project: Path, check):
 
 def test_the_plugin_refuses_what_a_bypassed_check_let_through(project: Path, capsys,
                                                               monkeypatch):
-    real = render_module._markdown_files
-    monkeypatch.setattr(render_module, "_markdown_files",
+    real = site_src_module.markdown_files
+    monkeypatch.setattr(site_src_module, "markdown_files",
                         lambda src, site_src, problems: real(src, site_src, Problems()))
     put("site_src/evil.html", "<script>alert(1)</script>")(project)
     put("site_src/assets/sw.js", "self.onfetch = () => {};")(project)
@@ -459,7 +462,7 @@ def test_a_new_kind_of_generated_page_is_protected_without_a_list_to_update():
     other = Page("guides/one.md", b"by hand", "site_src/guides/one.md")
     pages = [generated, hand_page, other]
     problems = Problems()
-    _claim_addresses(pages, {"timeline/index.md": [hand_page], "guides/one.md": [other]},
+    claim_addresses(pages, {"timeline/index.md": [hand_page], "guides/one.md": [other]},
                      "site_src", problems)
     assert [p.format() for p in problems.items] == [
         "site_src/timeline/index.md: timeline/ is the address of a page the site generates (from "
@@ -770,7 +773,7 @@ def test_every_value_main_html_writes_into_an_attribute_is_escaped():
 
     as_html = str(escape(HOSTILE))  # what the generator's front matter holds: text as HTML
     page = SimpleNamespace(meta={"title": as_html, "description": as_html,
-                                 "page_kind": "article", "published": HOSTILE, "jsonld": None},
+                                 "og_type": "article", "published": HOSTILE, "jsonld": None},
                            canonical_url=HOSTILE)
     config = SimpleNamespace(site_name=HOSTILE, site_description=HOSTILE)
     out = env.get_template("main.html").render(page=page, config=config)

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import pytest
 
 from support import make_project, require_chromium
-from generator import render as render_module
+from generator.render import article_markup
 from generator import site_paths
 from support import BrowserThread, Tripwire
 
@@ -53,7 +53,7 @@ def forced_site(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(site_paths, "entry_problem", lambda folder, name, is_dir:
                    None if name in NAMES.values() else real(folder, name, is_dir=is_dir))
-        mp.setattr(render_module, "attribute_list_entries", lambda text: [])
+        mp.setattr(article_markup, "attribute_list_entries", lambda text: [])
         with served_build(root) as base:
             yield base
 

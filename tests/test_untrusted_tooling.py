@@ -27,7 +27,8 @@ import pytest
 from support import REPO, make_project
 from generator import cachedir
 from generator.cachedir import WAITING, build_lock, project_cache
-from generator.mkdocs_glue import SITE_MARKER, build_site
+from generator.mkdocs_glue import build_site
+from generator.sitedir import SITE_MARKER
 from support import tree_digest
 
 MARKER = "FL-POISON"

@@ -29,9 +29,10 @@ import pytest
 
 from support import (DOM_FINDINGS, BrowserThread, Tripwire, in_browser_thread, make_project,
                      require_chromium)
-from generator.mkdocs_glue import build_site, with_csp
+from generator.engine import with_csp
+from generator.mkdocs_glue import build_site
 from generator.problems import Problems
-from generator.render import check_article_markup
+from generator.render.article_markup import check_article_markup
 
 pytestmark = pytest.mark.browser
 

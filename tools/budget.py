@@ -40,22 +40,15 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from generator.render.pages import PAGE_KINDS as PAGE_KINDS_REGISTERED
+
 SUBPATH = "/frontier-ledger/"
-# One page of each kind, relative to the site's address.
-PAGE_KINDS: dict[str, str] = {
-    "home": "",
-    "company profile": "companies/anthropic/",
-    "companies index": "companies/",
-    "valuations": "valuations/",
-    "sources": "sources/",
-    "table": "tables/largest-ipos/",
-    "article": "articles/anthropic-series-h/",
-    "articles index": "articles/",
-    "glossary": "glossary/",
-    "methodology": "methodology/",
-    "data": "data/",
-    "404": "no/such/page/",
-}
+NOT_FOUND = "404"  # the site's page for an address that does not exist
+# One page of each kind, relative to the site's address: the examples of the page kinds
+# (generator/render/pages.py), and an address that does not exist.
+PAGE_KINDS: dict[str, str] = {label: address for kind in PAGE_KINDS_REGISTERED
+                              for label, address in kind.examples}
+PAGE_KINDS[NOT_FOUND] = "no/such/page/"
 PROFILE_KIND = "company profile"
 PROFILE_BUDGET = 100_000  # bytes, all transfers gzipped (100 KB, KB = 1000 bytes: the stricter reading)
 GZIP_LEVEL = 6
@@ -132,9 +125,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served_build(root: Path, *, quiet: bool = True) -> Iterator[str]:
-    """Build the site at ``root`` for, and serve it from, http://127.0.0.1:PORT/frontier-ledger/;
-    yields that address. Everything lives in a temporary folder removed afterwards."""
+def served_build(root: Path, *, quiet: bool = True, settings=None) -> Iterator[str]:
+    """Build the site at ``root`` (by ``settings``, if given) for, and serve it from,
+    http://127.0.0.1:PORT/frontier-ledger/; yields that address. Everything lives in a temporary
+    folder removed afterwards."""
     from generator.mkdocs_glue import build_site
 
     with tempfile.TemporaryDirectory(prefix="ledger-budget-") as tmp:
@@ -148,7 +142,7 @@ def served_build(root: Path, *, quiet: bool = True) -> Iterator[str]:
             base = f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
             out = open(os.devnull, "w") if quiet else contextlib.nullcontext(sys.stdout)
             with out as sink, contextlib.redirect_stdout(sink):
-                code = build_site(root, Path(tmp) / "site", site_url=base)
+                code = build_site(root, Path(tmp) / "site", site_url=base, settings=settings)
             if code != 0:
                 raise RuntimeError("the site did not build; run ./ledger build to see why")
             shutil.move(str(Path(tmp) / "site"), str(served / SUBPATH.strip("/")))
@@ -359,7 +353,7 @@ def run(root: Path, *, use_lighthouse: bool = True, details: bool = False) -> in
         print()
         problems = [f"{v.kind}: {u}" for v in visits for u in v.foreign + v.failed]
         bad_status = [f"{v.kind}: HTTP {v.status}" for v in visits
-                      if v.status != (404 if v.kind == "404" else 200)]
+                      if v.status != (404 if v.kind == NOT_FOUND else 200)]
         for p in problems + bad_status:
             print(f"problem: {p}")
             code = 1
