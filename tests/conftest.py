@@ -34,12 +34,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.hookimpl(trylast=True)  # after the tmp_path plugin has made its folder
 def pytest_configure(config: pytest.Config) -> None:
-    # Hypothesis keeps its example database in the working folder (.hypothesis/) unless told
-    # otherwise: the test run's own temporary folder instead, never the project's tree.
+    # Hypothesis keeps its example database and caches in the working folder (.hypothesis/)
+    # unless told otherwise: the test run's own temporary folder instead, never the project's tree.
     from hypothesis import settings
+    from hypothesis.configuration import set_hypothesis_home_dir
     from hypothesis.database import DirectoryBasedExampleDatabase
 
     folder = config._tmp_path_factory.getbasetemp() / "hypothesis"  # type: ignore[attr-defined]
+    set_hypothesis_home_dir(folder)
     settings.register_profile("ledger", database=DirectoryBasedExampleDatabase(str(folder)))
     settings.load_profile("ledger")
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.limits import Limits, MarkdownLimits, markdown_shapes
+from generator.limits import Limits
+from generator.markdown_shapes import MarkdownLimits, markdown_shapes
 from generator.load import load
 from generator.problems import Problems
 from generator.render import render

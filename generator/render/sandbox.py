@@ -25,10 +25,11 @@ from pydantic import BaseModel
 
 from ..escape import md
 from ..limits import (UNORDERED, Budget, BudgetEscapeFormatter, BudgetExceeded, BudgetFormatter,
-                      Limits, budgeted_filters, check_nesting, check_tags, digits, markdown_shapes,
+                      Limits, budgeted_filters, check_nesting, check_tags, digits,
                       prepare, prepare_call, printf_size, unshowable)
 from ..limits import concat as limits_concat
 from ..limits import str_join as limits_str_join
+from ..markdown_shapes import markdown_shapes
 from ..markup import short_date, status_badge
 from ..problems import Problems
 from ..types import RenderError
@@ -456,7 +457,7 @@ def _output_line(pos: int, out: str, marks: list[tuple[int, int]], tpl: jinja2.T
 
 def _check_markdown(env: PageSandbox, tpl: jinja2.Template, name: str, origin: str, out: str,
                     marks: list[tuple[int, int]], problems: Problems, line_offset: int) -> bool:
-    """Refuse Markdown that would convert slowly (see limits.markdown_shapes), each problem at
+    """Refuse Markdown that would convert slowly (see generator.markdown_shapes), each problem at
     the line of the page that wrote it. True when there was none."""
     found = markdown_shapes(out, env.limits.markdown)  # type: ignore[union-attr]
     if not found:
