@@ -60,7 +60,6 @@ def attr_list(*entries: str) -> str:
 # honours them at the end of a heading, table cell or definition term, on a line of their own at
 # the end of a block, and right after an inline element (link, image, emphasis, code); the check
 # looks at every ``{`` that could start one, wherever it stands, so it finds all of those.
-_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^\n]*)\}")
 _ATTR_TOKENS = re.Scanner([
     (r'[^ =}]+=".*?"', lambda s, t: t),
     (r"[^ =}]+='.*?'", lambda s, t: t),

@@ -5,7 +5,7 @@ Articles are untrusted code: a pull request can put ``{% for %}`` loops, recursi
 strings in one. :class:`Limits` are the settings (passed in, never global); :class:`Budget` is one
 page's running account against them; :func:`prepare` rewrites an article's parsed template so that
 every loop, literal and concatenation is counted and checked; :func:`budgeted_filters` and the
-sandbox's ``call``/``call_binop`` (render.PageSandbox) check sizes *before* a value is built
+sandbox's ``call``/``call_binop`` (render.sandbox.PageSandbox) check sizes *before* a value is built
 wherever the size can be predicted (``'x' * n``, ``center(n)``, ``join``, ``'%9999s'``,
 ``'{:9999}'``), so that memory never balloons. Every overrun raises :class:`BudgetExceeded`, which
 render reports as a located problem. Nothing here uses signals or threads: ``./ledger serve`` renders off the main
@@ -48,11 +48,11 @@ import types
 from collections.abc import MappingView
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import jinja2
 from jinja2 import nodes
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import Macro
 from jinja2.utils import Namespace, _PassArg
 from jinja2.visitor import NodeTransformer
 from markupsafe import EscapeFormatter, Markup
@@ -638,7 +638,7 @@ def check_nesting(tokens: Iterable[tuple[int, str, str]], limits: Limits) -> Non
 def prepare(tree: nodes.Template, limits: Limits) -> nodes.Template:
     """Check the nesting of a parsed page and rewrite it so that its loops, literals and
     concatenations report to the page's budget (through ``environment.fl_*``, see
-    render.PageSandbox). Refuses ``{% include %}`` and its kin: a page uses no other file."""
+    render.sandbox.PageSandbox). Refuses ``{% include %}`` and its kin: a page uses no other file."""
     # one walk without recursion: nesting depth of statements and of the tree itself
     stack: list[tuple[nodes.Node, int, int]] = [(tree, 0, 0)]
     while stack:

@@ -99,11 +99,3 @@ class Problems:
         if n_warn:
             bits.append(f"{n_warn} warning{'s' if n_warn != 1 else ''}")
         return f"{' and '.join(bits)} in {files} file{'s' if files != 1 else ''}"
-
-
-class ProblemsFound(Exception):
-    """Raised by the shell layers (build, glue) when a stage reports problems."""
-
-    def __init__(self, problems: Problems):
-        super().__init__(problems.report())
-        self.problems = problems

@@ -8,7 +8,7 @@ would run on the site's own address without the Content-Security-Policy of its p
 one form (see :data:`generator.values.FILE_NAME_RULE`), so that no name can break out of the
 attribute or address it is written into.
 
-The check (:func:`generator.render._markdown_files`) applies these rules while it walks
+The check (:func:`generator.render.site_src.markdown_files`) applies these rules while it walks
 ``site_src/``; the MkDocs plugin applies them again to every file MkDocs collected
 (:func:`path_problem`), as a second line of defence. Pure: nothing here reads files.
 """
@@ -24,7 +24,7 @@ from .values import _SLUG, file_name_problem
 # folder at the top of site_src/ may not take one of them: ``site_src/companies.md`` would be
 # published at companies/, the address of the generated list of companies, and a folder
 # ``site_src/search/`` would sit beside the search index. (A page at the address of any generated
-# page is refused as well, whatever its name: see render._claim_addresses. This list is for what
+# page is refused as well, whatever its name: see render.site_src.claim_addresses. This list is for what
 # the theme and MkDocs write, and for the generator's folders.) tests/test_untrusted_pages.py
 # compares it with the top of a built site.
 SITE_NAMES: dict[str, str] = {

@@ -259,9 +259,6 @@ class PartialDate:
         day = self.day or calendar.monthrange(self.year, month)[1]
         return _dt.date(self.year, month, day)
 
-    def iso_sortable(self) -> str:
-        return self.earliest.isoformat()
-
 
 def parse_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):

@@ -8,7 +8,6 @@ show for the command line and for the path build and serve share."""
 from __future__ import annotations
 
 import itertools
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from support import (A, B, C, MONEY_EX, REPO, S1, S2, T, URL_EX, Case, Mutation, case,
-                     make_project, rename, replace, steps, write)
+from support import (A, B, C, MONEY_EX, REPO, S1, S2, T, URL_EX, Case, Mutation, case, rename,
+                     replace, steps, write)
 from generator import reader
 from generator.load import load
 from generator.suggest import suggest

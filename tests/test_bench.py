@@ -1,11 +1,10 @@
-"""The scale benchmark (generator/bench.py, ``./ledger bench``): its synthetic project is valid and
+"""The benchmark (tools/bench.py, ``./ledger bench``): its synthetic project is valid and
 realistic, and its table prints. No timing is asserted here: the benchmark prints figures, it is
 not a timed test."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import yaml
 

@@ -1,4 +1,4 @@
-"""The weight budget, measured by the same code as ``./ledger budget`` (generator/budget.py), so the
+"""The weight budget, measured by the same code as ``./ledger budget`` (tools/budget.py), so the
 test and the script cannot drift: a company profile's first visit, every transfer gzipped, stays
 within PROFILE_BUDGET. Also: the search index, the largest file of the site, is fetched only when
 a reader reaches for search (by pointer, keyboard or the phone's search button), and search then

@@ -16,7 +16,6 @@ import re
 import socketserver
 import threading
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 from pathlib import Path
 
 import pytest

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from generator.downloads import atom_feed, cell, dataset_files
+from generator.downloads import cell, dataset_files
 from generator.escape import csv_cell
 from generator.load import load
 from generator.problems import Problems

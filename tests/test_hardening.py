@@ -14,10 +14,8 @@ The numbers in the case ids are the rows of bad-inputs.md. Rows 1-30 are in test
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import logging
 import os
 import re
 import shutil

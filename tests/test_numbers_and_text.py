@@ -23,7 +23,6 @@ from hypothesis import strategies as st
 
 from support import REPO, run_cli
 from generator import escape, reader, values
-from generator.load import load
 from generator.problems import Problem, Problems
 from generator.render.api import Api, Figure
 from generator.types import RenderError

@@ -18,7 +18,6 @@ test_untrusted_pages_browser.py.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -455,7 +454,7 @@ def test_address_is_where_mkdocs_publishes_a_docs_path(path: str, expected: str)
 
 
 def test_a_new_kind_of_generated_page_is_protected_without_a_list_to_update():
-    """_claim_addresses takes the generated addresses from the pages rendered: a page kind the
+    """claim_addresses takes the generated addresses from the pages rendered: a page kind the
     generator does not make today ('timeline.md') is protected as soon as it is rendered."""
     generated = Page("timeline.md", b"generated", "data/companies")
     hand_page = Page("timeline/index.md", b"by hand", "site_src/timeline/index.md")

@@ -11,7 +11,6 @@ request, and the DOM itself); its controls show that they fire.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest

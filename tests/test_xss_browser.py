@@ -22,7 +22,6 @@ import json
 import re
 import socketserver
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest

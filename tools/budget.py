@@ -252,12 +252,6 @@ def measure_all(browser, base: str, kinds: dict[str, str] = PAGE_KINDS) -> list[
     return [measure(browser, base + path, kind) for kind, path in kinds.items()]
 
 
-def profile_weight(root: Path) -> Visit:
-    """The budgeted figure on its own: a company profile's first visit (for the test)."""
-    with served_build(root) as base, chromium() as browser:
-        return measure(browser, base + PAGE_KINDS[PROFILE_KIND], PROFILE_KIND)
-
-
 # ---------------------------------------------------------------------------------------------
 # Lighthouse
 

@@ -23,8 +23,6 @@ show as they are), which is also why the charts carry no Vega legends.
 from __future__ import annotations
 
 import hashlib
-import time
-from pathlib import Path
 from typing import Any, Iterable
 
 from markupsafe import Markup
@@ -143,9 +141,6 @@ class Charts:
             self.rendering = Rendering(list(self.charts.values()), store.rendered, problems,
                                        workers=workers)
 
-    def has(self, chart_id: str) -> bool:
-        return chart_id in self._known
-
     def place(self, chart_id: str, optional: bool = False) -> Markup:
         """The figure for one chart, on the page being rendered. ``optional=True`` places nothing
         when the data has no such chart (for templates; articles name charts that exist)."""
@@ -206,6 +201,3 @@ class Charts:
         except OSError:
             return ""
 
-
-__all__ = ["CHART_KINDS", "Chart", "ChartKind", "ChartStore", "Charts", "Instance", "build_all",
-           "instances"]

@@ -12,7 +12,7 @@ import hashlib
 import json
 import math
 import re
-from typing import Any, Iterable
+from typing import Any
 
 from .layout import text_width
 from .lite import Lite

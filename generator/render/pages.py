@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from markupsafe import Markup
 
 from .frame import company_json_ld, json_ld
-from .pagination import Pager, numbered, paginate, source_span, span
+from .pagination import Pager, numbered, paginate, span
 
 
 @dataclass(frozen=True)
