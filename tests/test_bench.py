@@ -9,11 +9,11 @@ import os
 import yaml
 
 from support import REPO, run_cli
-from tools import bench
+from tools import bench, synthetic
 
 
 def test_the_synthetic_project_passes_the_check(tmp_path, capsys):
-    info = bench.synthetic_project(tmp_path / "proj", 12)
+    info = synthetic.synthetic_project(tmp_path / "proj", 12)
     root = tmp_path / "proj"
     companies = sorted((root / "data/companies").glob("*.yaml"))
     assert len(companies) == len(info["companies"]) == 12
@@ -32,7 +32,7 @@ def test_the_synthetic_project_passes_the_check(tmp_path, capsys):
     assert run.code == 0, run.text
     assert run.lines[0] == "no problems found"
     # the edit the benchmark makes keeps the project valid
-    original = bench._edit_company(companies[5], 0)
+    original = synthetic.edit_company(companies[5], 0)
     assert companies[5].read_text() != original
     assert run_cli(capsys, root, "check").code == 0
 
