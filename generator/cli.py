@@ -91,7 +91,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     if out == root or root in out.parents and not str(out).startswith(str(root / "build")):
         if (root / "site_src") in out.parents or out.parent == root and out.name in (
-                "site_src", "data", "templates", "generator", "tests"):
+                "site_src", "data", "templates", "generator", "tools", "tests"):
             print(f"{args.out}: refusing to write generated files into the source tree",
                   file=sys.stderr)
             return 2

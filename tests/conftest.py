@@ -5,10 +5,15 @@ modules share are in support.py.)"""
 from __future__ import annotations
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 
-from support import REPO, make_project, require_chromium, run_cli
+# tools/ is not installed with the package: the tests take it (and support.py) from the project
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from support import REPO, make_project, require_chromium, run_cli  # noqa: E402
 
 
 @pytest.fixture

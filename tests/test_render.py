@@ -282,26 +282,6 @@ def test_undated_sources_need_a_note_and_an_explicit_word(project, published, no
     assert [p.format().split(": ", 1)[1] for p in problems.sorted()] == [message]
 
 
-@pytest.mark.parametrize("html, expected", [
-    ("<p>x</p>", "<p>x</p>"),
-    ("<table><tr><td>1</td></tr></table>",
-     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table">'
-     "<tr><td>1</td></tr></table></div></div>"),
-    ('<table id="t"><tr><td>1</td></tr></table>',
-     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table" '
-     'id="t"><tr><td>1</td></tr></table></div></div>'),
-    # a table with a class of its own is left alone, and its closing tag is not taken for another's
-    ('<table class="x"><tr><td><table><tr><td>1</td></tr></table></td></tr></table>',
-     '<table class="x"><tr><td><div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-     '<table class="fl-table"><tr><td>1</td></tr></table></div></div></td></tr></table>'),
-    ("<p>&lt;table&gt;</p>", "<p>&lt;table&gt;</p>"),
-])
-def test_tables_get_the_themes_wrappers_at_build_time(html, expected):
-    from generator.engine import wrap_tables
-
-    assert wrap_tables(html) == expected
-
-
 def test_the_valuations_page_stops_listing_every_mark_when_there_are_too_many(project):
     def valuations(limit: int = 400) -> str:
         problems, pages = _render(project, lists=Lists(every_mark=limit))

@@ -14,6 +14,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from .. import engine
 from ..escape import csv_cell, md
 from ..markup import cite_marks, rel, status_badge
 from ..model import STATUS_MEANING
@@ -91,10 +92,10 @@ def figure_markup(ch: Chart, anchor: str, picture: str) -> Markup:
         "</details>",
         "",
         f"Download: {links}",
-        "{: .fl-chart__downloads }",
+        engine.attr_list(".fl-chart__downloads"),
         "",
         f"Sources: {cite_marks(ch.sources)}{when}",
-        "{: .fl-chart__sources }",
+        engine.attr_list(".fl-chart__sources"),
         "",
         "</figure>",
         "",
