@@ -23,6 +23,8 @@ PAGE_KINDS = {
     "table": "tables/largest-ipos/",
     "article": "articles/anthropic-series-h/",
     "articles index": "articles/",
+    "explainer with tables": "articles/power-and-cooling/",
+    "about": "about/",
 }
 
 
