@@ -155,7 +155,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__.splitlines()[0])
+    # Named as it was started: `frontier-ledger` (the installed command) or `python -m generator`.
+    prog = os.path.basename(sys.argv[0]) if argv is None else ""
+    parser = argparse.ArgumentParser(prog=prog if prog not in ("", "__main__.py") else
+                                     "python -m generator", description=__doc__.splitlines()[0])
     parser.add_argument("--root", default=".", help="project folder (default: current folder)")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("check", help="check all data and articles; print every problem")
@@ -183,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
     p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
     p.set_defaults(func=cmd_diff)
+    for p in sub.choices.values():  # `frontier-ledger check --root DIR` as well as before it
+        p.add_argument("--root", default=argparse.SUPPRESS, help="project folder")
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -238,6 +238,20 @@ def job_steps(job: dict) -> list[dict]:
     return job.get("steps", [])
 
 
+def pr_scope():
+    """The scope job's script (.github/scripts/pr_scope.py) as a module, loaded once."""
+    import importlib.util
+    import sys
+
+    if "pr_scope" not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            "pr_scope", REPO / ".github" / "scripts" / "pr_scope.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["pr_scope"] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules["pr_scope"]
+
+
 def github_bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
     """Run a step's script the way GitHub runs `shell: bash` steps."""
     path = cwd.parent / "step.sh"

@@ -41,7 +41,7 @@ def test_the_plain_mkdocs_configuration_drops_only_our_plugin():
     text = bench.plain_mkdocs_config((REPO / "mkdocs.yml").read_text())
     config = yaml.load(text, Loader=_EnvLoader)
     assert config["docs_dir"] == "docs" and "watch" not in config
-    assert config["plugins"] == ["search"]
+    assert config["plugins"] == [{"search": {"separator": '[\\s\\-,:;!?()"]+|\\.(?!\\d)'}}]
     assert config["theme"]["name"] == "material" and config["nav"]
     # the navigation lists index pages, never a page per company (that grows quadratically)
     assert not any("companies/" in str(v) and "index" not in str(v) for v in config["nav"])

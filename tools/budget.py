@@ -49,6 +49,10 @@ NOT_FOUND = "404"  # the site's page for an address that does not exist
 PAGE_KINDS: dict[str, str] = {label: address for kind in PAGE_KINDS_REGISTERED
                               for label, address in kind.examples}
 PAGE_KINDS[NOT_FOUND] = "no/such/page/"
+# the page kind of each of them (by its registered name)
+KIND_OF: dict[str, str] = {label: kind.name for kind in PAGE_KINDS_REGISTERED
+                           for label, _ in kind.examples}
+KIND_OF[NOT_FOUND] = NOT_FOUND
 PROFILE_KIND = "company profile"
 PROFILE_BUDGET = 100_000  # bytes, all transfers gzipped (100 KB, KB = 1000 bytes: the stricter reading)
 GZIP_LEVEL = 6

@@ -146,9 +146,11 @@ VALUATIONS = PageKind("valuations", "valuations.md.j2", _valuations, (("valuatio
 TABLE = PageKind("table", "table.md.j2", _tables, (("table", "tables/largest-ipos/"),))
 GLOSSARY = PageKind("glossary", "glossary.md.j2", _glossary, (("glossary", "glossary/"),))
 SOURCES = PageKind("sources", "sources.md.j2", _sources, (("sources", "sources/"),))
-ARTICLE = PageKind("article", None, None, (("article", "articles/anthropic-series-h/"),),
+ARTICLE = PageKind("article", None, None, (("article", "articles/anthropic-series-h/"),
+                                           ("explainer with tables", "articles/power-and-cooling/")),
                    og_type="article")
-PAGE = PageKind("page", None, None, (("home", ""), ("methodology", "methodology/")))
+PAGE = PageKind("page", None, None, (("home", ""), ("methodology", "methodology/"),
+                                     ("about", "about/")))
 ARTICLES = PageKind("articles", "articles.md.j2", _articles, (("articles index", "articles/"),))
 DATA = PageKind("data", "data.md.j2", _data, (("data", "data/"),))
 
