@@ -15,6 +15,7 @@ The numbers in the case ids are the rows of bad-inputs.md. Rows 1-30 are in test
 from __future__ import annotations
 
 import hashlib
+import html as html_lib
 import json
 import os
 import re
@@ -992,3 +993,46 @@ def test_files_next_to_the_content_are_never_published(built: Path):
     assert _published(built / "site") == []
     published = {p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("*")}
     assert not {p for p in published if p.endswith((".yaml", ".j2", ".yml", ".py"))}
+
+
+# ---------------------------------------------------------------------------------------------
+# What MkDocs itself prints, and the charts' placeholders
+
+
+def test_mkdocs_lines_and_a_failed_build_are_printed_as_a_report_prints_them(project: Path,
+                                                                              capsys):
+    """A name MkDocs logs (here a nav entry naming a page that does not exist) reaches the
+    terminal with its invisible and control characters written as escapes, as in the check's
+    report; so does the line saying the build failed."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Methodology: methodology.md", "  - Methodology: \"meth\u202eodology.md\""),
+        encoding="utf-8")
+    capsys.readouterr()
+    assert build_site(project, Path("site")) == 1
+    err = capsys.readouterr().err
+    assert "\u202e" not in err
+    assert "'meth\\u202eodology.md'" in err  # (MkDocs quotes the name it cannot find)
+    assert err.splitlines()[-1] == "build stopped; site/ was left as it was"
+
+
+def test_a_chart_placeholder_written_in_data_places_nothing(built: Path, own_scripts):
+    """The placeholder a page holds for a chart's SVG, written in a company's summary, is text:
+    escaped like any other, it is shown as it was written and never replaced by a chart."""
+    placeholder = '<span class="fl-svg-chart-valuations-over-time"></span>'
+    set_text(C, "summary: A fictional AI lab used by the tests.", "summary", placeholder)(built)
+    assert build_site(built, Path("site")) == 0
+    html = (built / "site/companies/acme-ai/index.html").read_text(encoding="utf-8")
+    content = html.split('<article', 1)[1]
+    summary = re.search(r"<p>([^<]*fl[^<]*svg[^<]*chart[^<]*)</p>", content).group(1)
+    assert html_lib.unescape(summary) == placeholder  # shown as written
+    charts = re.findall(r'<svg aria-hidden="true" focusable="false"', content)
+    assert len(charts) == 1  # the profile's own chart, and no other
+    assert unsafe_output(built / "site", own_scripts) == []
+
+
+def test_an_article_cannot_write_a_chart_placeholder(project: Path, check):
+    art('<span class="fl-svg-chart-valuations-over-time"></span>')(project)
+    assert check(project).lines == [
+        f"{A}:12: raw HTML <span> is not allowed in articles; write Markdown {ALLOWED_TAGS_MSG}",
+        "1 error in 1 file"]
