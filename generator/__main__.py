@@ -1,3 +1,5 @@
+"""``python -m generator``: the command line (generator.cli)."""
+
 import sys
 
 from .cli import main

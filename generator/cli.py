@@ -13,21 +13,28 @@ import time
 from pathlib import Path
 
 from .problems import Problem, Problems
+from .settings import Settings
 
 
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve()
 
 
-def run_check(root: Path, *, strict: bool = True, explain: bool = False,
-              check_only: bool = True) -> tuple[Problems, list]:
-    """Load, validate and render everything (nothing is written). Returns problems and pages."""
+def run_check(root: Path | None = None, *, explain: bool = False,
+              settings: Settings | None = None) -> tuple[Problems, list]:
+    """Load, validate and render everything (nothing is written), by ``settings`` (a check of the
+    project at ``root`` by default). Returns problems and pages; a run that is not a check waits
+    for its charts and puts them into the pages (see Rendered.complete)."""
     from .load import load
     from .render import render
 
+    settings = settings or Settings.for_project(root, check=True)
     problems = Problems()
-    ds = load(root, problems)
-    pages = render(ds, root, problems, check_only=check_only) if not problems.errors else []
+    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    pages = []
+    if not problems.errors:
+        rendered = render(ds, settings, problems)
+        pages = rendered.pages if settings.check else rendered.complete()
     if explain:
         for line in understood(ds):
             print(line)
@@ -68,7 +75,7 @@ def understood(ds) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    problems, pages = run_check(_root(args), strict=not args.lenient, explain=args.explain)
+    problems, pages = run_check(_root(args), explain=args.explain)
     report = problems.report()
     failed = problems.failed(strict=not args.lenient)
     print(report, file=sys.stderr if failed else sys.stdout)
@@ -84,11 +91,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out).resolve()
     if out == root or root in out.parents and not str(out).startswith(str(root / "build")):
         if (root / "site_src") in out.parents or out.parent == root and out.name in (
-                "site_src", "data", "templates", "generator", "tests"):
+                "site_src", "data", "templates", "generator", "tools", "tests"):
             print(f"{args.out}: refusing to write generated files into the source tree",
                   file=sys.stderr)
             return 2
-    problems, pages = run_check(root, check_only=False)
+    problems, pages = run_check(settings=Settings.for_project(root))
     if problems.failed(strict=True):
         print(problems.report(), file=sys.stderr)
         return 1
@@ -112,7 +119,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_schemas(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
-    written = write_schemas(_root(args) / "schemas")
+    written = write_schemas(_root(args) / "schemas", Settings.for_project(_root(args)).kinds.data)
     for p in written:
         print(f"wrote {p}")
     return 0
@@ -147,46 +154,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return result.code
 
 
-def cmd_budget(args: argparse.Namespace) -> int:
-    from .budget import run
-
-    try:
-        return run(_root(args), use_lighthouse=not args.no_lighthouse, details=args.details)
-    except RuntimeError as exc:  # no Chromium, or the site did not build
-        print(f"budget: {exc}", file=sys.stderr)
-        return 2
-
-
-def cmd_bench_charts(args: argparse.Namespace) -> int:
-    from .bench import run
-
-    return run(_root(args), runs=max(1, args.runs))
-
-
-def _sizes(text: str) -> list[int]:
-    try:
-        sizes = [int(x.replace("_", "")) for x in text.split(",") if x.strip()]
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}': expected numbers separated by commas, "
-                                         "such as 100,1000,5000") from None
-    if any(n < 2 for n in sizes):
-        raise argparse.ArgumentTypeError("each size is a number of companies, at least 2")
-    return sizes
-
-
-def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_scale
-
-    try:
-        return run_scale(_root(args), [] if args.reload_only else args.sizes,
-                         runs=max(1, args.runs), plain=not args.no_plain,
-                         reload=args.reload or args.reload_only, reload_edits=max(1, args.edits),
-                         keep=Path(args.keep).resolve() if args.keep else None)
-    except RuntimeError as exc:  # a build that failed, or no Chromium for --reload
-        print(f"bench: {exc}", file=sys.stderr)
-        return 2
-
-
 def main(argv: list[str] | None = None) -> int:
     # Named as it was started: `frontier-ledger` (the installed command) or `python -m generator`.
     prog = os.path.basename(sys.argv[0]) if argv is None else ""
@@ -219,26 +186,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
     p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
     p.set_defaults(func=cmd_diff)
-    p = sub.add_parser("budget", help="first-visit weight of each page kind in Chromium, and "
-                       "Lighthouse scores; exit 1 if a company profile is over budget")
-    p.add_argument("--no-lighthouse", action="store_true", help="measure transfers only")
-    p.add_argument("--details", action="store_true", help="also list every transfer of a profile")
-    p.set_defaults(func=cmd_budget)
-    p = sub.add_parser("bench-charts", help="benchmark: cold and warm build time, cost per chart")
-    p.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are shown)")
-    p.set_defaults(func=cmd_bench_charts)
-    p = sub.add_parser("bench", help="benchmark at scale: check, cold, warm and one-file builds "
-                       "of a synthetic project of N companies against plain MkDocs; a table")
-    p.add_argument("--sizes", type=_sizes, default=[100, 1000, 5000],
-                   help="numbers of companies, comma-separated (default: 100,1000,5000)")
-    p.add_argument("--runs", type=int, default=3, help="runs per measurement (medians are shown)")
-    p.add_argument("--no-plain", action="store_true", help="skip the plain MkDocs builds")
-    p.add_argument("--reload", action="store_true", help="also measure the edit-reload loop of "
-                   "serve in Chromium (a copy of the shipped site)")
-    p.add_argument("--reload-only", action="store_true", help="measure only the edit-reload loop")
-    p.add_argument("--edits", type=int, default=5, help="edits for --reload (default: 5)")
-    p.add_argument("--keep", metavar="DIR", help="work in DIR and keep the generated projects")
-    p.set_defaults(func=cmd_bench)
     for p in sub.choices.values():  # `frontier-ledger check --root DIR` as well as before it
         p.add_argument("--root", default=argparse.SUPPRESS, help="project folder")
     args = parser.parse_args(argv)

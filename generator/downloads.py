@@ -8,7 +8,8 @@ Stable addresses (documented on the generated ``data.md`` page):
 * ``downloads/sources.csv``: one row per source record;
 * ``downloads/frontier-ledger.json``: all of it, nested, with the same field names as the YAML.
 
-Pure: returns :class:`generator.render.Page` objects with bytes content; writes nothing.
+Which files there are is the data kinds' to say (generator.kinds: the CSV files and the JSON key of
+each). Pure: returns bytes by path; writes nothing.
 """
 
 from __future__ import annotations
@@ -17,38 +18,44 @@ import csv
 import datetime as _dt
 import io
 import json
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from .load import Dataset
+from .escape import csv_cell
 from .values import Money, PartialDate
 
 COMPANY_COLUMNS = ["id", "name", "kind", "founded", "headquarters", "website", "ticker", "summary"]
 EVENT_COLUMNS = ["company_id", "event_id", "date", "kind", "round"]
 MONEY_FIELDS = ["amount_raised", "amount_committed", "pre_money_valuation", "post_money_valuation"]
 SOURCE_COLUMNS = ["id", "publisher", "title", "url", "published", "accessed", "url_verified", "note"]
+JSON_FILE = "downloads/frontier-ledger.json"
 
 
-def _cell(value: Any) -> str:
-    """A CSV cell: text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+@dataclass(frozen=True)
+class CsvFile:
+    """A CSV download of the records of one kind (a data kind lists its own: generator.kinds).
+    ``rows(records)``: one list of cells per row, from the kind's records sorted by id;
+    ``description``: what it holds, in Markdown, for the data page."""
+
+    name: str  # the file name in downloads/
+    description: str
+    header: list[str]
+    rows: Callable[[list[Any]], Iterable[list[Any]]]
+
+    @property
+    def path(self) -> str:
+        return f"downloads/{self.name}"
+
+
+def cell(value: Any) -> str:
+    """A CSV cell: true and false for booleans, nothing for None, and text that a spreadsheet
+    would run as a formula kept as text (:func:`generator.escape.csv_cell`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-        return True
-    except ArithmeticError:
-        return False
-    except ValueError:
-        return False
+    return csv_cell(str(value))
 
 
 def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
@@ -56,7 +63,7 @@ def _csv(header: list[str], rows: Iterable[list[Any]]) -> bytes:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(header)
     for r in rows:
-        w.writerow([_cell(v) for v in r])
+        w.writerow([cell(v) for v in r])
     return buf.getvalue().encode("utf-8")
 
 
@@ -99,34 +106,71 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def dataset_files(ds: Dataset) -> dict[str, bytes]:
-    companies = sorted(ds.companies.values(), key=lambda c: c.id)
-    event_header = EVENT_COLUMNS + [f"{f}{suffix}" for f in MONEY_FIELDS
-                                    for suffix in ("", "_currency", "_qualifier")] + [
-        "status", "sources", "note"]
+# ---------------------------------------------------------------------------------------------
+# The CSV files of the project's kinds
 
-    def event_rows() -> Iterator[list[Any]]:
-        for c in companies:
-            for e in sorted(c.events, key=lambda e: (e.date, e.id)):
-                row: list[Any] = [c.id, e.id, e.date, e.kind, e.round]
-                for f in MONEY_FIELDS:
-                    money = getattr(e, f)
-                    row += [money.amount, money.currency, money.qualifier or None] if money else \
-                        [None, None, None]
-                row += [e.status, " ".join(e.sources), e.note]
-                yield row
 
-    sources = sorted(ds.sources.values(), key=lambda s: s.id)
-    return {
-        "downloads/companies.csv": _csv(COMPANY_COLUMNS, (
-            [getattr(c, col) for col in COMPANY_COLUMNS] for c in companies)),
-        "downloads/events.csv": _csv(event_header, event_rows()),
-        "downloads/sources.csv": _csv(SOURCE_COLUMNS, (
-            [getattr(s, col) for col in SOURCE_COLUMNS] for s in sources)),
-        "downloads/frontier-ledger.json": _json({
-            "companies": companies, "sources": sources,
-            "tables": sorted(ds.tables.values(), key=lambda t: t.id)}),
-    }
+def company_rows(companies: list[Any]) -> Iterator[list[Any]]:
+    for c in companies:
+        yield [getattr(c, col) for col in COMPANY_COLUMNS]
+
+
+EVENT_HEADER = EVENT_COLUMNS + [f"{f}{suffix}" for f in MONEY_FIELDS
+                                for suffix in ("", "_currency", "_qualifier")] + [
+    "status", "sources", "note"]
+
+
+def event_rows(companies: list[Any]) -> Iterator[list[Any]]:
+    for c in companies:
+        for e in sorted(c.events, key=lambda e: (e.date, e.id)):
+            row: list[Any] = [c.id, e.id, e.date, e.kind, e.round]
+            for f in MONEY_FIELDS:
+                money = getattr(e, f)
+                row += [money.amount, money.currency, money.qualifier or None] if money else \
+                    [None, None, None]
+            row += [e.status, " ".join(e.sources), e.note]
+            yield row
+
+
+def source_rows(sources: list[Any]) -> Iterator[list[Any]]:
+    for s in sources:
+        yield [getattr(s, col) for col in SOURCE_COLUMNS]
+
+
+COMPANIES_CSV = CsvFile(
+    "companies.csv", "One row per company: id, name, kind, founding date, headquarters, website, "
+    "ticker, summary.", COMPANY_COLUMNS, company_rows)
+EVENTS_CSV = CsvFile(
+    "events.csv", "One row per funding or valuation event. Amounts are exact numbers in currency "
+    "units, with their currency and qualifier (\"about\", \"more than\") in columns of their own; "
+    "`sources` lists source ids separated by spaces.", EVENT_HEADER, event_rows)
+SOURCES_CSV = CsvFile(
+    "sources.csv", "One row per source record: publisher, title, address, dates, whether the "
+    "address was verified.", SOURCE_COLUMNS, source_rows)
+
+
+def dataset_files(ds: Any, kinds: Iterable[Any] | None = None) -> dict[str, bytes]:
+    """Every download, by its path: each data kind's CSV files, in the kinds' order, then one JSON
+    file of every kind that has a key in it."""
+    kinds = tuple(kinds if kinds is not None else ds.kinds)
+    out: dict[str, bytes] = {}
+    parts: dict[str, list[Any]] = {}
+    for kind in kinds:
+        records = [r for _, r in sorted(ds.records[kind.folder].items())]
+        for f in kind.csv_files:
+            out[f.path] = _csv(f.header, f.rows(records))
+        if kind.json_key:
+            parts[kind.json_key] = records
+    if parts:
+        out[JSON_FILE] = _json(parts)
+    return out
+
+
+def download_paths(kinds: Iterable[Any]) -> list[str]:
+    """The paths of the downloads, as :func:`dataset_files` makes them."""
+    kinds = tuple(kinds)
+    paths = [f.path for kind in kinds for f in kind.csv_files]
+    return paths + ([JSON_FILE] if any(k.json_key for k in kinds) else [])
 
 
 def atom_feed(articles: list[dict], site_url: str) -> bytes:

@@ -5,7 +5,7 @@ Articles are untrusted code: a pull request can put ``{% for %}`` loops, recursi
 strings in one. :class:`Limits` are the settings (passed in, never global); :class:`Budget` is one
 page's running account against them; :func:`prepare` rewrites an article's parsed template so that
 every loop, literal and concatenation is counted and checked; :func:`budgeted_filters` and the
-sandbox's ``call``/``call_binop`` (render.PageSandbox) check sizes *before* a value is built
+sandbox's ``call``/``call_binop`` (render.sandbox.PageSandbox) check sizes *before* a value is built
 wherever the size can be predicted (``'x' * n``, ``center(n)``, ``join``, ``'%9999s'``,
 ``'{:9999}'``), so that memory never balloons. Every overrun raises :class:`BudgetExceeded`, which
 render reports as a located problem. Nothing here uses signals or threads: ``./ledger serve`` renders off the main
@@ -48,45 +48,17 @@ import types
 from collections.abc import MappingView
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 import jinja2
 from jinja2 import nodes
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import Macro
 from jinja2.utils import Namespace, _PassArg
 from jinja2.visitor import NodeTransformer
 from markupsafe import EscapeFormatter, Markup
 from pydantic import BaseModel
 
-
-# ---------------------------------------------------------------------------------------------
-# Markdown shapes that Python-Markdown converts in time growing faster than the text
-#
-# Measured with the project's extensions (tables, fenced_code, def_list, attr_list, md_in_html,
-# admonition, pymdownx.details, toc): each '[' in a paragraph makes Markdown read on through the
-# rest of it (about 1e-7 s per character read), each '<' likewise (1.5e-8 s), and each '`', '*',
-# '_', '&' or '\' more cheaply (5e-10 s); so 20 KB of '[' took over a minute, while 200 KB of
-# ordinary prose takes 0.3 s. A heading, rule or definition inside a block of lines makes it split
-# the block and copy the rest (100 KB of headings without blank lines: 14 s); a code fence makes it
-# search the whole page again; lists, notes and HTML with markdown="1" nested a few hundred deep
-# recurse past Python's limit, and each level of '>' quotes reads the text again. Beyond some
-# 20,000 blocks (paragraphs, list items, table rows) even the linear work takes seconds.
-
-
-@dataclass(frozen=True)
-class MarkdownLimits:
-    """What one page's Markdown may hold, so that converting it stays well under a second or two
-    (see the measurements above). Checked on the text the template code wrote."""
-
-    blocks: int = 20_000  # paragraphs, headings, list items, table rows, quote levels
-    breaks: int = 50  # headings, rules, underlines and definitions in one block of lines
-    fences: int = 200  # lines that open or close a code block
-    nesting: int = 10  # levels of lists and notes (4 spaces each), and of markdown="1" HTML
-    quotes: int = 5  # levels of '>' inside one another
-    # characters × marks for one paragraph, and for the whole page, per kind of mark
-    brackets: tuple[int, int] = (2_000_000, 8_000_000)
-    angles: tuple[int, int] = (20_000_000, 60_000_000)
-    marks: tuple[int, int] = (400_000_000, 2_000_000_000)
+from .markdown_shapes import MarkdownLimits, written
 
 
 @dataclass(frozen=True)
@@ -118,8 +90,6 @@ class BudgetExceeded(Exception):
         self.line = line
 
 
-def _n(number: float) -> str:
-    return f"{number:,}" if isinstance(number, int) else f"{number:g}"
 
 
 def digits(number: int | Decimal) -> int:
@@ -133,12 +103,12 @@ def digits(number: int | Decimal) -> int:
 
 
 def number_message(what: str, limits: Limits) -> str:
-    return (f"{what} would build a number of more than {_n(limits.digits)} digits (the limit for "
+    return (f"{what} would build a number of more than {written(limits.digits)} digits (the limit for "
             "one number in a page)")
 
 
 def value_message(what: str, limits: Limits) -> str:
-    return (f"{what} would build a value of more than {_n(limits.value)} characters or items "
+    return (f"{what} would build a value of more than {written(limits.value)} characters or items "
             f"(the limit for one value in a page)")
 
 
@@ -162,7 +132,7 @@ class Budget:
     # -- time and counters
     def tick(self) -> None:
         if self.clock() > self.deadline:
-            raise BudgetExceeded(f"the template code ran longer than {_n(self.limits.seconds)} "
+            raise BudgetExceeded(f"the template code ran longer than {written(self.limits.seconds)} "
                                  "seconds (the limit for one page); make its loops shorter")
 
     def loop(self, iterable: Any) -> "Counted":
@@ -175,13 +145,13 @@ class Budget:
         self.iterations += 1
         if self.iterations > self.limits.iterations:
             raise BudgetExceeded(f"the template code's loops ran more than "
-                                 f"{_n(self.limits.iterations)} times (the limit for one page)")
+                                 f"{written(self.limits.iterations)} times (the limit for one page)")
         self.tick()
 
     def enter(self) -> None:
         self.depth += 1
         if self.depth > self.limits.depth:
-            raise BudgetExceeded(f"macro calls nested more than {_n(self.limits.depth)} deep (the "
+            raise BudgetExceeded(f"macro calls nested more than {written(self.limits.depth)} deep (the "
                                  "limit for one page); does a macro call itself without end?")
 
     def leave(self) -> None:
@@ -191,7 +161,7 @@ class Budget:
         self.output += n
         if self.output > self.limits.output:
             raise BudgetExceeded(f"the page's template code wrote more than "
-                                 f"{_n(self.limits.output)} characters (the limit for one page)")
+                                 f"{written(self.limits.output)} characters (the limit for one page)")
 
     # -- sizes
     def need(self, size: int, what: str) -> None:
@@ -209,7 +179,7 @@ class Budget:
         size, depth = self.measure(value)
         if depth > self.limits.depth:
             raise BudgetExceeded(f"{what} built a value with lists inside one another more than "
-                                 f"{_n(self.limits.depth)} deep (the limit for one page)")
+                                 f"{written(self.limits.depth)} deep (the limit for one page)")
         if size > self.limits.value:
             raise BudgetExceeded(value_message(what, self.limits))
         if isinstance(value, (set, frozenset)):
@@ -624,7 +594,7 @@ def check_tags(source: str, limits: Limits) -> None:
     go, where no deadline is looked at, in time that grows with the number of its tags."""
     for n, m_ in enumerate(_TAG_START.finditer(source), 1):
         if n > limits.tags:
-            raise BudgetExceeded(f"more than {_n(limits.tags)} template tags ({{{{ … }}}} and "
+            raise BudgetExceeded(f"more than {written(limits.tags)} template tags ({{{{ … }}}} and "
                                  "{% … %}) in one page (the limit for one page); split the page",
                                  line=source.count("\n", 0, m_.start()) + 1)
 
@@ -643,7 +613,7 @@ def check_nesting(tokens: Iterable[tuple[int, str, str]], limits: Limits) -> Non
         except StopIteration:
             return
         except ValueError:  # Python would not read the number: more than 4,300 digits
-            raise BudgetExceeded(f"a number of more than {_n(limits.digits)} digits is written "
+            raise BudgetExceeded(f"a number of more than {written(limits.digits)} digits is written "
                                  "in the template code (the limit for one number in a page)",
                                  line=lineno) from None
         if kind in ("variable_begin", "block_begin"):
@@ -660,7 +630,7 @@ def check_nesting(tokens: Iterable[tuple[int, str, str]], limits: Limits) -> Non
         if kind == "name" and value == "if":
             conditionals += 1
         if max(depth, unary, conditionals) > limits.nesting:
-            raise BudgetExceeded(f"template code nested more than {_n(limits.nesting)} levels "
+            raise BudgetExceeded(f"template code nested more than {written(limits.nesting)} levels "
                                  "deep in one tag (brackets, signs, 'not' or 'if'); split it "
                                  "with {% set %}", line=lineno)
 
@@ -668,7 +638,7 @@ def check_nesting(tokens: Iterable[tuple[int, str, str]], limits: Limits) -> Non
 def prepare(tree: nodes.Template, limits: Limits) -> nodes.Template:
     """Check the nesting of a parsed page and rewrite it so that its loops, literals and
     concatenations report to the page's budget (through ``environment.fl_*``, see
-    render.PageSandbox). Refuses ``{% include %}`` and its kin: a page uses no other file."""
+    render.sandbox.PageSandbox). Refuses ``{% include %}`` and its kin: a page uses no other file."""
     # one walk without recursion: nesting depth of statements and of the tree itself
     stack: list[tuple[nodes.Node, int, int]] = [(tree, 0, 0)]
     while stack:
@@ -681,11 +651,11 @@ def prepare(tree: nodes.Template, limits: Limits) -> nodes.Template:
         if isinstance(node, _BLOCK_NODES):
             blocks += 1
             if blocks > limits.blocks:
-                raise BudgetExceeded(f"template code nested more than {_n(limits.blocks)} "
+                raise BudgetExceeded(f"template code nested more than {written(limits.blocks)} "
                                      "blocks deep ({% for %}, {% if %}, {% macro %} …)",
                                      line=node.lineno)
         if level > limits.levels:
-            raise BudgetExceeded(f"template code more than {_n(limits.levels)} levels deep (a "
+            raise BudgetExceeded(f"template code more than {written(limits.levels)} levels deep (a "
                                  "long chain of operators or filters counts a level for each); "
                                  "split it with {% set %}", line=node.lineno)
         for child in node.iter_child_nodes():
@@ -756,161 +726,3 @@ def prepare_call(budget: Budget, obj: Any, args: tuple, kwargs: dict) -> tuple:
     if predicted is not None:
         budget.need(*predicted)
     return args
-
-
-# (name in messages, characters counted, what to do instead)
-_MARK_KINDS = (
-    ("brackets", "'['", "[", "close each '[' soon after it opens, write &#91; for one that stays "
-                             "open, or split the paragraph"),
-    ("angles", "'<'", "<", "write &lt; for a '<' that is not a tag, or split the paragraph"),
-    ("marks", "'`', '*', '_', '&' and '\\'", "`*_&\\", "split the paragraph"),
-)
-_FENCE_LIKE = re.compile(r" {0,3}(?:`{3,}|~{3,})")
-_FENCE_OPEN = re.compile(r"(`{3,}|~{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*"
-                         r"(?:hl_lines=(\"|').*?\2[ ]*)?)$")
-_PREFIX = re.compile(r"(?:[ ]*(?:>|[-*+](?=[ ]|$)|\d{1,9}[.)](?=[ ]|$)))+")
-_ITEM = re.compile(r"[ ]*(?:[-*+]|\d{1,9}[.)])(?:[ ]|$)|[ ]{0,3}(?:#|:[ ])")
-_BREAK = re.compile(r"[ ]{0,3}(?:#{1,6}(?:[ ]|$)|(?:[-*_][ ]*){3,}$|=+[ ]*$|-+[ ]*$|:[ ])")
-# (every pattern here runs in time linear in its line: none can backtrack over a long run)
-_HTML_LINE = re.compile(r"[ ]{0,3}<([A-Za-z][A-Za-z0-9-]*)([^<>]*)")
-_TAG_OPEN = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
-_CLOSE = re.compile(r"</([A-Za-z][A-Za-z0-9-]*)\s*>")
-
-
-def markdown_shapes(text: str, limits: MarkdownLimits) -> list[tuple[int, str]]:
-    """The shapes in ``text`` (a page's Markdown) that would make converting it slow or recurse
-    past Python's limit: (position in ``text``, message) each. Linear in the text."""
-    from markdown.util import BLOCK_LEVEL_ELEMENTS
-
-    block_tags = set(BLOCK_LEVEL_ELEMENTS)
-    lines = text.split("\n")
-    starts = []
-    pos = 0
-    for ln in lines:
-        starts.append(pos)
-        pos += len(ln) + 1
-    out: list[tuple[int, str]] = []
-
-    # code blocks (never read as Markdown), found as Python-Markdown's fenced_code finds them;
-    # an opening fence without its closing one is not a code block
-    code: set[int] = set()
-    fence_lines = [i for i, ln in enumerate(lines) if _FENCE_LIKE.match(ln)]
-    if len(fence_lines) > limits.fences:
-        out.append((starts[fence_lines[limits.fences]],
-                    f"more than {_n(limits.fences)} code fences (``` or ~~~) in one page: "
-                    "Markdown searches the whole page again for each; use fewer code blocks"))
-    else:
-        i = 0
-        while i < len(lines):
-            m_ = _FENCE_OPEN.match(lines[i])
-            if m_:
-                fence = m_.group(1)
-                end = next((j for j in range(i + 1, len(lines))
-                            if lines[j].rstrip(" ") == fence), None)
-                if end is not None:
-                    code.update(range(i, end + 1))
-                    i = end + 1
-                    continue
-            i += 1
-
-    blocks = 0
-    md_html: list[str] = []  # open HTML elements with markdown="1"
-    units: list[tuple[int, int]] = []  # (first line, last line) of each paragraph-like unit
-    block_first = -1  # first line of the current block of lines, -1 between blocks
-    breaks = 0
-    table = False
-    unit_start = -1
-    reported = set()
-
-    def close_unit(last: int) -> None:
-        nonlocal unit_start
-        if unit_start >= 0:
-            units.append((unit_start, last))
-        unit_start = -1
-
-    for i, raw in enumerate(lines):
-        if i in code:
-            close_unit(i - 1)
-            block_first = -1
-            continue
-        ln = raw.expandtabs(4)
-        if not ln.strip():
-            close_unit(i - 1)
-            block_first = -1
-            continue
-        for m_ in _TAG_OPEN.finditer(ln):
-            if "markdown" not in m_.group(2):
-                continue
-            md_html.append(m_.group(1).lower())
-            if len(md_html) > limits.nesting and "html" not in reported:
-                reported.add("html")
-                out.append((starts[i], f"HTML elements with markdown=\"1\" nested more than "
-                            f"{_n(limits.nesting)} deep: Markdown reads each level on its own; "
-                            "nest fewer"))
-        for m_ in _CLOSE.finditer(ln):
-            if md_html and md_html[-1] == m_.group(1).lower():
-                md_html.pop()
-        indent = len(ln) - len(ln.lstrip(" "))
-        if indent > 4 * limits.nesting and "indent" not in reported:
-            reported.add("indent")
-            out.append((starts[i], f"a line indented by more than {_n(4 * limits.nesting)} "
-                        f"spaces: lists and notes nested more than {_n(limits.nesting)} deep "
-                        "make Markdown recurse too deeply; nest fewer"))
-        prefix = _PREFIX.match(ln)
-        quotes = prefix.group(0).count(">") if prefix else 0
-        if quotes > limits.quotes and "quotes" not in reported:
-            reported.add("quotes")
-            out.append((starts[i], f"quotes nested more than {_n(limits.quotes)} deep ('>' "
-                        "inside '>'): Markdown reads the text again for each level; nest fewer"))
-        html = _HTML_LINE.match(ln)
-        if html and html.group(1).lower() in block_tags and "markdown" not in html.group(2):
-            close_unit(i - 1)  # raw HTML: kept as it is, never read as Markdown
-            block_first = -1
-            continue
-        if block_first < 0:
-            block_first, breaks = i, 0
-            below = lines[i + 1].strip() if i + 1 < len(lines) else ""
-            table = "|" in ln and "-" in below and set(below) <= set("|-: ")
-        elif _BREAK.match(ln):
-            breaks += 1
-            if breaks > limits.breaks and "breaks" not in reported:
-                reported.add("breaks")
-                out.append((starts[i], f"more than {_n(limits.breaks)} headings, rules or "
-                            "definitions in one block of lines: Markdown splits the block at "
-                            "each one and copies the rest; put blank lines between them"))
-        if table or unit_start < 0 or _ITEM.match(ln):
-            close_unit(i - 1)
-            unit_start = i
-            blocks += 1 + quotes
-            if blocks > limits.blocks and "blocks" not in reported:
-                reported.add("blocks")
-                out.append((starts[i], f"more than {_n(limits.blocks)} blocks (paragraphs, "
-                            "headings, list items, table rows) in one page: Markdown takes "
-                            "seconds to convert them; make the page shorter"))
-    close_unit(len(lines) - 1)
-
-    for key, shown_marks, chars, advice in _MARK_KINDS:
-        per_unit, per_page = getattr(limits, key)
-        total = count = 0
-        worst = (0, 0)
-        for first, last in units:
-            a, b = starts[first], starts[last] + len(lines[last])
-            piece = text[a:b]
-            n = sum(piece.count(c) for c in chars)
-            if not n:
-                continue
-            work = n * (b - a)
-            total += work
-            count += n
-            if work > worst[0]:  # the first of the worst paragraphs
-                worst = (work, a)
-            if work > per_unit:
-                out.append((a, f"this paragraph holds {_n(n)} {shown_marks} in {_n(b - a)} "
-                            "characters, and Markdown reads the paragraph again for each: one "
-                            f"this long may hold at most {_n(per_unit // (b - a))}; {advice}"))
-        if total > per_page and worst[0] <= per_unit:  # (else reported paragraph by paragraph)
-            out.append((worst[1], f"the paragraphs of this page hold {_n(count)} {shown_marks} "
-                        f"in all, too many for their length: Markdown reads a paragraph again "
-                        f"for each, {_n(total)} characters in all, more than the "
-                        f"{_n(per_page)} allowed for one page; {advice}"))
-    return sorted(out)

@@ -3,7 +3,8 @@
 One noun, one path: ``data/companies/acme.yaml`` is a :class:`Company`, rendered by
 ``templates/company.md.j2`` to ``companies/acme/``; ``data/sources/x.yaml`` is a :class:`Source`;
 ``data/tables/x.yaml`` is a :class:`Table`. The JSON Schemas in ``schemas/`` are generated from these
-classes (``python -m generator schemas``) and a test keeps them in sync.
+classes (``python -m generator schemas``) and a test keeps them in sync. Which folder holds which
+model is registered in :mod:`generator.kinds`.
 
 Rules that involve several fields of one record live here (model validators); rules that involve
 several files (references, duplicates) live in :mod:`generator.load`.
@@ -46,8 +47,6 @@ EVENT_KIND_LABEL = {
     "ipo": "IPO", "reported-talks": "Reported talks", "declined-offer": "Declined offer",
     "merger": "Merger", "ipo-filing": "IPO filing",
 }
-# Kinds whose valuation is a mark set by new money going in (the others are prices or talk).
-PRICED_KINDS = {"primary-round", "strategic-investment", "ipo"}
 
 Role = Literal["investor", "cloud-provider", "chip-supplier", "compute-customer", "parent",
                "acquirer"]
@@ -252,10 +251,3 @@ class Term(Record):
     see_also: list[Slug] = Field(default_factory=list, description="Ids of related terms.")
     sources: list[Slug] = Field(default_factory=list, description="Ids of records in "
                                                                   "data/sources/, if any.")
-
-
-KINDS: dict[str, type[Record]] = {"companies": Company, "sources": Source, "tables": Table,
-                                  "glossary": Term}
-KIND_SINGULAR = {"companies": "company", "sources": "source", "tables": "table",
-                 "glossary": "glossary term"}
-

@@ -9,7 +9,7 @@ project), a line and column where known, a field path where known, what is wrong
 Warnings are problems that a strict run (the default for check and build) treats as errors.
 
 A formatted problem never holds a raw control, line-break, format or invisible character: they are
-written as escapes (:func:`generator.values.escape_unseen`), in the path, the field and the message.
+written as escapes (:func:`generator.escape.escape_unseen`), in the path, the field and the message.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Iterable
 
-from .values import escape_unseen
+from .escape import escape_unseen
 
 
 @dataclass(frozen=True, order=True)
@@ -99,11 +99,3 @@ class Problems:
         if n_warn:
             bits.append(f"{n_warn} warning{'s' if n_warn != 1 else ''}")
         return f"{' and '.join(bits)} in {files} file{'s' if files != 1 else ''}"
-
-
-class ProblemsFound(Exception):
-    """Raised by the shell layers (build, glue) when a stage reports problems."""
-
-    def __init__(self, problems: Problems):
-        super().__init__(problems.report())
-        self.problems = problems

@@ -267,21 +267,27 @@ def _show_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_DEPTH
-               ) -> Document | None:
-    """Parse one YAML document strictly; report every structural problem found."""
-    doc = Document(None)
-    before = len(problems.items)
-    # Stack of containers being built: (container, path, pending_key_or_None, key_text_positions)
-    stack: list[list[Any]] = []
-    documents = 0
-    root_set = False
+class _Builder:
+    """One document being built from the parser's events, with the position of every value, and
+    every structural problem reported (the event loop stops at the first)."""
 
-    def add_value(value: Any, pos: tuple[int, int]) -> PathKey | None:
-        nonlocal root_set
+    def __init__(self, rel: str, problems: Problems, max_depth: int):
+        self.doc = Document(None)
+        self.rel, self.problems, self.max_depth = rel, problems, max_depth
+        # containers being built: [container, path, pending key and its position or None]
+        self.stack: list[list[Any]] = []
+        self.documents = 0
+        self.root_set = False
+
+    def refuse(self, message: str, pos: tuple[int, int]) -> bool:
+        self.problems.error(self.rel, message, line=pos[0], column=pos[1])
+        return True
+
+    def add_value(self, value: Any, pos: tuple[int, int]) -> PathKey | None:
+        doc, stack = self.doc, self.stack
         if not stack:
             doc.data = value
-            root_set = True
+            self.root_set = True
             doc.positions[()] = pos
             return ()
         top = stack[-1]
@@ -299,94 +305,91 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
         p = path + (key,)
         if key in container:
             first = doc.key_positions[p][0]
-            problems.error(rel, f"key '{key}' is given twice in this mapping (lines {first} and "
-                           f"{key_pos[0]}); keep only one", line=key_pos[0], column=key_pos[1],
-                           field=format_path(p))
+            self.problems.error(self.rel, f"key '{key}' is given twice in this mapping (lines "
+                                f"{first} and {key_pos[0]}); keep only one", line=key_pos[0],
+                                column=key_pos[1], field=format_path(p))
             return None
         container[key] = value
         doc.key_positions[p] = key_pos
         doc.positions[p] = pos
         return p
 
+    def event(self, ev: Any) -> bool:
+        """Take one event; True when the document cannot be read further."""
+        cls = type(ev)
+        if cls in _END_EVENTS:  # the most common events after scalars: nothing to check
+            self.stack.pop()
+            return False
+        mark = ev.start_mark
+        pos = (mark.line + 1, mark.column + 1)
+        if cls not in _NODE_EVENTS:  # stream, document and alias events
+            return self._other(ev, pos)
+        anchor = getattr(ev, "anchor", None)
+        if anchor is not None:
+            return self.refuse(f"anchor '&{anchor}' is not allowed (anchors and aliases can hide "
+                               "or multiply values); write each value out in full", pos)
+        tag = getattr(ev, "tag", None)
+        if tag is not None:
+            return self.refuse(f"tag '{_show_tag(tag)}' is not allowed (tags can run code or "
+                               "read other files); write a plain value without it", pos)
+        is_key = bool(self.stack) and isinstance(self.stack[-1][0], dict) and \
+            self.stack[-1][2] is None
+        if isinstance(ev, yaml.ScalarEvent):
+            return self._scalar(ev, pos, is_key)
+        if is_key:
+            return self.refuse("a mapping or list cannot be used as a field name; field names "
+                               "are plain words such as 'name'", pos)
+        if len(self.stack) >= self.max_depth:
+            return self.refuse(f"lists and mappings are nested more than {self.max_depth} "
+                               "levels deep, deeper than any data file needs; check the "
+                               "indentation and brackets", pos)
+        container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+        p = self.add_value(container, pos)
+        if p is None:  # duplicate key: keep parsing into a throwaway container
+            p = ("<duplicate>",)
+        self.stack.append([container, p, None])
+        return False
+
+    def _other(self, ev: Any, pos: tuple[int, int]) -> bool:
+        if isinstance(ev, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                return self.refuse("the file holds more than one YAML document ('---'); keep one "
+                                   "record per file", pos)
+            return False
+        if isinstance(ev, yaml.AliasEvent):
+            return self.refuse(f"alias '*{ev.anchor}' is not allowed (anchors and aliases can "
+                               "hide or multiply values); write the value out in full", pos)
+        return False  # stream start and end, document end
+
+    def _scalar(self, ev: Any, pos: tuple[int, int], is_key: bool) -> bool:
+        bad = _ESCAPED_FORBIDDEN.search(ev.value) if ev.style == '"' else None
+        if bad:
+            return self.refuse(f"invisible or control character {describe_char(bad.group())}, "
+                               "written as an escape sequence, is not allowed; delete it", pos)
+        if is_key:
+            key = ev.value
+            if ev.implicit[0] and key == "<<":
+                return self.refuse("merge keys ('<<') are not allowed; write the fields out in "
+                                   "full", pos)
+            self.stack[-1][2] = (key, pos)
+            return False
+        plain = ev.implicit[0] and ev.style in (None, "")
+        self.add_value(resolve_plain(ev.value) if plain else ev.value, pos)
+        return False
+
+
+def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_DEPTH
+               ) -> Document | None:
+    """Parse one YAML document strictly; report every structural problem found."""
+    before = len(problems.items)
+    builder = _Builder(rel, problems, max_depth)
     try:
         loader = _Loader(text)
         try:
             while loader.check_event():
-                ev = loader.get_event()
-                cls = type(ev)
-                if cls in _END_EVENTS:  # the most common events after scalars: nothing to check
-                    stack.pop()
-                    continue
-                mark = ev.start_mark
-                pos = (mark.line + 1, mark.column + 1)
-                if cls not in _NODE_EVENTS:  # stream, document and alias events
-                    if isinstance(ev, yaml.DocumentStartEvent):
-                        documents += 1
-                        if documents > 1:
-                            problems.error(rel, "the file holds more than one YAML document "
-                                           "('---'); keep one record per file", line=pos[0],
-                                           column=pos[1])
-                            break
-                        continue
-                    if isinstance(ev, (yaml.StreamStartEvent, yaml.StreamEndEvent,
-                                       yaml.DocumentEndEvent)):
-                        continue
-                    if isinstance(ev, yaml.AliasEvent):
-                        problems.error(rel, f"alias '*{ev.anchor}' is not allowed (anchors and "
-                                       "aliases can hide or multiply values); write the value out "
-                                       "in full", line=pos[0], column=pos[1])
-                        break
-                anchor = getattr(ev, "anchor", None)
-                if anchor is not None:
-                    problems.error(rel, f"anchor '&{anchor}' is not allowed (anchors and aliases "
-                                   "can hide or multiply values); write each value out in full",
-                                   line=pos[0], column=pos[1])
+                if builder.event(loader.get_event()):
                     break
-                tag = getattr(ev, "tag", None)
-                if tag is not None:
-                    problems.error(rel, f"tag '{_show_tag(tag)}' is not allowed (tags can run code "
-                                   "or read other files); write a plain value without it",
-                                   line=pos[0], column=pos[1])
-                    break
-                is_key = bool(stack) and isinstance(stack[-1][0], dict) and stack[-1][2] is None
-                if isinstance(ev, yaml.ScalarEvent):
-                    bad = _ESCAPED_FORBIDDEN.search(ev.value) if ev.style == '"' else None
-                    if bad:
-                        problems.error(rel, f"invisible or control character "
-                                       f"{describe_char(bad.group())}, written as an escape "
-                                       "sequence, is not allowed; delete it", line=pos[0],
-                                       column=pos[1])
-                        break
-                    if is_key:
-                        key = ev.value
-                        if ev.implicit[0] and key == "<<":
-                            problems.error(rel, "merge keys ('<<') are not allowed; write the "
-                                           "fields out in full", line=pos[0], column=pos[1])
-                            break
-                        stack[-1][2] = (key, pos)
-                        continue
-                    plain = ev.implicit[0] and ev.style in (None, "")
-                    value = resolve_plain(ev.value) if plain else ev.value
-                    add_value(value, pos)
-                    continue
-                if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-                    if is_key:
-                        problems.error(rel, "a mapping or list cannot be used as a field name; "
-                                       "field names are plain words such as 'name'",
-                                       line=pos[0], column=pos[1])
-                        break
-                    if len(stack) >= max_depth:
-                        problems.error(rel, f"lists and mappings are nested more than "
-                                       f"{max_depth} levels deep, deeper than any data file needs; "
-                                       "check the indentation and brackets", line=pos[0],
-                                       column=pos[1])
-                        break
-                    container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
-                    p = add_value(container, pos)
-                    if p is None:  # duplicate key: keep parsing into a throwaway container
-                        p = ("<duplicate>",)
-                    stack.append([container, p, None])
-                    continue
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
@@ -396,7 +399,8 @@ def parse_yaml(text: str, rel: str, problems: Problems, *, max_depth: int = MAX_
         problems.error(rel, f"YAML syntax: {exc}")
     if len(problems.items) > before:
         return None
-    if not root_set:
+    doc = builder.doc
+    if not builder.root_set:
         doc.data = None
     return doc
 

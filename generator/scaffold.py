@@ -26,7 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 from pydantic_core import PydanticCustomError
 
 from . import model as m
-from .load import suggest
+from .suggest import suggest
 from .problems import Problems
 from .reader import parse_yaml
 from .values import Name, Paragraph, parse_slug

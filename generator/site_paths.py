@@ -8,7 +8,7 @@ would run on the site's own address without the Content-Security-Policy of its p
 one form (see :data:`generator.values.FILE_NAME_RULE`), so that no name can break out of the
 attribute or address it is written into.
 
-The check (:func:`generator.render._markdown_files`) applies these rules while it walks
+The check (:func:`generator.render.site_src.markdown_files`) applies these rules while it walks
 ``site_src/``; the MkDocs plugin applies them again to every file MkDocs collected
 (:func:`path_problem`), as a second line of defence. Pure: nothing here reads files.
 """
@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import re
 
-from .values import _SLUG, file_name_problem, shown
+from .escape import shown
+from .values import _SLUG, file_name_problem
 
 # Top-level names of the built site that the build itself writes, with what is there. A page or
 # folder at the top of site_src/ may not take one of them: ``site_src/companies.md`` would be
 # published at companies/, the address of the generated list of companies, and a folder
 # ``site_src/search/`` would sit beside the search index. (A page at the address of any generated
-# page is refused as well, whatever its name: see render._claim_addresses. This list is for what
+# page is refused as well, whatever its name: see render.site_src.claim_addresses. This list is for what
 # the theme and MkDocs write, and for the generator's folders.) tests/test_untrusted_pages.py
 # compares it with the top of a built site.
 SITE_NAMES: dict[str, str] = {
@@ -88,7 +89,7 @@ def ignored(name: str) -> bool:
 def entry_problem(folder: tuple[str, ...], name: str, *, is_dir: bool) -> str | None:
     """Why the entry ``name`` of the site_src folder ``folder`` (its parts, () for site_src itself)
     may not be there, or None. A name not of the documented form is quoted with
-    :func:`~generator.values.shown` (and a report escapes the path it is located at)."""
+    :func:`~generator.escape.shown` (and a report escapes the path it is located at)."""
     top = not folder
     in_assets = bool(folder) and folder[0] == ASSETS
     if is_dir:

@@ -27,7 +27,7 @@ rounded and never an internal error):
 Text: names, titles and text cells refuse the Unicode categories Cf, Co, Cs, Zl and Zp, tag
 characters, the Hangul fillers and U+034F; paragraphs refuse Co, Cs, Zl, Zp, tags and Cf except
 the visible number signs of some scripts (see :func:`name_char_problem`). Any text quoted in a
-report goes through :func:`shown`.
+report goes through :func:`generator.escape.shown`.
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 from pydantic_core import PydanticCustomError
+
+from .escape import HANGUL_FILLERS, shown
 
 # ---------------------------------------------------------------------------------------------
 # Money
@@ -257,9 +259,6 @@ class PartialDate:
         day = self.day or calendar.monthrange(self.year, month)[1]
         return _dt.date(self.year, month, day)
 
-    def iso_sortable(self) -> str:
-        return self.earliest.isoformat()
-
 
 def parse_date(value: Any) -> PartialDate:
     if isinstance(value, PartialDate):
@@ -390,41 +389,6 @@ def file_name_problem(name: str, ext: str) -> str | None:
     return f"the file name {shown(name)} is not allowed; file names use {rule}"
 
 
-# Characters that a report never prints as they are: controls (an escape sequence in a file name
-# would reach the terminal), format characters (bidi, zero-width, tags, invisible operators),
-# line and paragraph separators, surrogates (a file name that is not UTF-8 arrives with them, and
-# cannot even be printed), private use, non-characters, and the Hangul fillers and the combining
-# grapheme joiner that render as nothing.
-_HANGUL_FILLERS = "\u115f\u1160\u3164\uffa0"
-_NOT_SHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b-\u200f"
-                        "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ufffe\uffff"
-                        "\ud800-\udfff\ue000-\uf8ff" + _HANGUL_FILLERS +
-                        "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
-                        "\U000e0000-\U000e007f\U000f0000-\U0010ffff]")
-_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _escape(m: re.Match) -> str:
-    ch = m.group()
-    c = ord(ch)
-    return _SHORT_ESCAPES.get(ch) or (f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
-                                      if c < 0x10000 else f"\\U{c:08x}")
-
-
-def escape_unseen(text: str) -> str:
-    """``text`` with every character of :data:`_NOT_SHOWN` written as an escape (\\n, \\x1b,
-    \\u202e, \\U000e0041), for a line of a report; backslashes are left as they are, so that text
-    already escaped (by :func:`shown`) is not escaped twice."""
-    return _NOT_SHOWN.sub(_escape, text)
-
-
-def shown(text: str) -> str:
-    """``text`` in single quotes for a report, with every character that a terminal or a reader
-    would not see as itself written as an escape (\\x1b, \\u202e, \\U000e0041); a backslash is
-    doubled, so that the escapes are unambiguous."""
-    return "'" + escape_unseen(text.replace("\\", "\\\\")) + "'"
-
-
 def describe_char(ch: str) -> str:
     """'U+3164 (hangul filler)': a character named in a message (the name in lower case, or what
     kind of character it is when it has no name)."""
@@ -441,7 +405,7 @@ def describe_char(ch: str) -> str:
 # cells of tables identify things and are shown in headings, links and charts: they refuse every
 # character that is invisible or does not show as itself, whatever the script.
 _NAME_CATEGORIES = frozenset({"Cf", "Co", "Cs", "Zl", "Zp"})
-_NAME_EXTRA = frozenset(_HANGUL_FILLERS + "\u034f")
+_NAME_EXTRA = frozenset(HANGUL_FILLERS + "\u034f")
 _TAGS = range(0xE0000, 0xE0080)  # Cf where assigned; refused as a block
 # Paragraphs (summaries, notes, descriptions, definitions) are prose, in any script: they refuse
 # separators, private use, surrogates and format characters, except the format characters that

@@ -8,16 +8,17 @@ show for the command line and for the path build and serve share."""
 from __future__ import annotations
 
 import itertools
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from generator.limits import Limits, MarkdownLimits, markdown_shapes
+from generator.limits import Limits
+from generator.markdown_shapes import MarkdownLimits, markdown_shapes
 from generator.load import load
 from generator.problems import Problems
 from generator.render import render
+from generator.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
 A = "site_src/articles/first.md"
@@ -349,7 +350,7 @@ def test_case_ids_are_unique():
 
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory):
-    from conftest import make_project
+    from support import make_project
 
     root = make_project(tmp_path_factory.mktemp("budgets") / "proj")
     # the rows time and count the article alone: the About page would be rendered before it
@@ -361,7 +362,7 @@ def scratch(tmp_path_factory):
 def run(root: Path, limits: Limits) -> tuple[list[str], dict[str, str]]:
     problems = Problems()
     ds = load(root, problems)
-    pages = render(ds, root, problems, limits=limits, check_only=True)
+    pages = render(ds, Settings.for_project(root, check=True, limits=limits), problems).pages
     return [p.format() for p in problems.sorted()], \
         {p.path: p.text for p in pages if p.path.endswith(".md")}
 
@@ -393,7 +394,7 @@ def test_refused_with_a_located_problem(scratch, c: Case):
 ], ids=["recursion-error", "memory-error", "any-other-error"])
 def test_an_error_escaping_from_article_code_is_a_located_problem(scratch, monkeypatch, raised,
                                                                    message):
-    from generator.render import Api
+    from generator.render.api import Api
 
     def fig(self, path):
         raise raised
@@ -436,7 +437,7 @@ def test_serve_renders_through_the_same_path(project):
 
     (project / A).write_text((project / A).read_text() + "\n" + RECURSION + "\n")
     problems = Problems()
-    check_and_render(project, problems, defer_charts=True)
+    check_and_render(Settings.for_project(project, serve=True), problems)
     assert [p.format() for p in problems.sorted()] == [TOO_DEEP]
 
 
@@ -556,7 +557,7 @@ def test_templates_have_no_chance_or_clock_either(code, message):
 
     import jinja2
 
-    from generator.render import make_env
+    from generator.render.sandbox import make_env
 
     env = make_env(jinja2.DictLoader({"t.md.j2": code}))  # the templates' sandbox: no limits
     with pytest.raises(jinja2.exceptions.SecurityError) as caught:

@@ -9,78 +9,28 @@ from __future__ import annotations
 
 import os
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from conftest import REPO, make_project
+from support import (A, B, C, MONEY_EX, REPO, S1, S2, T, URL_EX, Case, Mutation, case, rename,
+                     replace, steps, write)
 from generator import reader
-from generator.load import load, suggest
+from generator.load import load
+from generator.suggest import suggest
 from generator.problems import Problems
 
-C = "data/companies/acme-ai.yaml"
-B = "data/companies/bigcloud.yaml"
-S1 = "data/sources/acme-news-2021.yaml"
-S2 = "data/sources/daily-2023.yaml"
-T = "data/tables/chips.yaml"
-A = "site_src/articles/first.md"
-
-MONEY_EX = ("write it as 'USD 65 billion' (also 'about USD 86 billion', 'EUR 1.7 billion', "
-            "'USD 750 million')")
 DATE_EX = ("expected a date written YYYY-MM-DD (or YYYY-MM, or YYYY, when the day or month is not "
            "known)")
-URL_EX = ("expected a public web address starting with https://, such as "
-          "'https://www.example.com/page'")
-WHERE = "data/companies/, data/sources/ or data/tables/ as NAME.yaml"
+WHERE = "data/companies/, data/tables/, data/sources/ or data/glossary/ as NAME.yaml"
 NOT_MAPPING = "expected 'name: value' lines (a mapping of fields) starting with 'id:'"
-
-Mutation = Callable[[Path], None]
-
 
 # ---------------------------------------------------------------------------------------------
 # mutations of the scratch project
 
 
-def replace(rel: str, old: str, new: str) -> Mutation:
-    def run(root: Path) -> None:
-        p = root / rel
-        text = p.read_text(encoding="utf-8")
-        assert text.count(old) == 1, f"{old!r} should occur once in {rel}"
-        p.write_text(text.replace(old, new), encoding="utf-8", newline="")
-    return run
-
-
-def write(rel: str, content: str | bytes) -> Mutation:
-    def run(root: Path) -> None:
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if p.is_symlink() or p.exists():
-            p.unlink()
-        if isinstance(content, bytes):
-            p.write_bytes(content)
-        else:
-            p.write_text(content, encoding="utf-8", newline="")
-    return run
-
-
 def remove(rel: str) -> Mutation:
     return lambda root: (root / rel).unlink()
-
-
-def rename(rel: str, new_rel: str) -> Mutation:
-    def run(root: Path) -> None:
-        (root / new_rel).parent.mkdir(parents=True, exist_ok=True)
-        (root / rel).rename(root / new_rel)
-    return run
-
-
-def steps(*mutations: Mutation) -> Mutation:
-    def run(root: Path) -> None:
-        for m in mutations:
-            m(root)
-    return run
 
 
 def symlink_out_of_tree(rel: str) -> Mutation:
@@ -124,20 +74,6 @@ ORIGINAL_B = (REPO / "tests/fixtures/mini" / B).read_text(encoding="utf-8")
 
 # ---------------------------------------------------------------------------------------------
 # the table
-
-
-@dataclass
-class Case:
-    id: str
-    mutate: Mutation
-    expected: list[str]
-    count: str = "1 error in 1 file"
-    args: tuple[str, ...] = field(default_factory=tuple)
-
-
-def case(id: str, mutate: Mutation, *expected: str, count: str = "1 error in 1 file",
-         args: tuple[str, ...] = ()) -> Case:
-    return Case(id, mutate, list(expected), count, args)
 
 
 CASES = [
@@ -873,7 +809,7 @@ def test_a_valid_scratch_project_passes(project: Path, check):
 
 
 def test_shipped_data_is_valid(capsys):
-    from conftest import run_cli
+    from support import run_cli
 
     run = run_cli(capsys, REPO, "check")
     assert "Traceback" not in run.text

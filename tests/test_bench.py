@@ -1,20 +1,19 @@
-"""The scale benchmark (generator/bench.py, ``./ledger bench``): its synthetic project is valid and
+"""The benchmark (tools/bench.py, ``./ledger bench``): its synthetic project is valid and
 realistic, and its table prints. No timing is asserted here: the benchmark prints figures, it is
 not a timed test."""
 
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import yaml
 
-from conftest import REPO, run_cli
-from generator import bench
+from support import REPO, run_cli
+from tools import bench, synthetic
 
 
 def test_the_synthetic_project_passes_the_check(tmp_path, capsys):
-    info = bench.synthetic_project(tmp_path / "proj", 12)
+    info = synthetic.synthetic_project(tmp_path / "proj", 12)
     root = tmp_path / "proj"
     companies = sorted((root / "data/companies").glob("*.yaml"))
     assert len(companies) == len(info["companies"]) == 12
@@ -33,7 +32,7 @@ def test_the_synthetic_project_passes_the_check(tmp_path, capsys):
     assert run.code == 0, run.text
     assert run.lines[0] == "no problems found"
     # the edit the benchmark makes keeps the project valid
-    original = bench._edit_company(companies[5], 0)
+    original = synthetic.edit_company(companies[5], 0)
     assert companies[5].read_text() != original
     assert run_cli(capsys, root, "check").code == 0
 

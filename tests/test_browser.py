@@ -12,20 +12,13 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tools.budget import NOT_FOUND
+from tools.budget import PAGE_KINDS as BUDGET_PAGES
+
 pytestmark = pytest.mark.browser
 
-PAGE_KINDS = {
-    "home": "",
-    "company": "companies/anthropic/",
-    "companies index": "companies/",
-    "valuations": "valuations/",
-    "sources": "sources/",
-    "table": "tables/largest-ipos/",
-    "article": "articles/anthropic-series-h/",
-    "articles index": "articles/",
-    "explainer with tables": "articles/power-and-cooling/",
-    "about": "about/",
-}
+# one page of each kind (the page kinds' examples), the page for a missing address aside
+PAGE_KINDS = {kind: path for kind, path in BUDGET_PAGES.items() if kind != NOT_FOUND}
 
 
 class Visit:
@@ -75,7 +68,7 @@ def test_no_horizontal_scroll_at_phone_width(browser, served_site, kind):
 
 
 def test_palette_follows_the_system_and_can_be_switched(browser, served_site):
-    v = Visit(browser, served_site + PAGE_KINDS["company"], scheme="dark")
+    v = Visit(browser, served_site + PAGE_KINDS["company profile"], scheme="dark")
     try:
         scheme = lambda: v.page.evaluate("document.body.getAttribute('data-md-color-scheme')")  # noqa: E731
         assert scheme() == "slate"
@@ -126,7 +119,7 @@ def test_tables_are_styled_and_scroll_without_the_themes_script_moving_them(brow
     wrap_tables), so the theme's script leaves them in place (on a profile, moving them was most of
     Lighthouse's blocking time); they must still look like the theme's tables and scroll sideways
     on a phone instead of widening the page."""
-    v = Visit(browser, served_site + PAGE_KINDS["company"], width=360)
+    v = Visit(browser, served_site + PAGE_KINDS["company profile"], width=360)
     try:
         tables = v.page.evaluate("""() => [...document.querySelectorAll('.md-typeset table')].map(t => {
             const td = t.querySelector('td'), s = getComputedStyle(td), box = t.parentElement.parentElement;

@@ -1,4 +1,4 @@
-"""The weight budget, measured by the same code as ``./ledger budget`` (generator/budget.py), so the
+"""The weight budget, measured by the same code as ``./ledger budget`` (tools/budget.py), so the
 test and the script cannot drift: a company profile's first visit, every transfer gzipped, stays
 within PROFILE_BUDGET. Also: the search index, the largest file of the site, is fetched only when
 a reader reaches for search (by pointer, keyboard or the phone's search button), and search then
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.budget import (PAGE_KINDS, PROFILE_BUDGET, PROFILE_KIND, Transfer, Visit,
+from tools.budget import (PAGE_KINDS, PROFILE_BUDGET, PROFILE_KIND, Transfer, Visit,
                               format_table, gzipped_size, measure)
 
 pytestmark = pytest.mark.browser

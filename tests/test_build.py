@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -12,14 +11,9 @@ import pytest
 from generator.cli import main
 from generator.mkdocs_glue import build_site
 
-from conftest import REPO
+from support import REPO, tree_digest
 
 pytestmark = pytest.mark.build
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_mini_project_builds_strictly_with_every_page_kind(project):
@@ -66,13 +60,13 @@ def test_search_finds_the_sources_page_not_every_pages_list_of_sources(project):
         assert "data-search-exclude" not in page.read_text(), page
 
 
-def test_long_lists_are_split_into_pages_that_link_to_each_other(project, monkeypatch):
-    import generator.render as render_mod
+def test_long_lists_are_split_into_pages_that_link_to_each_other(project):
+    from generator.settings import Lists, Settings
 
-    monkeypatch.setattr(render_mod, "SOURCES_PER_PAGE", 1)
-    monkeypatch.setattr(render_mod, "COMPANIES_PER_PAGE", 1)
+    lists = Lists(sources_per_page=1, companies_per_page=1)
     # strict: MkDocs itself fails the build on a link or an anchor that leads nowhere
-    assert build_site(project, Path("site")) == 0
+    assert build_site(project, Path("site"),
+                      settings=Settings.for_project(project, lists=lists)) == 0
     site = project / "site"
 
     def target(page: Path, href: str) -> tuple[Path, str]:

@@ -1,10 +1,12 @@
-"""Charts (generator/charts.py): golden Vega-Lite specs, words and tables computed from the data, the
-built figure with its downloads, hostile text kept inert, located errors, the render cache, and how
-a chart looks in Chromium in both palettes and at phone width."""
+"""Charts (generator/charts/): golden Vega-Lite specs, words and tables computed from the data, the
+built figure with its downloads, hostile text kept inert, located errors, the one render pipeline,
+the caches and what invalidates them, and how a chart looks in Chromium in both palettes and at
+phone width."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import http.server
 import io
@@ -14,17 +16,20 @@ import re
 import socketserver
 import threading
 import xml.etree.ElementTree as ET
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from generator import charts as ch_mod
-from generator.charts import Registry, build_charts, render_charts
+from generator.charts import CHART_KINDS, ChartStore, Charts, build_all, instances
+from generator.charts.cache import BuiltCharts, RenderCache, code_digest
+from generator.charts.figure import csv_text, table_html
+from generator.charts.pipeline import Rendering
+from generator.charts.spec import SpecBuilder
+from generator.charts.svg import inline_svg
 from generator.load import load
 from generator.mkdocs_glue import build_site
 from generator.problems import Problems
-from generator.render import md_escape, render
+from support import REPO, render_pages, tree_digest
 
 GOLDEN = Path(__file__).parent / "golden" / "charts"
 
@@ -106,41 +111,43 @@ def _dataset(root: Path):
     return ds
 
 
-def _charts(root: Path) -> dict[str, ch_mod.Chart]:
-    return {c.id: c for c in build_charts(_dataset(root))}
+def _charts(root: Path) -> dict:
+    return {c.id: c for c in build_all(_dataset(root))}
 
 
-def _render(root: Path) -> tuple[Problems, dict]:
-    problems = Problems()
-    ds = load(root, problems)
-    pages = render(ds, root, problems)
-    return problems, {p.path: p.text if p.path.endswith(".md") else p.content for p in pages}
+def _csv(chart) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(csv_text(chart))))
 
 
 # ---------------------------------------------------------------------------------------------
 # Specs
 
 
-def test_every_chart_the_data_supports_is_registered(project, chart_project):
+def test_every_chart_the_data_supports_is_registered(chart_project):
     assert sorted(_charts(chart_project)) == sorted(ALL_CHARTS)
 
 
 def test_charts_without_data_are_not_registered(project):
-    ids = set(_charts(project))
-    assert "largest-ipos" not in ids and "gpu-generations" not in ids
-    assert "valuation-bigcloud" not in ids  # no valuation marks
-    assert "valuation-acme-ai" in ids
+    assert sorted(_charts(project)) == ["capital-raised", "latest-valuations", "valuation-acme-ai",
+                                        "valuations-over-time", "who-funds-whom"]
 
 
-def test_vega_lite_specs_match_golden_files_and_the_schema(chart_project, update_golden, monkeypatch):
+def test_the_check_knows_exactly_the_charts_the_build_makes(project):
+    """The check asks each kind which charts exist (no Altair, no specs); the build builds them."""
+    for root in (project, REPO):
+        ds = load(root, Problems())
+        assert [inst.id for _, inst in instances(ds)] == [c.id for c in build_all(ds)]
+
+
+def test_vega_lite_specs_match_golden_files_and_the_schema(chart_project, update_golden):
     import altair as alt
     from altair.utils.schemapi import validate_jsonschema
 
-    monkeypatch.setattr(ch_mod, "VALIDATE", True)  # Altair checks each part as it is built
-    charts = _charts(chart_project)
+    # Altair checks each part as it is built, and the assembled spec is checked as a whole
+    charts = {c.id: c for c in build_all(_dataset(chart_project), validate=True)}
     schema = alt.vegalite.v6.schema.core.load_schema()
     for c in charts.values():
-        validate_jsonschema(c.spec, schema)  # and the assembled spec as a whole
+        validate_jsonschema(c.spec, schema)
     if update_golden:
         GOLDEN.mkdir(parents=True, exist_ok=True)
         for old in GOLDEN.glob("*.vl.json"):
@@ -160,94 +167,144 @@ def test_specs_are_deterministic(chart_project):
     assert first == second
 
 
+def test_timelines_built_without_altair_equal_altairs(chart_project):
+    """The valuation timelines are built by a stand-in for Altair (charts.lite); the specs are
+    the same as Altair's, for the test data and for the shipped data."""
+    lite_kinds = [k for k in CHART_KINDS if k.lite]
+    assert sorted(k.name for k in lite_kinds) == ["company-valuation", "valuations-over-time"]
+    for root in (chart_project, REPO):
+        ds = _dataset(root)
+        built = 0
+        for kind, inst in instances(ds, lite_kinds):
+            lite = kind.build(ds, inst, SpecBuilder.lite()).base_json
+            assert lite == kind.build(ds, inst, SpecBuilder.altair()).base_json, inst.id
+            built += 1
+        assert built >= 2
+
+
 # ---------------------------------------------------------------------------------------------
 # Words and tables come from the data
 
 
-def test_company_timeline_alt_text_table_and_csv_match_the_data(project):
-    ds = _dataset(project)
-    c = ds.companies["acme-ai"]
-    marks = sorted((e for e in c.events if e.post_money_valuation), key=lambda e: e.date)
-    lo = min(marks, key=lambda e: e.post_money_valuation.amount)
-    hi = max(marks, key=lambda e: e.post_money_valuation.amount)
-    chart = {x.id: x for x in build_charts(ds)}["valuation-acme-ai"]
-    # alt text: what it shows and its extremes
-    assert chart.alt.startswith(f"Line chart of post-money valuation marks of {c.name}")
-    assert f"Lowest: {lo.round}, {lo.post_money_valuation.display()}" in chart.alt
-    assert f"Highest: {hi.round}, {hi.post_money_valuation.display()}" in chart.alt
-    ratio = hi.post_money_valuation.amount / lo.post_money_valuation.amount
-    assert "logarithmic" in chart.alt if ratio >= ch_mod.LOG_RATIO else "linear" in chart.alt
-    assert f"{int(ratio)}-fold" in chart.notes[0]
-    # takeaway: first and last deal marks
-    assert marks[0].post_money_valuation.display() in chart.takeaway
-    assert marks[-1].post_money_valuation.display() in chart.takeaway
-    # table: one row per mark, each value shown (escaped) in the HTML
-    assert len(chart.rows) == len(marks)
-    html = chart.table_html()
-    for e in marks:
-        assert str(md_escape(e.post_money_valuation.display())) in html
-        assert str(md_escape(e.round)) in html
-    # CSV: exact amounts, currency, sources
-    rows = list(csv.DictReader(io.StringIO(chart.csv_text())))
-    assert [Decimal(r["value"]) for r in rows] == [e.post_money_valuation.amount for e in marks]
-    assert [r["value_currency"] for r in rows] == [e.post_money_valuation.currency for e in marks]
-    assert [r["sources"].split() for r in rows] == [list(e.sources) for e in marks]
-    assert [r["status"] for r in rows] == [e.status for e in marks]
-    # sources and date of the data
-    assert chart.sources == list(dict.fromkeys(s for e in marks for s in e.sources))
-    assert chart.data_as_of == max(ds.sources[s].published for s in chart.sources)
+def test_company_timeline_words_table_and_csv(project):
+    chart = _charts(project)["valuation-acme-ai"]
+    assert chart.takeaway == ("Acme AI's post-money valuation rose from US$1 billion (May 2021) to "
+                              "US$10 billion (1 Feb 2023), 10 times its first mark.")
+    assert chart.alt == (
+        "Line chart of post-money valuation marks of Acme AI, May 2021 to 1 Feb 2023, on a "
+        "logarithmic scale in US$ billion; filled points are confirmed, tinted reported, hollow "
+        "rumored or unverified. Lowest: Series A, US$1 billion (May 2021). Highest: Series B, "
+        "US$10 billion (1 Feb 2023, reported).")
+    assert chart.notes == ["Logarithmic scale: the values span a 10-fold range, so equal vertical "
+                           "steps mean equal growth rates and the early, smaller marks stay visible."]
+    html = table_html(chart)
+    assert html.count("<tr>") == 3  # the header and one row per mark
+    assert "<td>Series A</td>" in html and "<td>Series B</td>" in html
+    assert '<td style="text-align:right">US&#36;10 billion</td>' in html
+    assert csv_text(chart) == (
+        "date,event,kind,value,value_currency,value_qualifier,status,sources\n"
+        "2021-05,Series A,Primary round,1000000000,USD,,confirmed,acme-news-2021\n"
+        "2023-02-01,Series B,Primary round,10000000000,USD,,reported,acme-news-2021 daily-2023\n")
+    assert chart.sources == ["acme-news-2021", "daily-2023"]
+    assert str(chart.data_as_of) == "2023-02-02"
+    assert chart.png_download is False
 
 
 def test_capital_chart_sums_events_and_keeps_committed_apart(chart_project):
-    ds = _dataset(chart_project)
     chart = _charts(chart_project)["capital-raised"]
-    rows = list(csv.DictReader(io.StringIO(chart.csv_text())))
-    for c in (c for c in ds.companies.values() if c.kind == "ai-lab"):
-        primary = sum((e.amount_raised.amount for e in c.events
-                       if e.kind == "primary-round" and e.amount_raised), Decimal(0))
-        got = [Decimal(r["amount"]) for r in rows
-               if r["company"] == c.name and r["category"].startswith("Primary")]
-        assert got == [primary]
-        assert not any(r["category"].startswith("Committed") for r in rows if r["company"] == c.name) \
-            or any(e.amount_committed for e in c.events)
+    assert csv_text(chart) == (
+        "company,category,amount,amount_currency,amount_qualifier,events,status,sources\n"
+        'Acme AI,"Primary rounds, raised",1600000000,USD,,2,"confirmed, reported",'
+        "acme-news-2021 daily-2023\n")
+    assert chart.takeaway == ("Acme AI has raised the most, US$1.6 billion in primary rounds and "
+                              "strategic investments.")
+
+
+def test_capital_chart_shows_commitments_apart_from_money_raised(project):
+    f = project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace("    amount_raised: USD 1.5 billion\n",
+                                       "    amount_raised: USD 1.5 billion\n"
+                                       "    amount_committed: USD 4 billion\n"))
+    rows = [(r["category"], r["amount"]) for r in _csv(_charts(project)["capital-raised"])]
+    assert rows == [("Primary rounds, raised", "1600000000"), ("Committed, up to", "4000000000")]
+
+
+def test_capital_chart_does_not_add_money_counted_inside_another_event(project):
+    f = project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace(
+        "    status: confirmed\n    sources: [acme-news-2021]\n  - id: series-b",
+        "    counted_in: series-b\n    status: confirmed\n    sources: [acme-news-2021]\n"
+        "  - id: series-b"))
+    chart = _charts(project)["capital-raised"]
+    assert [(r["category"], r["amount"]) for r in _csv(chart)] == [
+        ("Primary rounds, raised", "1500000000")]  # the Series A is no longer added
+    assert "Not added again: Acme AI's Series A (US$100 million) is part of its Series B." in \
+        chart.notes
 
 
 def test_largest_ipos_chart_is_sorted_and_computed_from_the_table(chart_project):
-    ds = _dataset(chart_project)
-    t = ds.tables["largest-ipos"]
     chart = _charts(chart_project)["largest-ipos"]
-    by_size = sorted(t.rows, key=lambda r: -r.values["proceeds"].amount)
-    assert [r["company"] for r in chart.rows] == [r.values["company"] for r in by_size]
-    top, second = by_size[0].values, by_size[1].values
-    assert chart.takeaway.startswith(f"{top['company']} ({top['year']}) is the largest IPO here, "
-                                     f"{top['proceeds'].display()}")
-    assert f"{second['company']} ({second['year']}) at {second['proceeds'].display()}" in chart.takeaway
-    assert f"({top['proceeds_with_overallotment'].display()} with over-allotment)" in chart.alt
-    rows = list(csv.DictReader(io.StringIO(chart.csv_text())))
-    assert rows[0]["base_qualifier"] == "" and rows[1]["base_qualifier"] == "about"
+    assert [r["company"] for r in chart.rows] == ["Acme AI", "Midco", "Oldco"]
+    assert chart.takeaway == ("Acme AI (2024) is the largest IPO here, US$30 billion in its base "
+                              "deal, 1.5 times the next, Midco (2015) at about US$20 billion.")
+    assert chart.alt == (
+        "Bar chart of the proceeds of the 3 largest IPOs in US$ billion, base deal with the "
+        "over-allotment as a lighter extension where known, largest first. Largest: Acme AI "
+        "(2024), US$30 billion (US$34.5 billion with over-allotment). Smallest shown: Oldco "
+        "(2010), US$12 billion.")
+    assert [(r["base"], r["base_qualifier"], r["total"]) for r in _csv(chart)] == [
+        ("30000000000", "", "34500000000"), ("20000000000", "about", "23000000000"),
+        ("12000000000", "", "")]
 
 
 def test_gpu_chart_computes_throughput_per_watt(chart_project):
-    ds = _dataset(chart_project)
-    t = {r.id: r.values for r in ds.tables["gpu-specs"].rows}
     chart = _charts(chart_project)["gpu-generations"]
-    per_w = {r["gpu"]: r["fp8_dense_tflops_per_w"] for r in chart.rows}
-    for v in t.values():
-        assert per_w[v["gpu"]] == round(v["fp8_dense_tflops"] / v["max_tdp_w"], 2)
-    # FP4 has one value only: not compared, and the notes say why
+    # FP8: 2000 / 700 and 4500 / 1000; FP4 has one value only, so it is not compared
+    assert [(r["gpu"], r["fp8_dense_tflops_per_w"]) for r in chart.rows] == [("G1", 2.86),
+                                                                            ("G2", 4.5)]
     assert "fp4_dense_tflops_per_w" not in chart.rows[0]
-    assert any("only G2 has a figure" in n for n in chart.notes)
-    assert "4.5 FP8 dense TFLOPS per watt" in chart.takeaway
+    assert chart.notes[-1] == "FP4 dense per watt is not compared: only G2 has a figure."
+    assert chart.takeaway == ("G2 does 4.5 FP8 dense TFLOPS per watt, 1.6 times the G1's 2.86, at "
+                              "1.4 times the power (1,000 W against 700 W).")
 
 
 def test_who_funds_whom_finds_strategic_investors_in_labs(project):
-    ds = _dataset(project)
     chart = _charts(project)["who-funds-whom"]
-    expected = [(inv.company, c.id, e.id) for c in ds.companies.values() if c.kind == "ai-lab"
-                for e in c.events for inv in e.investors
-                if inv.company and ds.companies[inv.company].kind in ch_mod.STRATEGIC_KINDS]
-    assert len(chart.rows) == len(expected) > 0
-    assert all(r["basis"] == "share not disclosed" for r in chart.rows)  # two investors, no amounts
+    assert [(r["investor"], r["lab"], r["event"], r["basis"]) for r in chart.rows] == [
+        ("BigCloud", "Acme AI", "Series A", "share not disclosed")]  # two investors, no amounts
+    assert chart.takeaway == "1 investments by BigCloud; no amounts disclosed."
+
+
+def test_comparison_charts_show_the_largest_companies_only(project):
+    """However many companies the data holds, a comparison chart draws at most a few (the pages
+    beside it list them all), so that it stays readable and costs the same to build and render."""
+    src = (project / "data/companies/acme-ai.yaml").read_text()
+    for i in range(15):
+        (project / f"data/companies/lab-{i}.yaml").write_text(
+            src.replace("id: acme-ai", f"id: lab-{i}").replace("name: Acme AI", f"name: Lab {i}")
+            .replace("USD 10 billion", f"USD {10 + i} billion")
+            .replace("USD 8.5 billion", f"USD {8.5 + i} billion"))
+    charts = _charts(project)
+    latest = charts["latest-valuations"]
+    assert len(latest.rows) == 12
+    assert latest.rows[0]["company"] == "Lab 14"  # the highest first
+    assert latest.notes[-1] == ("The 12 highest of 16 latest marks are shown; the table below "
+                                "lists every company.")
+    timeline = charts["valuations-over-time"]
+    assert len({r["company"] for r in timeline.rows}) == 8
+    assert timeline.notes[-1] == ("The 8 companies with the highest marks are drawn, of 16 with "
+                                  "two or more; the table below lists every mark.")
+    capital = charts["capital-raised"]
+    assert len({r["company"] for r in capital.rows}) == 8
+    assert capital.notes[-1] == ("The 8 labs that raised the most are shown, of 16; each lab's "
+                                 "events are on its profile.")
+    funds = charts["who-funds-whom"]
+    assert len({r["lab"] for r in funds.rows}) == 8
+    assert funds.notes[-1].startswith("Shown: the investments in the 8 labs that received the "
+                                      "most of them, by the 1 investors with the most, of 16 ")
+    # every profile still has its own chart
+    assert sorted(c for c in charts if c.startswith("valuation-lab-")) == sorted(
+        f"valuation-lab-{i}" for i in range(15))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -268,15 +325,16 @@ def _walk(value, path=()):
         yield path, value
 
 
-def test_hostile_names_stay_inert_text_in_spec_svg_and_page(chart_project):
+def test_hostile_names_stay_inert_text_in_spec_svg_and_page(chart_project, tmp_path):
     f = chart_project / "data/companies/acme-ai.yaml"
     f.write_text(f.read_text().replace("name: Acme AI", f"name: '{HOSTILE.replace(chr(39), chr(39) * 2)}'")
                  .replace("round: Series B", "round: '<b>{{ 7*7 }}</b>'"))
     import vl_convert as vlc
 
-    charts = _charts(chart_project)
-    render_charts(list(charts.values()), ch_mod.Cache(chart_project), workers=1)
-    for c in charts.values():
+    problems = Problems()
+    charts = Charts(_dataset(chart_project), problems, store=ChartStore(tmp_path / "cache"))
+    assert charts.finish() == []
+    for c in charts.charts.values():
         # in the spec the text is a data value only: never in an expression, sort order or domain
         for path, text in _walk(c.base):
             if "onerror" in text or "7*7" in text:
@@ -288,10 +346,10 @@ def test_hostile_names_stay_inert_text_in_spec_svg_and_page(chart_project):
         # the downloadable JSON has no raw markup characters at all
         assert "<" not in c.spec_json() and "</script>" not in c.spec_json()
         # the SVG is well-formed XML holding the name as text, with no element made from it
-        svg = ch_mod.inline_svg(c.svg_raw, c.id)
+        svg = charts.inline_svg(c.id)
         assert "<img" not in svg and "<script" not in svg and "<b>" not in svg
         ET.fromstring(svg)
-    texts = "".join(ET.fromstring(charts["valuations-over-time"].svg_raw).itertext())
+    texts = "".join(ET.fromstring(charts.inline_svg("valuations-over-time")).itertext())
     assert "</script><img src=x onerror=alert(1)>" in texts
     # and on the built page
     assert build_site(chart_project, Path("site")) == 0
@@ -308,14 +366,14 @@ def test_unknown_chart_id_fails_the_check_with_path_line_and_suggestion(project)
     text = art.read_text()
     art.write_text(text + "\nProse.\n\n{{ chart(\"valuations-over-tme\") }}\n")
     line = text.count("\n") + 4
-    problems, _ = _render(project)
+    problems, _ = render_pages(project)
     assert [p.format() for p in problems.sorted()] == [
         f"site_src/articles/first.md:{line}: unknown chart 'valuations-over-tme'; did you mean "
         "'valuations-over-time'?"]
 
 
 def test_optional_placement_places_nothing_for_a_company_without_chart(project):
-    problems, pages = _render(project)
+    problems, pages = render_pages(project)
     assert problems.report() == "no problems found"
     assert "fl-chart" not in pages["companies/bigcloud.md"]
     assert 'id="chart-valuation-acme-ai"' in pages["companies/acme-ai.md"]
@@ -367,13 +425,14 @@ def test_built_pages_hold_svg_table_and_working_download_links(chart_project):
 def test_ids_in_inline_svg_are_unique_per_chart():
     svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><defs><clipPath id="c1">'
            '<rect/></clipPath></defs><g clip-path="url(#c1)"><use href="#c1"/></g></svg>')
-    out = ch_mod.inline_svg(svg, "a")
-    assert 'id="fl-a-c1"' in out and "url(#fl-a-c1)" in out and 'href="#fl-a-c1"' in out
-    assert out.startswith('<svg aria-hidden="true" focusable="false"')
+    out = inline_svg(svg, "a")
+    assert out == ('<svg aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg" '
+                   'width="10" height="10"><defs><clipPath id="fl-a-c1"><rect/></clipPath></defs>'
+                   '<g clip-path="url(#fl-a-c1)"><use href="#fl-a-c1"/></g></svg>')
 
 
 # ---------------------------------------------------------------------------------------------
-# The cache
+# The one render pipeline and the caches
 
 
 def test_unchanged_charts_are_not_rendered_again(project, tmp_path, monkeypatch):
@@ -387,13 +446,12 @@ def test_unchanged_charts_are_not_rendered_again(project, tmp_path, monkeypatch)
 
     def run() -> int:
         calls.clear()
-        problems, _ = _render(project)
+        problems, _ = render_pages(project)
         assert problems.report() == "no problems found"
         return len(calls)
 
-    n = len(_charts(project))
-    assert run() == n
-    assert run() == 0  # a fresh registry, everything from the cache
+    assert run() == 5  # every chart of the mini project
+    assert run() == 0  # a fresh render, everything from the cache
     # a changed valuation re-renders the charts that show it, and only those
     f = project / "data/companies/acme-ai.yaml"
     f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
@@ -402,32 +460,168 @@ def test_unchanged_charts_are_not_rendered_again(project, tmp_path, monkeypatch)
     assert run() == 3  # valuations-over-time, latest-valuations, valuation-acme-ai
 
 
-def test_rendering_in_worker_processes_gives_the_same_output(project, tmp_path, monkeypatch):
-    monkeypatch.delenv("FL_CHART_CACHE", raising=False)
-    a, b = build_charts(_dataset(project)), build_charts(_dataset(project))
-    render_charts(a, ch_mod.Cache(tmp_path / "one"), workers=1)
-    stats = render_charts(b, ch_mod.Cache(tmp_path / "two"), workers=2)
-    assert stats.workers == 2 and stats.misses == len(b)
-    assert [c.svg_raw for c in a] == [c.svg_raw for c in b]
+def test_rendering_in_worker_processes_gives_the_same_output(project, tmp_path):
+    charts = build_all(_dataset(project))
+    one = Rendering(charts, RenderCache(tmp_path / "one"), Problems(), workers=1)
+    two = Rendering(charts, RenderCache(tmp_path / "two"), Problems(), workers=2)
+    assert (one.stats.workers, two.stats.workers) == (1, 2)
+    assert one.finish() == two.finish() == []
+    for ch in charts:
+        for cache, r in ((tmp_path / "one", one), (tmp_path / "two", two)):
+            assert (cache / f"{r.keys[ch.id]}.svg").is_file()
+        assert (tmp_path / "one" / f"{one.keys[ch.id]}.svg").read_bytes() == \
+            (tmp_path / "two" / f"{two.keys[ch.id]}.svg").read_bytes()
 
 
-def test_a_chart_that_cannot_be_rendered_is_a_located_problem(project, monkeypatch):
+def test_a_chart_that_cannot_be_rendered_is_a_located_problem(project, tmp_path, monkeypatch):
     import vl_convert as vlc
-
-    monkeypatch.setenv("FL_CHART_WORKERS", "1")
-    monkeypatch.setattr(ch_mod, "OUTPUT_VERSION", "broken")  # miss the cache
 
     def boom(*a, **k):
         raise ValueError("Vega-Lite to SVG conversion failed:\nError: something")
 
     monkeypatch.setattr(vlc, "vegalite_to_svg", boom)
     problems = Problems()
-    ds = load(project, problems)
-    reg = Registry(ds, project, problems)
-    reg.ensure_rendered()
+    charts = Charts(_dataset(project), problems, store=ChartStore(tmp_path / "empty"), workers=1)
+    failed = charts.finish()
     assert "data/companies/acme-ai.yaml: chart 'valuation-acme-ai' could not be rendered: " \
            "ValueError: Vega-Lite to SVG conversion failed:" in problems.report()
-    assert reg.assets() == []
+    assert len(failed) == 5 and charts.inline_svg("valuation-acme-ai") == ""
+
+
+def test_charts_taken_from_the_built_cache_equal_fresh_ones(chart_project, tmp_path):
+    ds = _dataset(chart_project)
+    fresh = build_all(ds)
+    built: list[str] = []
+
+    def counting(kind):
+        return dataclasses.replace(kind, build=lambda ds, inst, b: built.append(inst.id) or
+                                   kind.build(ds, inst, b))
+
+    kinds = tuple(counting(k) for k in CHART_KINDS)
+    first = build_all(ds, kinds, BuiltCharts(tmp_path))  # builds and keeps them
+    assert sorted(built) == sorted(ALL_CHARTS)
+    built.clear()
+    kept = build_all(ds, kinds, BuiltCharts(tmp_path))  # from the files alone
+    assert built == []  # nothing built again
+    for a, b, c in zip(fresh, first, kept, strict=True):
+        assert a == b == c
+        assert csv_text(a) == csv_text(c) and a.spec_json() == c.spec_json()
+    # a changed company builds its own chart again, and the comparisons that read every company
+    f = chart_project / "data/companies/acme-ai.yaml"
+    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
+                                       "post_money_valuation: USD 12 billion")
+                 .replace("pre_money_valuation: USD 8.5 billion", "pre_money_valuation: USD 10.5 billion"))
+    changed = {c.id: c for c in build_all(_dataset(chart_project), kinds, BuiltCharts(tmp_path))}
+    assert sorted(built) == ["capital-raised", "largest-ipos", "latest-valuations",
+                             "valuation-acme-ai", "valuations-over-time", "who-funds-whom"]
+    assert "gpu-generations" not in built  # it reads its table only
+    assert "US$12 billion" in changed["valuation-acme-ai"].alt
+
+
+def test_serve_keeps_built_charts_in_memory_for_the_life_of_its_store(project, tmp_path):
+    ds = _dataset(project)
+    store = BuiltCharts(tmp_path, keep_in_memory=True)
+    build_all(ds, CHART_KINDS, store)
+    for f in (tmp_path / "built").iterdir():
+        f.unlink()  # not read again: the store holds them
+    built: list[str] = []
+
+    def counting(kind):
+        return dataclasses.replace(kind, build=lambda ds, inst, b: built.append(inst.id) or
+                                   kind.build(ds, inst, b))
+
+    kinds = tuple(counting(k) for k in CHART_KINDS)
+    assert [c.id for c in build_all(ds, kinds, store)] == [c.id for c in build_all(ds)]
+    assert built == []
+    build_all(ds, kinds, BuiltCharts(tmp_path))  # a new store: the files are gone
+    assert sorted(built) == ["capital-raised", "latest-valuations", "valuation-acme-ai",
+                             "valuations-over-time", "who-funds-whom"]
+
+
+def _sources(replaced: dict[str, bytes]):
+    from generator.charts.cache import _read_source
+
+    return lambda name: replaced.get(name, _read_source(name))
+
+
+def test_a_chart_s_cache_key_covers_its_own_code_and_nothing_else():
+    """A built chart is kept by the code of its kind's module and the modules it imports: an edit
+    to the rendering of pages, to another kind of chart or to the engine adapter leaves it
+    valid; an edit to its own module or to the chart modules it uses does not."""
+    kind = "generator.charts.company_valuation"
+    before = code_digest(kind)
+    edit = b"# edited\n"
+    for other in ("generator.render", "generator.render.pages", "generator.mkdocs_glue",
+                  "generator.charts.capital_raised", "generator.charts.latest_valuations",
+                  "generator.charts.pipeline", "generator.charts", "generator.load"):
+        assert code_digest(kind, read_source=_sources({other: edit})) == before, other
+    for own in (kind, "generator.charts.timeline", "generator.charts.spec",
+                "generator.charts.style", "generator.charts.layout", "generator.facts",
+                "generator.values"):
+        assert code_digest(kind, read_source=_sources({own: edit})) != before, own
+
+
+def test_a_build_renders_missing_charts_in_the_background_with_the_same_output(
+        chart_project, tmp_path, monkeypatch):
+    """The site build renders charts missing from the cache in worker processes while MkDocs
+    converts the pages; the built site is the one rendering in this process gives, and the
+    chart's SVG in the page is the published inline SVG."""
+    from generator.charts import pipeline
+
+    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-workers"))
+    monkeypatch.setenv("FL_CHART_WORKERS", "2")
+    assert build_site(chart_project, Path("site-a")) == 0
+    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-here"))
+    monkeypatch.setenv("FL_CHART_WORKERS", "1")
+    specs, render_to_files = [], pipeline.render_to_files
+
+    def recording(cache_dir, key, spec, *rest):
+        specs.append(spec.is_file() if isinstance(spec, Path) else spec)
+        return render_to_files(cache_dir, key, spec, *rest)
+
+    monkeypatch.setattr(pipeline, "render_to_files", recording)
+    assert build_site(chart_project, Path("site-b")) == 0
+    assert specs == [True] * len(ALL_CHARTS)  # each spec handed over as a file
+    assert tree_digest(chart_project / "site-a") == tree_digest(chart_project / "site-b")
+    site = chart_project / "site-a"
+    inline = (site / "charts/valuation-acme-ai.inline.svg").read_text()
+    assert inline in (site / "companies/acme-ai/index.html").read_text()
+    assert "fl-svg-chart-" not in (site / "companies/acme-ai/index.html").read_text()
+    # the specs waited in the cache folder for the workers, and are gone once rendered
+    for cache in ("cache-workers", "cache-here"):
+        assert list((tmp_path / cache).glob("*.svg"))
+        assert not list((tmp_path / cache).glob("*.spec.json")), cache
+
+
+def test_a_chart_that_cannot_be_rendered_stops_the_build_with_a_located_problem(
+        project, tmp_path, monkeypatch, capsys):
+    assert build_site(project, Path("site")) == 0
+    before = tree_digest(project / "site")
+    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("FL_CHART_WORKERS", "1")
+
+    def boom(*a, **k):
+        raise ValueError("Vega-Lite to SVG conversion failed:\nError: something")
+
+    import vl_convert as vlc
+
+    monkeypatch.setattr(vlc, "vegalite_to_svg", boom)
+    assert build_site(project, Path("site")) == 1
+    err = capsys.readouterr().err
+    assert "data/companies/acme-ai.yaml: chart 'valuation-acme-ai' could not be rendered: " \
+           "ValueError: Vega-Lite to SVG conversion failed:" in err
+    assert "site/ was left as it was" in err and "Traceback" not in err
+    assert tree_digest(project / "site") == before
+
+
+def test_simultaneous_builds_hand_their_workers_separate_spec_files(tmp_path: Path, project):
+    """The cause of 'three cold builds fail and blame valid data': a spec file shared by name."""
+    chart = _charts(project)["valuation-acme-ai"]
+    a, b = (Rendering([], RenderCache(tmp_path), Problems())._spec_file("k" * 64, chart)
+            for _ in range(2))
+    assert a != b and a.read_text() == b.read_text() == chart.base_json
+    a.unlink()  # a worker of the first build is done with its spec
+    assert b.read_text() == chart.base_json  # the second build's is still there
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,179 +667,3 @@ def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project, browser):
         httpd.shutdown()
 
 
-def test_the_checks_probe_finds_exactly_the_charts_the_build_makes(project):
-    """check uses available_ids (no Altair, no specs); the build uses build_charts."""
-    from generator.charts import available_ids, build_charts
-    from generator.load import load
-    from generator.problems import Problems
-
-    from conftest import REPO
-
-    for root in (project, REPO):
-        ds = load(root, Problems())
-        assert available_ids(ds) == [c.id for c in build_charts(ds)]
-
-
-def test_capital_chart_does_not_add_money_counted_inside_another_event(project):
-    from generator.charts import build_charts
-    from generator.load import load
-    from generator.problems import Problems
-
-    def strategic_total(root):
-        ds = load(root, Problems())
-        ch = next(c for c in build_charts(ds) if c.id == "capital-raised")
-        return {r["category"]: r["amount"].amount for r in ch.rows if r["company"] == "Acme AI"}, ch
-
-    before, _ = strategic_total(project)
-    f = project / "data/companies/acme-ai.yaml"
-    f.write_text(f.read_text().replace(
-        "    status: confirmed\n    sources: [acme-news-2021]\n  - id: series-b",
-        "    counted_in: series-b\n    status: confirmed\n    sources: [acme-news-2021]\n"
-        "  - id: series-b"))
-    after, ch = strategic_total(project)
-    primary = next(k for k in before if k.startswith("Primary"))
-    assert before[primary] - after[primary] == 100_000_000  # the Series A is no longer added
-    assert any("Not added again: Acme AI's Series A (US$100 million) is part of its Series B" in n
-               for n in ch.notes)
-
-
-# ---------------------------------------------------------------------------------------------
-# Speed at scale (generator/bench.py measures it): the same output, built with less work
-
-
-def test_timelines_built_without_altair_equal_altairs(chart_project, monkeypatch):
-    """The valuation timelines are built by a stand-in for Altair (charts._Lite); the specs are
-    the same as Altair's, for the test data and for the shipped data."""
-    repo = Path(__file__).resolve().parent.parent
-    for root in (chart_project, repo):
-        ds = _dataset(root)
-        monkeypatch.setattr(ch_mod, "LITE_TIMELINES", False)
-        with_altair = {c.id: c.spec_json() for c in build_charts(ds)}
-        monkeypatch.setattr(ch_mod, "LITE_TIMELINES", True)
-        lite = {c.id: c.spec_json() for c in build_charts(ds)}
-        assert any(cid.startswith("valuation") for cid in lite)
-        assert lite == with_altair
-
-
-def test_charts_taken_from_the_built_cache_equal_fresh_ones(chart_project, tmp_path, monkeypatch):
-    ds = _dataset(chart_project)
-    fresh = build_charts(ds)
-    monkeypatch.setattr(ch_mod.BuiltCharts, "_memory", {})
-    first = build_charts(ds, ch_mod.BuiltCharts(tmp_path))  # builds and keeps them
-    monkeypatch.setattr(ch_mod.BuiltCharts, "_memory", {})  # from the files alone
-    calls: list[str] = []
-    real = ch_mod.chart_company_valuation
-    monkeypatch.setattr(ch_mod, "chart_company_valuation",
-                        lambda *a, **k: calls.append("built") or real(*a, **k))
-    kept = build_charts(ds, ch_mod.BuiltCharts(tmp_path))
-    assert calls == []  # nothing built again
-    for a, b, c in zip(fresh, first, kept, strict=True):
-        for x in (b, c):
-            assert (x.id, x.title, x.takeaway, x.alt, x.notes, x.columns, x.sources, x.origin,
-                    x.png_download, x.data_as_of) == \
-                   (a.id, a.title, a.takeaway, a.alt, a.notes, a.columns, a.sources, a.origin,
-                    a.png_download, a.data_as_of)
-            assert x.rows == a.rows and x.spec_json() == a.spec_json()
-            assert x.csv_text() == a.csv_text()
-    # a changed company builds its own chart again, and the comparisons, and nothing else
-    f = chart_project / "data/companies/acme-ai.yaml"
-    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
-                                       "post_money_valuation: USD 12 billion")
-                 .replace("pre_money_valuation: USD 8.5 billion", "pre_money_valuation: USD 10.5 billion"))
-    changed = {c.id: c for c in build_charts(_dataset(chart_project), ch_mod.BuiltCharts(tmp_path))}
-    assert calls == ["built"]
-    assert "US$12 billion" in changed["valuation-acme-ai"].alt
-    assert "US$12 billion" in changed["latest-valuations"].alt
-
-
-def test_comparison_charts_show_the_largest_companies_only(project):
-    """However many companies the data holds, a comparison chart draws at most a few (the pages
-    beside it list them all), so that it stays readable and costs the same to build and render."""
-    src = (project / "data/companies/acme-ai.yaml").read_text()
-    n = ch_mod.MAX_BARS + 3
-    for i in range(n):
-        (project / f"data/companies/lab-{i}.yaml").write_text(
-            src.replace("id: acme-ai", f"id: lab-{i}").replace("name: Acme AI", f"name: Lab {i}")
-            .replace("USD 10 billion", f"USD {10 + i} billion")
-            .replace("USD 8.5 billion", f"USD {8.5 + i} billion"))
-    charts = _charts(project)
-    latest = charts["latest-valuations"]
-    assert len(latest.rows) == ch_mod.MAX_BARS
-    assert latest.rows[0]["company"] == f"Lab {n - 1}"  # the highest first
-    assert any(f"The {ch_mod.MAX_BARS} highest of {n + 1} latest marks" in x for x in latest.notes)
-    timeline = charts["valuations-over-time"]
-    assert len({r["company"] for r in timeline.rows}) == ch_mod.MAX_TIMELINE_COMPANIES
-    assert any("companies with the highest marks are drawn" in x for x in timeline.notes)
-    capital = charts["capital-raised"]
-    assert len({r["company"] for r in capital.rows}) == ch_mod.MAX_CAPITAL_LABS
-    assert any("labs that raised the most are shown" in x for x in capital.notes)
-    funds = charts["who-funds-whom"]
-    assert len({r["lab"] for r in funds.rows}) <= ch_mod.MAX_FUNDING_LABS
-    assert any("Shown: the investments in the" in x for x in funds.notes)
-    # every profile still has its own chart
-    assert all(f"valuation-lab-{i}" in charts for i in range(n))
-
-
-def test_a_build_renders_missing_charts_in_the_background_with_the_same_output(
-        chart_project, tmp_path, monkeypatch):
-    """The site build renders charts missing from the cache in worker processes while MkDocs
-    converts the pages (charts.Registry, deferred); the built site is the one an in-process
-    render gives, and the chart's SVG in the page is the published inline SVG."""
-    from test_build import tree_digest
-
-    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-workers"))
-    monkeypatch.setenv("FL_CHART_WORKERS", "2")
-    monkeypatch.setattr(ch_mod, "OUTPUT_VERSION", "workers")  # nothing from the shared cache
-    assert build_site(chart_project, Path("site-a")) == 0
-    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "cache-here"))
-    monkeypatch.setenv("FL_CHART_WORKERS", "1")
-    specs, render_to_files = [], ch_mod._render_to_files
-
-    def recording(cache_dir, key, spec, *rest):
-        specs.append(spec.is_file() if isinstance(spec, Path) else spec)
-        return render_to_files(cache_dir, key, spec, *rest)
-
-    monkeypatch.setattr(ch_mod, "_render_to_files", recording)
-    assert build_site(chart_project, Path("site-b")) == 0
-    assert specs and all(s is True for s in specs)  # each spec handed over as a file
-    assert tree_digest(chart_project / "site-a") == tree_digest(chart_project / "site-b")
-    site = chart_project / "site-a"
-    inline = (site / "charts/valuation-acme-ai.inline.svg").read_text()
-    assert inline in (site / "companies/acme-ai/index.html").read_text()
-    assert "fl-svg-chart-" not in (site / "companies/acme-ai/index.html").read_text()
-    assert not ch_mod._PENDING
-    # the specs waited in the cache folder for the workers, and are gone once rendered
-    for cache in ("cache-workers", "cache-here"):
-        assert list((tmp_path / cache).glob("*.svg"))
-        assert not list((tmp_path / cache).glob("*.spec.json")), cache
-
-
-def test_a_chart_that_cannot_be_rendered_stops_the_build_with_a_located_problem(
-        project, tmp_path, monkeypatch, capsys):
-    from test_build import tree_digest
-
-    assert build_site(project, Path("site")) == 0
-    before = tree_digest(project / "site")
-    monkeypatch.setenv("FL_CHART_CACHE", str(tmp_path / "empty-cache"))
-    monkeypatch.setenv("FL_CHART_WORKERS", "1")
-
-    def boom(*a, **k):
-        raise ValueError("Vega-Lite to SVG conversion failed:\nError: something")
-
-    import vl_convert as vlc
-
-    monkeypatch.setattr(vlc, "vegalite_to_svg", boom)
-    assert build_site(project, Path("site")) == 1
-    err = capsys.readouterr().err
-    assert "data/companies/acme-ai.yaml: chart 'valuation-acme-ai' could not be rendered: " \
-           "ValueError: Vega-Lite to SVG conversion failed:" in err
-    assert "site/ was left as it was" in err and "Traceback" not in err
-    assert tree_digest(project / "site") == before
-    assert not ch_mod._PENDING
-
-
-def test_a_spec_written_once_is_not_kept_on_the_chart(project):
-    chart = _charts(project)["valuation-acme-ai"]
-    once = chart.spec_json(keep=False)
-    assert "_spec_json" not in chart.__dict__  # a cold build writes it to the cache, no more
-    assert chart.spec_json() == once and chart.__dict__["_spec_json"] == once

@@ -20,7 +20,7 @@ from generator.problems import Problems
 from generator.reader import parse_yaml
 from generator.values import parse_date, parse_money
 
-from conftest import REPO, run_cli
+from support import REPO, run_cli
 
 GUIDE = REPO / "CONTRIBUTING.md"
 
@@ -213,12 +213,10 @@ def test_the_guide_lists_every_status_kind_and_role():
 
 
 def test_every_article_function_in_the_guide_exists():
-    from generator.load import Dataset
-    from generator.render import Api, _template_globals
+    from generator.dataset import Dataset
+    from generator.render.api import Api, template_globals
 
-    api = Api(Dataset(root=REPO))
-    api.chart = None  # set by render() from the chart registry
-    names = set(_template_globals(Dataset(root=REPO), api))
+    names = set(template_globals(Api(Dataset(root=REPO), charts=None)))
     table = guide_text().split("### The functions articles can use", 1)[1].split("\n\n", 2)[1]
     first_column = re.findall(r"^\| (.*?) \|", table, re.M)
     documented = {name for cell in first_column for name in re.findall(r"`(\w+)\(", cell)}
@@ -414,6 +412,29 @@ metrics:""")
         "acme-ai: run-rate revenue of 2023-06 changed from about US$500 million to about US$600 "
         "million",
         "table 'chips': Maximum power of row 'X2' changed from 1,000 W to 1,200 W",
+    ]
+
+
+def test_diff_describes_glossary_changes(repo: Path, capsys):
+    """A change to a glossary file is a change to the data (it once showed nothing)."""
+    post = repo / "data/glossary/post-money-valuation.yaml"
+    edit(post, "counting the new money.", "including the new money.")
+    edit(post, "see_also: [pre-money-valuation]", "see_also: [pre-money-valuation, tender-offer]\n"
+         "sources: [acme-news-2021]")
+    (repo / "data/glossary/tender-offer.yaml").write_text(
+        "id: tender-offer\nterm: Tender offer\ndefinition: An offer to buy existing shares.\n")
+    (repo / "data/glossary/pre-money-valuation.yaml").unlink()
+    edit(post, "see_also: [pre-money-valuation, tender-offer]", "see_also: [tender-offer]")
+    code, lines = diff_lines(capsys, repo, "HEAD")
+    assert code == 0
+    assert lines == [
+        "glossary term 'post-money-valuation': definition changed to \"The value of a company "
+        "implied by a funding round, including the new money.\"",
+        "glossary term 'post-money-valuation': see also: added 'tender-offer'; removed "
+        "'pre-money-valuation'",
+        "glossary term 'post-money-valuation': sources: added 'acme-news-2021'",
+        "removed glossary term 'pre-money-valuation' ('Pre-money valuation')",
+        "new glossary term 'tender-offer': 'Tender offer', \"An offer to buy existing shares.\"",
     ]
 
 

@@ -14,10 +14,9 @@ The numbers in the case ids are the rows of bad-inputs.md. Rows 1-30 are in test
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import html as html_lib
 import json
-import logging
 import os
 import re
 import shutil
@@ -28,11 +27,14 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, make_project
-from generator import render as render_module
-from generator.mkdocs_glue import build_site, sanitize, with_csp
+from support import REPO, make_project
+from generator.render import site_src as site_src_module
+from generator.engine import SANITIZE_EXTRA_ATTRIBUTES, with_csp
+from generator.escape import sanitize
+from generator.mkdocs_glue import build_site
 from generator.problems import Problems
-from test_bad_inputs import A, B, C, S1, S2, T, URL_EX, replace, steps
+from support import (A, B, C, S1, S2, T, URL_EX, mkdocs_log, replace, set_text, steps,
+                     tree_digest)
 
 pytestmark = pytest.mark.build
 
@@ -54,33 +56,6 @@ def art(snippet: str) -> Mutation:
         p = root / A
         p.write_text(p.read_text(encoding="utf-8") + "\n" + snippet + "\n", encoding="utf-8")
     return run
-
-
-def set_text(rel: str, line: str, key: str, value: str) -> Mutation:
-    """Replace the line ``line`` by ``key: "value"`` (a YAML double-quoted string, so that any text
-    arrives exactly as written), keeping the line's indentation."""
-    indent = line[: len(line) - len(line.lstrip())]
-    return replace(rel, line, f"{indent}{key}: {json.dumps(value, ensure_ascii=False)}")
-
-
-@contextlib.contextmanager
-def mkdocs_log():
-    """The lines MkDocs logs during a build (its logger does not propagate, and its handler was
-    bound to whichever stderr existed when the first build ran)."""
-    lines: list[str] = []
-    handler = logging.Handler()
-    handler.emit = lambda record: lines.extend(record.getMessage().splitlines())  # type: ignore
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        yield lines
-    finally:
-        logger.removeHandler(handler)
-
-
-def tree_digest(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 SCRIPT_TYPES_DATA = {"application/json", "application/ld+json"}
@@ -759,7 +734,7 @@ def test_white_space_inside_a_link_scheme_is_refused_by_the_check(project: Path,
 def test_a_link_scheme_split_by_a_line_break_is_removed_from_the_output(built: Path, own_scripts,
                                                                         monkeypatch):
     # the check refuses it; with the check switched off, the sanitiser must still drop it
-    monkeypatch.setattr("generator.render.check_article_markup", lambda *a, **k: None)
+    monkeypatch.setattr(site_src_module, "check_article_markup", lambda *a, **k: None)
     art("[y](java\nscript:alert(1))\n\n[z](https://a.example.org \"javascript:alert(1)\")")(built)
     assert build_site(built, Path("site")) == 0
     html = (built / "site" / ARTICLE).read_text(encoding="utf-8")
@@ -794,7 +769,7 @@ A paragraph.
 def test_what_the_check_refuses_is_stripped_from_the_output_anyway(built: Path, own_scripts,
                                                                    monkeypatch):
     """Row 34: with the article check switched off, the sanitiser alone keeps the page inert."""
-    monkeypatch.setattr(render_module, "check_article_markup", lambda *a, **k: None)
+    monkeypatch.setattr(site_src_module, "check_article_markup", lambda *a, **k: None)
     art(HOSTILE_ARTICLE)(built)
     assert build_site(built, Path("site")) == 0
     html = (built / "site" / ARTICLE).read_text(encoding="utf-8")
@@ -817,7 +792,7 @@ def test_what_the_check_refuses_is_stripped_from_the_output_anyway(built: Path, 
     ('<td style="background:url(javascript:alert(1))">x</td>', "x"),
 ])
 def test_the_sanitiser_keeps_nothing_that_runs(html: str, kept: str):
-    assert sanitize(html) == kept
+    assert sanitize(html, SANITIZE_EXTRA_ATTRIBUTES) == kept
 
 
 def test_the_csp_does_not_vouch_for_a_script_inside_the_page_content():
@@ -954,7 +929,7 @@ def test_site_src_itself_a_symbolic_link_is_refused(built: Path, check, capsys):
     before = tree_digest(built / "site")
     run = check(built)
     assert run.lines == [f"site_src: {LINK}", "1 error in 1 file"]
-    from conftest import run_cli
+    from support import run_cli
 
     build = run_cli(capsys, built, "build")
     assert build.code != 0
@@ -966,8 +941,8 @@ def test_site_src_itself_a_symbolic_link_is_refused(built: Path, check, capsys):
 def test_links_missed_by_the_check_are_dropped_by_the_plugin(built: Path, capsys, monkeypatch):
     """Defence in depth: if the check did not look at site_src/'s other files, MkDocs (which
     follows links when it collects them) would copy them; the plugin refuses them itself."""
-    real = render_module._markdown_files
-    monkeypatch.setattr(render_module, "_markdown_files",
+    real = site_src_module.markdown_files
+    monkeypatch.setattr(site_src_module, "markdown_files",
                         lambda src, site_src, problems: real(src, site_src, Problems()))
     outside = _secret_outside(built)
     before = tree_digest(built / "site")
@@ -1018,3 +993,46 @@ def test_files_next_to_the_content_are_never_published(built: Path):
     assert _published(built / "site") == []
     published = {p.relative_to(built / "site").as_posix() for p in (built / "site").rglob("*")}
     assert not {p for p in published if p.endswith((".yaml", ".j2", ".yml", ".py"))}
+
+
+# ---------------------------------------------------------------------------------------------
+# What MkDocs itself prints, and the charts' placeholders
+
+
+def test_mkdocs_lines_and_a_failed_build_are_printed_as_a_report_prints_them(project: Path,
+                                                                              capsys):
+    """A name MkDocs logs (here a nav entry naming a page that does not exist) reaches the
+    terminal with its invisible and control characters written as escapes, as in the check's
+    report; so does the line saying the build failed."""
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Methodology: methodology.md", "  - Methodology: \"meth\u202eodology.md\""),
+        encoding="utf-8")
+    capsys.readouterr()
+    assert build_site(project, Path("site")) == 1
+    err = capsys.readouterr().err
+    assert "\u202e" not in err
+    assert "'meth\\u202eodology.md'" in err  # (MkDocs quotes the name it cannot find)
+    assert err.splitlines()[-1] == "build stopped; site/ was left as it was"
+
+
+def test_a_chart_placeholder_written_in_data_places_nothing(built: Path, own_scripts):
+    """The placeholder a page holds for a chart's SVG, written in a company's summary, is text:
+    escaped like any other, it is shown as it was written and never replaced by a chart."""
+    placeholder = '<span class="fl-svg-chart-valuations-over-time"></span>'
+    set_text(C, "summary: A fictional AI lab used by the tests.", "summary", placeholder)(built)
+    assert build_site(built, Path("site")) == 0
+    html = (built / "site/companies/acme-ai/index.html").read_text(encoding="utf-8")
+    content = html.split('<article', 1)[1]
+    summary = re.search(r"<p>([^<]*fl[^<]*svg[^<]*chart[^<]*)</p>", content).group(1)
+    assert html_lib.unescape(summary) == placeholder  # shown as written
+    charts = re.findall(r'<svg aria-hidden="true" focusable="false"', content)
+    assert len(charts) == 1  # the profile's own chart, and no other
+    assert unsafe_output(built / "site", own_scripts) == []
+
+
+def test_an_article_cannot_write_a_chart_placeholder(project: Path, check):
+    art('<span class="fl-svg-chart-valuations-over-time"></span>')(project)
+    assert check(project).lines == [
+        f"{A}:12: raw HTML <span> is not allowed in articles; write Markdown {ALLOWED_TAGS_MSG}",
+        "1 error in 1 file"]

@@ -21,13 +21,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, run_cli
-from generator import reader, values
-from generator.load import load
+from support import REPO, run_cli
+from generator import escape, reader, values
 from generator.problems import Problem, Problems
-from generator.render import Api, Figure, RenderError
+from generator.render.api import Api, Figure
+from generator.types import RenderError
 from generator.values import Money
-from test_bad_inputs import A, B, C, MONEY_EX, S2, T, Case, case, rename, replace, steps, write
+from support import A, B, C, MONEY_EX, S2, T, Case, case, rename, replace, steps, write
 
 G = "data/glossary/post-money-valuation.yaml"
 RANGE = "from 0 to 1,000,000,000,000,000 (10^15)"
@@ -149,7 +149,7 @@ NUMBER_CASES = [
 # 2. text
 
 def name_case(label: str, char: str, description: str) -> Case:
-    shown = values.shown(f"Big{char}Cloud")
+    shown = escape.shown(f"Big{char}Cloud")
     return case(f"name-{label}", replace(B, "name: BigCloud", f'name: "Big{char}Cloud"'),
                 f"{B}:2:7: name: {shown} contains {description} at character 4; {NAME_RULE}")
 
@@ -458,7 +458,7 @@ USD = lambda n: fig(Money(Decimal(n), "USD"))  # noqa: E731
         "months-of-nothing"])
 def test_article_arithmetic_stays_in_range(call, message: str):
     with pytest.raises(RenderError) as info:
-        call(Api(None))
+        call(Api(None, None))
     assert str(info.value) == message
 
 
@@ -470,7 +470,7 @@ def test_article_arithmetic_stays_in_range(call, message: str):
     (lambda api: api.total(USD("30000000000000"), USD("30000000000000")), "US$60 trillion"),
 ], ids=["ratio-at-the-limit", "six-decimals", "growth-six-decimals", "per", "total-over-a-cap"])
 def test_article_arithmetic_at_the_edges(call, text: str):
-    assert call(Api(None)).text() == text
+    assert call(Api(None, None)).text() == text
 
 
 def test_an_article_asking_for_too_many_decimals_gets_a_located_problem(project: Path, check):
@@ -564,7 +564,7 @@ def test_problem_format_escapes_what_does_not_show(problem: Problem, line: str):
     ("\U0001d173", "'\\U0001d173'"),
 ], ids=lambda v: repr(v))
 def test_shown(text: str, expected: str):
-    assert values.shown(text) == expected
+    assert escape.shown(text) == expected
 
 
 @pytest.mark.parametrize("char, described", [

@@ -26,7 +26,7 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import REPO, make_project
+from support import REPO, make_project
 
 LOCK = REPO / "requirements.lock"
 REQUIREMENTS_IN = REPO / "requirements.in"

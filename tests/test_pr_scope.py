@@ -5,7 +5,6 @@ head as refs/pull/1/head), where a pull request cannot change the check it is ju
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import re
 import subprocess
@@ -15,22 +14,14 @@ from pathlib import Path
 import pathspec
 import pytest
 
-from conftest import REPO
-from test_workflows import github_bash, load_workflow, steps
+from support import REPO
+from support import github_bash, job_steps as steps, load_workflow, pr_scope
 
 SCRIPT = REPO / ".github" / "scripts" / "pr_scope.py"
 WORKFLOW = REPO / ".github" / "workflows" / "pr-scope.yml"
 
 
-def _load():
-    spec = importlib.util.spec_from_file_location("pr_scope", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["pr_scope"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-scope = _load()
+scope = pr_scope()
 
 # ---------------------------------------------------------------------------------------------
 # paths and modes

@@ -20,10 +20,11 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conftest import REPO, make_project
+from support import REPO, make_project
 from generator import load as load_module
+from generator import model as m
 from generator import reader
-from generator import render as render_module
+from generator.render import site_src as site_src_module
 from generator.cli import main
 
 B = "data/companies/bigcloud.yaml"
@@ -129,10 +130,10 @@ def test_arbitrary_bytes_give_located_problems(scratch: Path, raw: bytes, target
 # ---------------------------------------------------------------------------------------------
 # text that looks like YAML: a grammar of YAML tokens, the model's keys, indentation and quotes
 
-KEYS = sorted({name for cls in (load_module.m.Company, load_module.m.Event, load_module.m.Investor,
-                                load_module.m.Metric, load_module.m.Relationship,
-                                load_module.m.Source, load_module.m.Table, load_module.m.Column,
-                                load_module.m.Row, load_module.m.Term)
+KEYS = sorted({name for cls in (m.Company, m.Event, m.Investor,
+                                m.Metric, m.Relationship,
+                                m.Source, m.Table, m.Column,
+                                m.Row, m.Term)
                for name in cls.model_fields} | {"valuaton", "Name", "<<", "? a", "id "})
 SCALARS = ["bigcloud", "BigCloud", "cloud-provider", "ai-lab", "confirmed", "USD 65 billion",
            "about USD 1.5 billion", "30B", "2021-05", "2024-02-30", "2001", "0755", "1:30", "1e3",
@@ -298,7 +299,7 @@ def test_unusual_unicode_in_chart_labels_builds(project: Path):
     """Names that reach the charts (companies, investors, rounds), each an unusual piece of
     Unicode that the check accepts: the build succeeds (and does not crash the renderer)."""
     from generator.mkdocs_glue import build_site
-    from test_hardening import set_text, steps
+    from support import set_text, steps
 
     assert all(n.strip() == n and len(n) <= 120 for n in UNUSUAL)
     extra = "".join(f"  - id: e{i}\n    date: 2022-0{1 + i % 9}\n    kind: primary-round\n"
@@ -348,7 +349,7 @@ def test_the_limits_are_documented_with_the_values_the_code_enforces():
     text = limits_section()
     assert f"{reader.MAX_DATA_FILE_BYTES // 1024} KiB" in text
     assert f"{reader.MAX_DATA_FILE_BYTES:,} bytes" in text
-    assert f"{render_module.MAX_ARTICLE_BYTES // 1024} KiB" in text
+    assert f"{site_src_module.MAX_ARTICLE_BYTES // 1024} KiB" in text
     assert f"{reader.MAX_DEPTH} levels" in text
     assert f"{load_module.MAX_FILES_PER_FOLDER:,}" in text
     for n in (64, 120, 300, "2,000"):
@@ -357,7 +358,7 @@ def test_the_limits_are_documented_with_the_values_the_code_enforces():
 
 def test_the_article_size_limit_is_enforced(project: Path, check):
     p = project / A
-    p.write_text(p.read_text(encoding="utf-8") + "x" * render_module.MAX_ARTICLE_BYTES,
+    p.write_text(p.read_text(encoding="utf-8") + "x" * site_src_module.MAX_ARTICLE_BYTES,
                  encoding="utf-8")
     size = p.stat().st_size
     run = check(project)

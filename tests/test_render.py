@@ -9,17 +9,18 @@ import pytest
 
 from generator.load import load
 from generator.problems import Problems
-from generator.render import md_escape, render
+from generator.escape import md as md_escape
+from generator.render import render
+from generator.settings import Lists, Settings
+from support import render_pages
 
 GOLDEN = Path(__file__).parent / "golden" / "mini"
 
 
-def _render(root: Path) -> tuple[Problems, dict[str, str]]:
+def _render(root: Path, **settings) -> tuple[Problems, dict[str, str]]:
     """Problems, and the Markdown pages by path (assets such as downloads are left out)."""
-    problems = Problems()
-    ds = load(root, problems)
-    pages = render(ds, root, problems)
-    return problems, {p.path: p.text for p in pages if p.path.endswith(".md")}
+    problems, pages = render_pages(root, **settings)
+    return problems, {path: text for path, text in pages.items() if path.endswith(".md")}
 
 
 def test_generated_markdown_matches_golden_files(project, update_golden):
@@ -44,7 +45,7 @@ def test_generated_markdown_matches_golden_files(project, update_golden):
 def test_every_page_records_the_file_to_edit(project):
     problems = Problems()
     ds = load(project, problems)
-    origins = {p.path: p.origin for p in render(ds, project, problems)}
+    origins = {p.path: p.origin for p in render(ds, Settings.for_project(project), problems).pages}
     assert origins["companies/acme-ai.md"] == "data/companies/acme-ai.yaml"
     assert origins["tables/chips.md"] == "data/tables/chips.yaml"
     assert origins["articles/first.md"] == "site_src/articles/first.md"
@@ -281,50 +282,24 @@ def test_undated_sources_need_a_note_and_an_explicit_word(project, published, no
     assert [p.format().split(": ", 1)[1] for p in problems.sorted()] == [message]
 
 
-@pytest.mark.parametrize("html, expected", [
-    ("<p>x</p>", "<p>x</p>"),
-    ("<table><tr><td>1</td></tr></table>",
-     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table">'
-     "<tr><td>1</td></tr></table></div></div>"),
-    ('<table id="t"><tr><td>1</td></tr></table>',
-     '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table" '
-     'id="t"><tr><td>1</td></tr></table></div></div>'),
-    # a table with a class of its own is left alone, and its closing tag is not taken for another's
-    ('<table class="x"><tr><td><table><tr><td>1</td></tr></table></td></tr></table>',
-     '<table class="x"><tr><td><div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
-     '<table class="fl-table"><tr><td>1</td></tr></table></div></div></td></tr></table>'),
-    ("<p>&lt;table&gt;</p>", "<p>&lt;table&gt;</p>"),
-])
-def test_tables_get_the_themes_wrappers_at_build_time(html, expected):
-    from generator.mkdocs_glue import wrap_tables
-
-    assert wrap_tables(html) == expected
-
-
-def test_the_valuations_page_stops_listing_every_mark_when_there_are_too_many(project, monkeypatch):
-    import generator.render as render_mod
-
-    def valuations() -> str:
-        problems, pages = _render(project)
+def test_the_valuations_page_stops_listing_every_mark_when_there_are_too_many(project):
+    def valuations(limit: int = 400) -> str:
+        problems, pages = _render(project, lists=Lists(every_mark=limit))
         assert not problems.errors, problems.report()
         return pages["valuations.md"].split("## Every valuation mark", 1)[1]
 
     listed = valuations()
     rows = listed.count("\n| ") - 1  # less the header row
     assert rows >= 2 and "too many for one page" not in listed
-    monkeypatch.setattr(render_mod, "EVERY_MARK_LIMIT", rows - 1)
-    short = valuations()
+    short = valuations(rows - 1)
     assert "|---|" not in short
     assert f"The data holds {rows} valuation marks, too many for one page" in short
     assert "[the events download](downloads/events.csv)" in short
 
 
-def test_the_valuations_page_stops_listing_latest_marks_when_there_are_too_many(project,
-                                                                                 monkeypatch):
-    import generator.render as render_mod
-
-    def latest() -> str:
-        problems, pages = _render(project)
+def test_the_valuations_page_stops_listing_latest_marks_when_there_are_too_many(project):
+    def latest(limit: int = 400) -> str:
+        problems, pages = _render(project, lists=Lists(every_mark=limit))
         assert not problems.errors, problems.report()
         return pages["valuations.md"].split("## Latest mark per company", 1)[1] \
             .split("## Every valuation mark", 1)[0]
@@ -332,10 +307,8 @@ def test_the_valuations_page_stops_listing_latest_marks_when_there_are_too_many(
     listed = latest()
     rows = listed.count("\n| ") - 1  # less the header row
     assert rows >= 1 and "too many for one table" not in listed
-    monkeypatch.setattr(render_mod, "EVERY_MARK_LIMIT", rows)
-    assert latest() == listed
-    monkeypatch.setattr(render_mod, "EVERY_MARK_LIMIT", rows - 1)
-    short = latest()
+    assert latest(rows) == listed
+    short = latest(rows - 1)
     assert "|---|" not in short
     assert (f"The data holds a latest mark for {rows} companies, too many for one table: "
             "[the companies index](companies/index.md) lists each company's") in short
@@ -344,19 +317,19 @@ def test_the_valuations_page_stops_listing_latest_marks_when_there_are_too_many(
 def test_pages_of_a_long_list_are_named_by_what_they_hold():
     from types import SimpleNamespace as NS
 
-    from generator.render import _source_span, paginate
+    from generator.render.pagination import paginate, source_span
 
     def src(publisher: str, year: int):
         return NS(publisher=publisher, as_of=NS(year=year))
 
     items = [src("Bloomberg", 2024), src("Reuters", 2019), src("Reuters", 2026),
              src("Reuters", 2026), src("The Information", 2025)]
-    pages = paginate(items, 2, "sources.md", "sources", _source_span)
+    pages = paginate(items, 2, "sources.md", "sources", source_span)
     assert [p.path for p in pages] == ["sources.md", "sources/page/2.md", "sources/page/3.md"]
     assert pages[0].ranges == ("Bloomberg – Reuters", "Reuters (2026)", "The Information (2025)")
     assert [(p.number, p.start, len(p.items), p.total) for p in pages] == [
         (1, 0, 2, 5), (2, 2, 2, 5), (3, 4, 1, 5)]
-    assert paginate(items[1:3], 2, "sources.md", "sources", _source_span)[0].ranges == (
+    assert paginate(items[1:3], 2, "sources.md", "sources", source_span)[0].ranges == (
         "Reuters (2019–2026)",)
     only = paginate([], 2, "companies/index.md", "companies")
     assert len(only) == 1 and only[0].paths == ("companies/index.md",) and only[0].items == ()
@@ -368,10 +341,10 @@ def test_the_check_renders_profiles_in_two_processes_with_the_same_result(projec
 
     import os
 
-    from conftest import require
+    from support import require
 
     require("os.fork", hasattr(os, "fork"), "a POSIX system")
-    monkeypatch.setattr(render_mod, "_can_fork", lambda: True)  # whatever this machine's CPUs
+    monkeypatch.setattr(render_mod, "can_fork", lambda: True)  # whatever this machine's CPUs
     acme = (project / "data/companies/acme-ai.yaml").read_text()
     for k in range(7):
         (project / f"data/companies/lab-{k}.yaml").write_text(
@@ -384,10 +357,10 @@ def test_the_check_renders_profiles_in_two_processes_with_the_same_result(projec
     real_fork = render_mod.os.fork
 
     def check(parallel_from: int):
-        monkeypatch.setattr(render_mod, "PARALLEL_CHECK_MIN", parallel_from)
         forks = []
         monkeypatch.setattr(render_mod.os, "fork", lambda: forks.append(1) or real_fork())
-        problems, pages = run_check(project)
+        problems, pages = run_check(settings=Settings.for_project(
+            project, check=True, parallel_check_min=parallel_from))
         return forks, [p.format() for p in problems.items], [(p.path, p.content) for p in pages]
 
     serial_forks, serial_problems, serial_pages = check(10**9)
@@ -402,8 +375,9 @@ def test_the_checks_second_process_never_outlives_a_failing_first_half():
     import os
     import signal
 
-    from conftest import require
-    from generator.render import Page, _in_two_processes
+    from support import require
+    from generator.render import in_two_processes
+    from generator.types import Page
 
     require("os.fork", hasattr(os, "fork"), "a POSIX system")
     parent = os.getpid()
@@ -418,7 +392,7 @@ def test_the_checks_second_process_never_outlives_a_failing_first_half():
     signal.alarm(30)
     try:
         with pytest.raises(RuntimeError, match="first half"):
-            _in_two_processes(list(range(8)), work, Problems(), pages, set())
+            in_two_processes(list(range(8)), work, Problems(), pages, set())
     finally:
         signal.alarm(0)
     assert pages == []

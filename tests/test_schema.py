@@ -11,7 +11,7 @@ from generator.problems import Problems
 from generator.reader import parse_yaml
 from generator.schema import render_schemas
 
-from conftest import MINI, REPO
+from support import MINI, REPO
 
 import json
 

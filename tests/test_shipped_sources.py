@@ -18,7 +18,7 @@ from generator.load import load
 from generator.mkdocs_glue import build_site
 from generator.problems import Problems
 
-from conftest import REPO
+from support import REPO
 
 # One short word-like path segment, as in /news, /technology or /business-news: a section page.
 _SECTION = re.compile(r"[a-z][a-z-]{0,19}")

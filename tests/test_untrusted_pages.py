@@ -18,7 +18,6 @@ test_untrusted_pages_browser.py.
 from __future__ import annotations
 
 import re
-import shutil
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,12 +26,15 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, make_project
-from generator import render as render_module
+from support import REPO, make_project
+from generator.render import site_src as site_src_module
 from generator import site_paths
-from generator.mkdocs_glue import LedgerPlugin, build_site, clean_toc, toc_anchor
+from generator.engine import attribute_list_entries, clean_toc, toc_anchor
+from generator.mkdocs_glue import LedgerPlugin, build_site
 from generator.problems import Problems
-from generator.render import Page, _claim_addresses, attribute_list_entries, check_article_markup
+from generator.render.article_markup import check_article_markup
+from generator.render.site_src import claim_addresses
+from generator.types import Page
 
 Mutation = Callable[[Path], None]
 
@@ -317,14 +319,14 @@ def test_hidden_files_are_neither_read_nor_published(project: Path, check):
 
 def test_the_plugin_refuses_what_a_bypassed_check_let_through(project: Path, capsys,
                                                               monkeypatch):
-    real = render_module._markdown_files
-    monkeypatch.setattr(render_module, "_markdown_files",
+    real = site_src_module.markdown_files
+    monkeypatch.setattr(site_src_module, "markdown_files",
                         lambda src, site_src, problems: real(src, site_src, Problems()))
     put("site_src/evil.html", "<script>alert(1)</script>")(project)
     put("site_src/assets/sw.js", "self.onfetch = () => {};")(project)
     put("site_src/assets/x\x1b[2Jy.css", "body{}")(project)
     capsys.readouterr()
-    from test_hardening import mkdocs_log
+    from support import mkdocs_log
 
     with mkdocs_log() as log:
         assert build_site(project, Path("site")) == 1
@@ -342,7 +344,7 @@ def test_the_plugin_refuses_a_file_that_would_replace_one_of_the_themes(project:
     with the check's list of them emptied, the plugin still sees the theme's favicon replaced."""
     monkeypatch.setattr(site_paths, "THEME_ASSET_FOLDERS", ())
     put("site_src/assets/images/favicon.png", b"NOT THE THEME'S")(project)
-    from test_hardening import mkdocs_log
+    from support import mkdocs_log
 
     capsys.readouterr()
     with mkdocs_log() as log:
@@ -453,14 +455,14 @@ def test_address_is_where_mkdocs_publishes_a_docs_path(path: str, expected: str)
 
 
 def test_a_new_kind_of_generated_page_is_protected_without_a_list_to_update():
-    """_claim_addresses takes the generated addresses from the pages rendered: a page kind the
+    """claim_addresses takes the generated addresses from the pages rendered: a page kind the
     generator does not make today ('timeline.md') is protected as soon as it is rendered."""
     generated = Page("timeline.md", b"generated", "data/companies")
     hand_page = Page("timeline/index.md", b"by hand", "site_src/timeline/index.md")
     other = Page("guides/one.md", b"by hand", "site_src/guides/one.md")
     pages = [generated, hand_page, other]
     problems = Problems()
-    _claim_addresses(pages, {"timeline/index.md": [hand_page], "guides/one.md": [other]},
+    claim_addresses(pages, {"timeline/index.md": [hand_page], "guides/one.md": [other]},
                      "site_src", problems)
     assert [p.format() for p in problems.items] == [
         "site_src/timeline/index.md: timeline/ is the address of a page the site generates (from "
@@ -771,7 +773,7 @@ def test_every_value_main_html_writes_into_an_attribute_is_escaped():
 
     as_html = str(escape(HOSTILE))  # what the generator's front matter holds: text as HTML
     page = SimpleNamespace(meta={"title": as_html, "description": as_html,
-                                 "page_kind": "article", "published": HOSTILE, "jsonld": None},
+                                 "og_type": "article", "published": HOSTILE, "jsonld": None},
                            canonical_url=HOSTILE)
     config = SimpleNamespace(site_name=HOSTILE, site_description=HOSTILE)
     out = env.get_template("main.html").render(page=page, config=config)

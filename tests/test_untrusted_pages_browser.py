@@ -11,15 +11,14 @@ request, and the DOM itself); its controls show that they fire.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from conftest import make_project, require_chromium
-from generator import render as render_module
+from support import make_project, require_chromium
+from generator.render import article_markup
 from generator import site_paths
-from test_xss_browser import BrowserThread, Tripwire
+from support import BrowserThread, Tripwire
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +42,7 @@ def forced_site(tmp_path_factory):
     """A scratch project with the hostile names and headings, built with the check's rules for
     names and attribute lists switched off (the plugin's own rules for names too: it shares them),
     and served as GitHub Pages would serve it."""
-    from generator.budget import served_build
+    from tools.budget import served_build
 
     root = make_project(tmp_path_factory.mktemp("forced") / "proj")
     for name in NAMES.values():
@@ -53,7 +52,7 @@ def forced_site(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(site_paths, "entry_problem", lambda folder, name, is_dir:
                    None if name in NAMES.values() else real(folder, name, is_dir=is_dir))
-        mp.setattr(render_module, "attribute_list_entries", lambda text: [])
+        mp.setattr(article_markup, "attribute_list_entries", lambda text: [])
         with served_build(root) as base:
             yield base
 

@@ -24,11 +24,12 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from conftest import REPO, make_project
+from support import REPO, make_project
 from generator import cachedir
 from generator.cachedir import WAITING, build_lock, project_cache
-from generator.mkdocs_glue import SITE_MARKER, build_site
-from test_build import tree_digest
+from generator.mkdocs_glue import build_site
+from generator.sitedir import SITE_MARKER
+from support import tree_digest
 
 MARKER = "FL-POISON"
 
@@ -211,7 +212,7 @@ def test_the_tests_use_the_node_tools_outside_the_project():
 
 def test_lighthouse_is_never_taken_from_the_project_s_node_modules(project: Path, tmp_path,
                                                                     monkeypatch):
-    from generator.budget import lighthouse_executable
+    from tools.budget import lighthouse_executable
 
     _committed_node(project, tmp_path / "ran.log")
     monkeypatch.setenv("LEDGER_NODE_MODULES", str(tmp_path / "none"))
@@ -330,25 +331,6 @@ def test_a_damaged_or_unwritable_bytecode_cache_is_a_miss(tmp_path: Path):
     gone = cachedir.BytecodeCache(str(tmp_path / "missing"))
     gone.dump_bytecode(_bucket(env, "x")[0])  # no exception
     assert not (tmp_path / "missing").exists()
-
-
-def test_simultaneous_builds_hand_their_workers_separate_spec_files(tmp_path: Path):
-    """The cause of 'three cold builds fail and blame valid data': a spec file shared by name."""
-    from generator import charts
-
-    class Chart:
-        def base_json(self) -> str:
-            return '{"mark": "bar"}'
-
-    registries = []
-    for _ in range(2):
-        r = charts.Registry.__new__(charts.Registry)
-        r.cache = charts.Cache.at(tmp_path)
-        registries.append(r)
-    a, b = (r._spec_file("k" * 64, Chart()) for r in registries)
-    assert a != b and a.read_text() == b.read_text() == '{"mark": "bar"}'
-    a.unlink()  # a worker of the first build is done with its spec
-    assert b.read_text() == '{"mark": "bar"}'  # the second build's is still there
 
 
 # ---------------------------------------------------------------------------------------------

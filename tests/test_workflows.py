@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
+from support import REPO, github_bash, load_workflow, pr_scope
+from support import job_steps as steps
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 PR = REPO / ".github" / "workflows" / "pull-request.yml"
@@ -34,18 +35,6 @@ def tool(name: str) -> str:
 def offline_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GH_", "GITHUB_"))}
     return {**env, "NO_COLOR": "1"}
-
-
-def load_workflow(path: Path) -> dict:
-    # PyYAML reads the key 'on' as True (YAML 1.1); put it back.
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if True in data:
-        data["on"] = data.pop(True)
-    return data
-
-
-def steps(job: dict) -> list[dict]:
-    return job.get("steps", [])
 
 
 def test_there_are_the_three_workflows():
@@ -176,14 +165,6 @@ def test_deploy_workflow_builds_reproducibly_and_deploys_separately():
 
 # ---------------------------------------------------------------------------------------------
 # Steps run as GitHub runs them (the data/code flag: tests/test_pr_scope.py)
-
-
-def github_bash(script: str, cwd: Path, **env: str) -> subprocess.CompletedProcess:
-    """Run a step's script the way GitHub runs `shell: bash` steps."""
-    path = cwd.parent / "step.sh"
-    path.write_text(script, encoding="utf-8")
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(path)], cwd=cwd,
-                          capture_output=True, text=True, env={**os.environ, **env}, timeout=60)
 
 
 def _git(root: Path, *args: str) -> None:
@@ -402,7 +383,7 @@ def test_dependabot_watches_pip_npm_and_the_actions_weekly_in_groups():
 def test_what_a_dependabot_pull_request_changes_is_code(path: str):
     """Dependabot's pull requests are code pull requests: the scope job never takes them for data
     (the comment at the top of dependabot.yml says so)."""
-    from test_pr_scope import scope
+    scope = pr_scope()
 
     assert (REPO / path).is_file()
     assert scope.classify_path(path) == "code"

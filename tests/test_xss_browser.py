@@ -22,16 +22,16 @@ import json
 import re
 import socketserver
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from conftest import make_project, require_chromium
-from generator.budget import CHROMIUM_ARGS
-from generator.mkdocs_glue import build_site, with_csp
+from support import (DOM_FINDINGS, BrowserThread, Tripwire, in_browser_thread, make_project,
+                     require_chromium)
+from generator.engine import with_csp
+from generator.mkdocs_glue import build_site
 from generator.problems import Problems
-from generator.render import check_article_markup
+from generator.render.article_markup import check_article_markup
 
 pytestmark = pytest.mark.browser
 
@@ -180,99 +180,11 @@ def hostile_site(tmp_path_factory):
     httpd.server_close()
 
 
-class BrowserThread:
-    """Chromium driven from a thread of its own. Playwright's sync API refuses to start while
-    another instance is running in the same thread, and other test modules may keep one open for
-    the whole session; a second thread has its own (see in_browser_thread)."""
-
-    def __init__(self, exe: str):
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="xss-chromium")
-        self.pool.submit(self._start, exe).result()
-
-    def _start(self, exe: str) -> None:
-        from playwright.sync_api import sync_playwright
-
-        self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(executable_path=exe, args=CHROMIUM_ARGS)
-
-    def run(self, fn, *args):
-        return self.pool.submit(fn, self.browser, *args).result()
-
-    def close(self) -> None:
-        def stop():
-            self.browser.close()
-            self.playwright.stop()
-
-        self.pool.submit(stop).result()
-        self.pool.shutdown()
-
-
 @pytest.fixture(scope="module")
 def chromium():
     thread = BrowserThread(require_chromium())
     yield thread
     thread.close()
-
-
-def in_browser_thread(test):
-    """Run the whole test in the browser's thread; it receives the Browser as ``chromium``."""
-    @functools.wraps(test)
-    def run(chromium, hostile_site):
-        return chromium.run(test, hostile_site)
-    return run
-
-
-DOM_FINDINGS = """() => {
-  const bad = [];
-  const urlAttrs = ['href', 'src', 'action', 'formaction', 'data', 'xlink:href', 'srcdoc'];
-  for (const el of document.querySelectorAll('*')) {
-    const tag = el.tagName.toLowerCase();
-    for (const a of el.attributes) {
-      const v = a.value.replace(/[\\x00-\\x20]/g, '').toLowerCase();
-      if (a.name.startsWith('on')) bad.push(`<${tag} ${a.name}>`);
-      if (urlAttrs.includes(a.name) && /^(javascript|vbscript|data):/.test(v))
-        bad.push(`<${tag} ${a.name}=${a.value}>`);
-      if (a.name === 'srcdoc') bad.push(`<${tag} srcdoc>`);
-    }
-    if (['iframe', 'frame', 'object', 'embed', 'base', 'img', 'marquee'].includes(tag))
-      bad.push(`<${tag}>`);
-    if (tag === 'meta' && (el.getAttribute('http-equiv') || '').toLowerCase() === 'refresh')
-      bad.push('<meta refresh>');
-    if (tag === 'script' && !el.src && !/json/.test(el.type) && /xss\\d\\d/.test(el.textContent))
-      bad.push('<script> from a payload');
-  }
-  return bad;
-}"""
-
-
-class Tripwire:
-    """A browser context whose pages report any payload that ran."""
-
-    def __init__(self, browser, *, csp: bool):
-        self.context = browser.new_context(bypass_csp=not csp, java_script_enabled=True)
-        self.context.add_init_script("window.__xss = undefined;")
-        self.dialogs: list[str] = []
-        self.pings: list[str] = []
-        self.console: list[str] = []
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("request", lambda r: "xss-ping" in r.url and self.pings.append(r.url))
-        self.page.on("console", lambda m: m.type == "error" and self.console.append(m.text))
-
-    def _dialog(self, dialog):
-        self.dialogs.append(f"{dialog.type}: {dialog.message}")
-        dialog.dismiss()
-
-    def visit(self, url: str) -> dict:
-        response = self.page.goto(url, wait_until="load")
-        self.page.wait_for_timeout(150)  # onerror of a broken image, a toggle, a refresh
-        return {"status": response.status if response else None,
-                "global": self.page.evaluate("String(window.__xss)"),
-                "dom": self.page.evaluate(DOM_FINDINGS),
-                "url": self.page.url}
-
-    def close(self):
-        self.context.close()
 
 
 def pages_of(site: Path) -> list[str]:

@@ -1,6 +1,7 @@
-"""budget: what a first visit to each kind of page costs a reader, measured in a real browser.
+"""The weight budget: what a first visit to each kind of page costs a reader, measured in a real
+browser.
 
-``python -m generator budget`` (``./ledger budget``) builds the shipped site into a temporary folder,
+``./ledger budget`` (``python -m tools.budget``) builds the shipped site into a temporary folder,
 serves it from 127.0.0.1 under a sub-path (as GitHub project pages serve it), and loads one page of
 each kind in Debian's Chromium with an empty cache. Every transfer is recorded; the table gives, per
 page kind, the number of requests and the bytes of all response bodies, raw and gzipped (each body
@@ -14,11 +15,13 @@ over it, the command exits 1. ``tests/test_budget.py`` measures with the same fu
 test and the script cannot disagree.
 
 Only this machine is contacted: the pages are served from 127.0.0.1 and a request to any other host
-is reported (and counted as a failure).
+is reported (and counted as a failure). A tool, not part of the product: nothing in generator/
+imports it; the tests share its serving and browser helpers (tests/support.py).
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import functools
 import gzip
@@ -37,22 +40,19 @@ from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
 
+from generator.render.pages import PAGE_KINDS as PAGE_KINDS_REGISTERED
+
 SUBPATH = "/frontier-ledger/"
-# One page of each kind, relative to the site's address.
-PAGE_KINDS: dict[str, str] = {
-    "home": "",
-    "company profile": "companies/anthropic/",
-    "companies index": "companies/",
-    "valuations": "valuations/",
-    "sources": "sources/",
-    "table": "tables/largest-ipos/",
-    "article": "articles/anthropic-series-h/",
-    "articles index": "articles/",
-    "glossary": "glossary/",
-    "methodology": "methodology/",
-    "data": "data/",
-    "404": "no/such/page/",
-}
+NOT_FOUND = "404"  # the site's page for an address that does not exist
+# One page of each kind, relative to the site's address: the examples of the page kinds
+# (generator/render/pages.py), and an address that does not exist.
+PAGE_KINDS: dict[str, str] = {label: address for kind in PAGE_KINDS_REGISTERED
+                              for label, address in kind.examples}
+PAGE_KINDS[NOT_FOUND] = "no/such/page/"
+# the page kind of each of them (by its registered name)
+KIND_OF: dict[str, str] = {label: kind.name for kind in PAGE_KINDS_REGISTERED
+                           for label, _ in kind.examples}
+KIND_OF[NOT_FOUND] = NOT_FOUND
 PROFILE_KIND = "company profile"
 PROFILE_BUDGET = 100_000  # bytes, all transfers gzipped (100 KB, KB = 1000 bytes: the stricter reading)
 GZIP_LEVEL = 6
@@ -129,10 +129,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def served_build(root: Path, *, quiet: bool = True) -> Iterator[str]:
-    """Build the site at ``root`` for, and serve it from, http://127.0.0.1:PORT/frontier-ledger/;
-    yields that address. Everything lives in a temporary folder removed afterwards."""
-    from .mkdocs_glue import build_site
+def served_build(root: Path, *, quiet: bool = True, settings=None) -> Iterator[str]:
+    """Build the site at ``root`` (by ``settings``, if given) for, and serve it from,
+    http://127.0.0.1:PORT/frontier-ledger/; yields that address. Everything lives in a temporary
+    folder removed afterwards."""
+    from generator.mkdocs_glue import build_site
 
     with tempfile.TemporaryDirectory(prefix="ledger-budget-") as tmp:
         served = Path(tmp) / "www"
@@ -143,17 +144,9 @@ def served_build(root: Path, *, quiet: bool = True) -> Iterator[str]:
         started = False
         try:
             base = f"http://127.0.0.1:{httpd.server_address[1]}{SUBPATH}"
-            old = os.environ.get("SITE_URL")
-            os.environ["SITE_URL"] = base
-            try:
-                out = open(os.devnull, "w") if quiet else contextlib.nullcontext(sys.stdout)
-                with out as sink, contextlib.redirect_stdout(sink):
-                    code = build_site(root, Path(tmp) / "site")
-            finally:
-                if old is None:
-                    os.environ.pop("SITE_URL", None)
-                else:
-                    os.environ["SITE_URL"] = old
+            out = open(os.devnull, "w") if quiet else contextlib.nullcontext(sys.stdout)
+            with out as sink, contextlib.redirect_stdout(sink):
+                code = build_site(root, Path(tmp) / "site", site_url=base, settings=settings)
             if code != 0:
                 raise RuntimeError("the site did not build; run ./ledger build to see why")
             shutil.move(str(Path(tmp) / "site"), str(served / SUBPATH.strip("/")))
@@ -263,12 +256,6 @@ def measure_all(browser, base: str, kinds: dict[str, str] = PAGE_KINDS) -> list[
     return [measure(browser, base + path, kind) for kind, path in kinds.items()]
 
 
-def profile_weight(root: Path) -> Visit:
-    """The budgeted figure on its own: a company profile's first visit (for the test)."""
-    with served_build(root) as base, chromium() as browser:
-        return measure(browser, base + PAGE_KINDS[PROFILE_KIND], PROFILE_KIND)
-
-
 # ---------------------------------------------------------------------------------------------
 # Lighthouse
 
@@ -276,7 +263,7 @@ def profile_weight(root: Path) -> Visit:
 def lighthouse_executable(root: Path) -> Path | None:
     """Lighthouse as ./ledger installed it, outside the project (never the project's own
     node_modules/, which a pull request could fill)."""
-    from .cachedir import node_modules
+    from generator.cachedir import node_modules
 
     exe = node_modules(root) / ".bin" / "lighthouse"
     return exe if exe.is_file() else None
@@ -364,7 +351,7 @@ def run(root: Path, *, use_lighthouse: bool = True, details: bool = False) -> in
         print()
         problems = [f"{v.kind}: {u}" for v in visits for u in v.foreign + v.failed]
         bad_status = [f"{v.kind}: HTTP {v.status}" for v in visits
-                      if v.status != (404 if v.kind == "404" else 200)]
+                      if v.status != (404 if v.kind == NOT_FOUND else 200)]
         for p in problems + bad_status:
             print(f"problem: {p}")
             code = 1
@@ -397,3 +384,25 @@ def run(root: Path, *, use_lighthouse: bool = True, details: bool = False) -> in
             for audit, title in sorted(got["failing"].items()):
                 print(f"    below 90: {audit}: {title}")
     return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="./ledger budget", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", default=str(Path(__file__).resolve().parent.parent),
+                        help="the project (default: this one)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="measure transfers only")
+    parser.add_argument("--details", action="store_true",
+                        help="also list every transfer of a profile")
+    args = parser.parse_args(argv)
+    try:
+        return run(Path(args.root).resolve(), use_lighthouse=not args.no_lighthouse,
+                   details=args.details)
+    except RuntimeError as exc:  # no Chromium, or the site did not build
+        print(f"budget: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,203 @@
+"""Charts from data, registered once: :data:`CHART_KINDS` lists every kind of chart, and
+:class:`Charts` is what templates and articles talk to (``{{ chart("id") }}``).
+
+Every chart the data supports has an id (``valuations-over-time``, ``valuation-anthropic``, …),
+known from the data alone, without building anything (the check relies on that). A placed chart is
+one ``<figure>`` on the page: a title and a one-sentence takeaway computed from the data; the chart
+as inline SVG (rendered by vl-convert at build time: no browser, no network, visible with
+JavaScript off) in a container with ``role="img"`` and alt text generated from the data; notes;
+the data as a table in a collapsed ``<details>``; links to the downloads (``charts/<id>.csv``,
+``.vl.json``, ``.svg`` with title and source line, ``.png``); and a citation line whose numbers
+join the page's list of sources.
+
+Adding a kind of chart: a module beside these (see any of them: ``instances(ds)`` says which
+charts of the kind the data supports and what each reads, ``build(ds, instance, builder)`` builds
+one) and one line in :data:`CHART_KINDS`, plus its golden file (tests/golden/charts/).
+
+Safety: text from data only ever travels in Vega-Lite *data values* (see :mod:`.spec`), the SVG
+comes back with it entity-escaped, and everything written into HTML goes through
+:mod:`generator.escape`. Legends are drawn as ordinary layers (so filled and hollow status marks
+show as they are), which is also why the charts carry no Vega legends.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Iterable
+
+from markupsafe import Markup
+
+from .. import engine
+from ..markup import current_page
+from ..problems import Problems
+from ..suggest import suggest
+from ..types import FilePage, Page, RenderError
+from . import (capital_raised, company_valuation, gpu_generations, largest_ipos, latest_valuations,
+               valuations_over_time, who_funds_whom)
+from .base import Chart, ChartKind, Instance
+from .cache import BuiltCharts, ChartStore, module_digest
+from .figure import csv_text, figure_markup
+from .pipeline import Rendering
+from .spec import SpecBuilder
+
+CHART_KINDS: tuple[ChartKind, ...] = (
+    valuations_over_time.KIND,
+    latest_valuations.KIND,
+    capital_raised.KIND,
+    who_funds_whom.KIND,
+    largest_ipos.KIND,
+    gpu_generations.KIND,
+    company_valuation.KIND,
+)
+
+
+class _Reads:
+    """What the instances of one build read, as stable text, each record dumped once."""
+
+    def __init__(self, ds: Any):
+        self.ds = ds
+        self._one: dict[tuple[str, str], str] = {}
+        self._all: dict[str, str] = {}
+
+    def one(self, folder: str, record_id: str) -> str:
+        key = (folder, record_id)
+        if key not in self._one:
+            record = self.ds.records[folder][record_id]
+            self._one[key] = f"{self.ds.origin(folder, record_id)}\0{record.model_dump_json()}"
+        return self._one[key]
+
+    def every(self, folder: str) -> str:
+        if folder not in self._all:
+            h = hashlib.sha256()
+            for rid in sorted(self.ds.records[folder]):
+                h.update(f"{rid}\0{self.one(folder, rid)}\0".encode("utf-8"))
+            self._all[folder] = h.hexdigest()
+        return self._all[folder]
+
+    def text(self, instance: Instance) -> str:
+        return "\0".join(f"{folder}\0{self.every(folder) if rid is None else self.one(folder, rid)}"
+                         for folder, rid in instance.reads)
+
+
+def instances(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS
+              ) -> list[tuple[ChartKind, Instance]]:
+    """Every chart the data supports, in a stable order (the kinds' order), without building any."""
+    return [(kind, inst) for kind in kinds for inst in kind.instances(ds)]
+
+
+def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCharts | None = None,
+              *, validate: bool = False) -> list[Chart]:
+    """Every chart the data supports, built. With ``built``, a chart whose code and records have
+    not changed since it was last built is taken from there."""
+    reads = _Reads(ds)
+    out = []
+    for kind, inst in instances(ds, kinds):
+        ch = None
+        if built is not None:
+            key = built.key(module_digest(kind.module), kind.name, inst.id, inst.origin,
+                            reads.text(inst))
+            ch = built.get(key)
+        if ch is None:
+            b = SpecBuilder.lite(validate=validate) if kind.lite else \
+                SpecBuilder.altair(validate=validate)
+            ch = kind.build(ds, inst, b)
+            if built is not None:
+                built.put(key, ch)
+        dates = [ds.sources[s].as_of for s in ch.sources if s in ds.sources]
+        ch.data_as_of = max(dates) if dates else None
+        out.append(ch)
+    return out
+
+
+class Charts:
+    """The charts of one render, as templates and articles see them: which exist, placing one on
+    the page being rendered, and their downloads. ``render=False`` (the check): the charts are
+    known from the data and placed as nothing; nothing is built or rendered. Otherwise every chart
+    is built (or taken from ``store``) and its rendering started at once (see
+    :class:`~.pipeline.Rendering`); pages hold a placeholder for each chart's SVG, which the
+    finished page gets from the chart's inline SVG file."""
+
+    def __init__(self, ds: Any, problems: Problems, *, kinds: Iterable[ChartKind] = CHART_KINDS,
+                 store: ChartStore | None = None, render: bool = True,
+                 workers: int | None = None, validate: bool = False):
+        self.problems = problems
+        self.render = render and store is not None
+        self.store = store
+        self.rendering: Rendering | None = None
+        self.charts: dict[str, Chart] = {}
+        try:
+            self.ids = [inst.id for _, inst in instances(ds, kinds)]
+            if self.render:
+                assert store is not None
+                charts = build_all(ds, kinds, store.built, validate=validate)
+                self.charts = {c.id: c for c in charts}
+        except Exception as exc:  # noqa: BLE001 - a located problem, never a traceback
+            problems.error("data", f"charts could not be built from the data: "
+                           f"{type(exc).__name__}: {exc}")
+            self.ids, self.charts = [], {}
+        self._known = set(self.ids)
+        if self.render and self.charts:
+            assert store is not None
+            self.rendering = Rendering(list(self.charts.values()), store.rendered, problems,
+                                       workers=workers)
+
+    def place(self, chart_id: str, optional: bool = False) -> Markup:
+        """The figure for one chart, on the page being rendered. ``optional=True`` places nothing
+        when the data has no such chart (for templates; articles name charts that exist)."""
+        if str(chart_id) not in self._known:
+            if optional:
+                return Markup("")
+            raise RenderError(f"unknown chart '{chart_id}'{suggest(str(chart_id), self._known)}")
+        if not self.render:
+            return Markup("")
+        ch = self.charts[str(chart_id)]
+        placed = current_page().charts
+        n = placed[ch.id] = placed.get(ch.id, 0) + 1
+        anchor = f"chart-{ch.id}" + (f"-{n}" if n > 1 else "")
+        return figure_markup(ch, anchor, engine.chart_placeholder(ch.id))
+
+    def assets(self) -> list[Page | FilePage]:
+        """The download files of every chart: charts/<id>.csv, .vl.json, .svg and .png, and the SVG
+        exactly as placed in pages (charts/<id>.inline.svg), the files in the cache folder, which
+        MkDocs copies once they are rendered."""
+        if self.rendering is None:
+            return []
+        cache, out = self.rendering.cache, []
+        for ch in self.charts.values():
+            key = self.rendering.keys[ch.id]
+            out += [Page(f"charts/{ch.id}.csv", csv_text(ch).encode("utf-8"), ch.origin),
+                    FilePage(f"charts/{ch.id}.vl.json", cache.path(key, "vl.json"), ch.origin,
+                             self.finish),
+                    FilePage(f"charts/{ch.id}.svg", cache.path(key, "dl.svg"), ch.origin,
+                             self.finish)]
+            if ch.png_download:
+                out.append(FilePage(f"charts/{ch.id}.png", cache.path(key, "png"), ch.origin,
+                                    self.finish))
+            out.append(FilePage(f"charts/{ch.id}.inline.svg", cache.path(key, "inline.svg"),
+                                ch.origin, self.finish))
+        return out
+
+    def release(self) -> None:
+        """Every page is rendered: let go of the charts (what is still to be rendered was handed
+        to the rendering with everything it needs)."""
+        self.charts = {}
+
+    def finish(self) -> list:
+        """Wait for the rendering; the charts that could not be rendered, as problems."""
+        return self.rendering.finish() if self.rendering is not None else []
+
+    def abandon(self) -> None:
+        """Nothing will be published: stop rendering."""
+        if self.rendering is not None:
+            self.rendering.abandon()
+
+    def inline_svg(self, chart_id: str) -> str:
+        """The SVG of a rendered chart as placed in pages ('' when there is none)."""
+        if self.rendering is None or chart_id not in self.rendering.keys:
+            return ""
+        path = self.rendering.cache.path(self.rendering.keys[chart_id], "inline.svg")
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return ""
+

@@ -1,0 +1,104 @@
+"""What a chart is (its words, table, sources and spec), what a chart kind declares (which charts
+the data supports and what each reads, and how one is built), and how a chart is written out as
+its downloadable spec."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..escape import json_for_html
+from ..values import PartialDate
+
+
+@dataclass(frozen=True)
+class Col:
+    """A column of a chart's data table and CSV."""
+
+    key: str
+    label: str
+    kind: str = "text"  # text | date | money | number | status
+
+
+@dataclass
+class Chart:
+    """A built chart: what the page shows besides the picture, and the Vega-Lite spec."""
+
+    id: str
+    title: str
+    takeaway: str
+    alt: str
+    notes: list[str]
+    columns: list[Col]
+    rows: list[dict[str, Any]]
+    sources: list[str]
+    origin: str  # the data file (or folder) a contributor edits to change this chart
+    # the Vega-Lite spec as shown inline (no title, transparent background), as compact JSON with
+    # sorted keys: what the render cache's key is made of, and all a chart keeps of its spec
+    base_json: str
+    # Comparison charts offer a PNG download too; a company's own chart offers CSV, spec and SVG
+    # (a 2x PNG costs twice the SVG to render and ~280 KB a profile: 1.4 GB for 5,000 companies).
+    png_download: bool = True
+    data_as_of: PartialDate | None = None
+
+    @property
+    def base(self) -> dict[str, Any]:
+        return json.loads(self.base_json)
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """The downloadable spec: the inline one with its title, description and a white
+        background."""
+        spec = self.base
+        spec["title"] = {"text": self.title, "subtitle": self.takeaway}
+        spec["description"] = self.alt
+        spec["config"] = {**spec.get("config", {}), "background": "white"}
+        return dict(sorted(spec.items()))
+
+    def spec_json(self) -> str:
+        """The downloadable spec as JSON text that stays inert even if pasted into HTML."""
+        return json_for_html(json.dumps(self.spec, indent=2, ensure_ascii=False,
+                                        sort_keys=True)) + "\n"
+
+    def footer(self) -> str:
+        """The source line under the downloadable picture."""
+        when = f"; data as of {self.data_as_of.display()}" if self.data_as_of else ""
+        n = len(self.sources)
+        return (f"Frontier Ledger, from {n} cited source{'s' if n != 1 else ''}{when}. "
+                f"Chart id: {self.id}.")
+
+
+def chart(chart_id: str, title: str, takeaway: str, alt: str, notes: list[str], columns: list[Col],
+          rows: list[dict[str, Any]], sources: list[str], origin: str, spec: dict[str, Any], *,
+          png_download: bool = True) -> Chart:
+    """A :class:`Chart` from the spec as a dict."""
+    return Chart(chart_id, title, takeaway, alt, notes, columns, rows, sources, origin,
+                 json.dumps(spec, sort_keys=True, separators=(",", ":")), png_download)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One chart the data supports, known without building it: its id, the file (or folder) a
+    contributor edits to change it, and what it reads, for its cache key: (data folder, record id)
+    pairs, the id None meaning every record of the folder."""
+
+    id: str
+    origin: str
+    reads: tuple[tuple[str, str | None], ...]
+    subject: str | None = None  # the record a chart of one record is about (a company's id)
+
+
+@dataclass(frozen=True)
+class ChartKind:
+    """A kind of chart, registered once (charts.CHART_KINDS). ``instances(ds)``: the charts of
+    this kind the data supports, cheaply and without Altair (the check relies on it);
+    ``build(ds, instance, builder)``: one of them, built (``builder``: a spec.SpecBuilder).
+    ``module``: the module that defines the kind, whose code is part of its charts' cache key;
+    ``lite``: built with the stand-in for Altair (lite.Lite) rather than Altair itself."""
+
+    name: str
+    module: str
+    instances: Callable[[Any], list[Instance]]
+    build: Callable[[Any, Instance, Any], Chart]
+    lite: bool = False

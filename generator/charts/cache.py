@@ -1,0 +1,319 @@
+"""The chart caches, objects with a lifetime: built charts by what they read, and rendered output
+by content, in the project's cache folder outside its tree.
+
+A built chart (words, table, spec) is kept under a key made of the code that builds it (its kind's
+module and every module of the package that module imports, found by reading the imports, plus
+Altair's and vl-convert's versions) and of the records it reads, so that an unchanged chart is not
+built again and an edit to a page template, to another chart's module or to the rendering of
+pages invalidates nothing. Rendered SVG and PNG are kept by a hash of the spec, the vl-convert
+version and :data:`OUTPUT_VERSION`; the files made from them (the SVG as placed in pages, the
+download SVG, the spec) carry the version of the code that makes them.
+
+The folder is outside the project (:func:`generator.cachedir.project_cache`): its inline SVGs are
+placed into pages as the generator's own, so they are never read from a folder a pull request can
+write. Best effort: a cache that cannot be read or written is a miss, never a failed build.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+
+from ..values import Money, PartialDate
+from .base import Chart, Col
+
+OUTPUT_VERSION = "1"  # bump when the post-processing of rendered SVG or PNG changes
+PACKAGE = Path(__file__).resolve().parent.parent  # generator/
+# the modules that make the files derived from a rendered SVG, and the downloadable spec
+DERIVING_MODULES = ("generator.charts.svg", "generator.charts.base")
+
+
+# ---------------------------------------------------------------------------------------------
+# What a chart's code is
+
+
+def _module_file(name: str) -> Path | None:
+    parts = name.split(".")
+    if parts[0] != PACKAGE.name:
+        import sys
+
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None)
+        return Path(file) if file else None
+    base = PACKAGE.joinpath(*parts[1:])
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def _read_source(name: str) -> bytes:
+    path = _module_file(name)
+    return path.read_bytes() if path is not None else b""
+
+
+def _imports(name: str, source: bytes) -> set[str]:
+    """The modules of the package that ``name`` imports (anywhere in it, functions included)."""
+    path = _module_file(name)
+    is_pkg = path is not None and path.name == "__init__.py"
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            out.update(a.name for a in node.names if a.name.split(".")[0] == PACKAGE.name)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = name.split(".") if is_pkg else name.split(".")[:-1]
+                base = base[:len(base) - (node.level - 1)]
+                target = ".".join(base + ([node.module] if node.module else []))
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != PACKAGE.name:
+                continue
+            for a in node.names:
+                sub = f"{target}.{a.name}"
+                out.add(sub if _module_file(sub) is not None else target)
+    out.discard(name)
+    return out
+
+
+def code_modules(*names: str, read_source: Callable[[str], bytes] = _read_source
+                 ) -> dict[str, bytes]:
+    """``names`` and every module of the package they import, directly or not: their sources."""
+    seen: dict[str, bytes] = {}
+    todo = list(names)
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen[name] = source = read_source(name)
+        todo.extend(_imports(name, source) - seen.keys())
+    return seen
+
+
+def _library_versions() -> bytes:
+    from importlib.metadata import version
+
+    out = b""
+    for dist in ("altair", "vl-convert-python"):
+        try:
+            out += version(dist).encode() + b"\0"
+        except Exception:  # noqa: BLE001 - not installed the usual way: no caching across runs
+            out += str(time.time()).encode() + b"\0"
+    return out
+
+
+@functools.cache
+def _versions_once() -> bytes:
+    return _library_versions()
+
+
+def code_digest(*names: str, read_source: Callable[[str], bytes] = _read_source) -> str:
+    """A hash of the code that builds a chart: the modules ``names``, the modules of the package
+    they import, and the versions of Altair and vl-convert."""
+    h = hashlib.sha256(_versions_once())
+    for name, source in sorted(code_modules(*names, read_source=read_source).items()):
+        h.update(name.encode() + b"\0" + hashlib.sha256(source).digest())
+    return h.hexdigest()
+
+
+@functools.cache
+def module_digest(*names: str) -> str:
+    """:func:`code_digest` of the installed sources, once per process."""
+    return code_digest(*names)
+
+
+# ---------------------------------------------------------------------------------------------
+# Built charts
+
+
+def _enc(v: Any) -> Any:
+    if isinstance(v, Money):
+        return {"$money": [str(v.amount), v.currency, v.qualifier]}
+    if isinstance(v, PartialDate):
+        return {"$date": [v.year, v.month, v.day]}
+    if isinstance(v, Decimal):
+        return {"$dec": str(v)}
+    if isinstance(v, dict):
+        return {str(k): _enc(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_enc(x) for x in v]
+    if v is None or isinstance(v, (str, int, float, bool)):
+        return v
+    raise TypeError(f"cannot keep {type(v).__name__} in the chart cache")
+
+
+def _dec(v: Any) -> Any:
+    if isinstance(v, dict):
+        if len(v) == 1:
+            (k, x), = v.items()
+            if k == "$money":
+                return Money(Decimal(x[0]), x[1], x[2])
+            if k == "$date":
+                return PartialDate(*x)
+            if k == "$dec":
+                return Decimal(x)
+        return {k: _dec(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_dec(x) for x in v]
+    return v
+
+
+_BUILT_FIELDS = ("id", "title", "takeaway", "alt", "notes", "rows", "sources", "origin",
+                 "base_json", "png_download")
+
+
+class BuiltCharts:
+    """Charts as their kinds built them, by key (see :meth:`key`), as JSON files in ``built/``
+    of the cache folder; ``keep_in_memory``: also held by this object, for as long as it lives
+    (serve keeps one across rebuilds; a build does not, so that it does not hold every chart of
+    thousands until it ends)."""
+
+    def __init__(self, directory: Path | None, *, keep_in_memory: bool = False):
+        self.dir = directory / "built" if directory is not None else None
+        self.memory: dict[str, Chart] | None = {} if keep_in_memory else None
+
+    @staticmethod
+    def key(code: str, kind: str, chart_id: str, origin: str, reads: str) -> str:
+        h = hashlib.sha256(code.encode())
+        for part in (kind, chart_id, origin, reads):
+            h.update(b"\0" + part.encode("utf-8"))
+        return h.hexdigest()
+
+    @staticmethod
+    def _copy(ch: Chart) -> Chart:
+        return dataclasses.replace(ch, notes=list(ch.notes))
+
+    def get(self, key: str) -> Chart | None:
+        ch = self.memory.get(key) if self.memory is not None else None
+        if ch is None and self.dir is not None:
+            try:
+                d = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
+                ch = Chart(**{k: _dec(d[k]) for k in _BUILT_FIELDS},
+                           columns=[Col(*c) for c in d["columns"]])
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+            if self.memory is not None:
+                self.memory[key] = ch
+        return self._copy(ch) if ch is not None else None
+
+    def put(self, key: str, ch: Chart) -> None:
+        if self.memory is not None:
+            self.memory[key] = self._copy(ch)
+        if self.dir is None:
+            return
+        try:
+            d = {k: _enc(getattr(ch, k)) for k in _BUILT_FIELDS}
+            d["columns"] = [[c.key, c.label, c.kind] for c in ch.columns]
+            text = json.dumps(d, ensure_ascii=False, separators=(",", ":"))  # (json.dump is slow)
+        except TypeError:
+            return  # not kept: the chart is built again next time
+        write_atomic(self.dir / f"{key}.json", text.encode("utf-8"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendered output
+
+
+def write_atomic(path: Path, data: bytes) -> bool:
+    """Write a file so that a reader never sees half of it; best effort (False on failure)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        return False
+
+
+def _vl_version() -> str | None:
+    import altair as alt
+    import vl_convert as vlc
+
+    want = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return want if want in vlc.get_vegalite_versions() else None
+
+
+@functools.cache
+def render_versions(cache_dir: Path | None = None) -> tuple[str, str | None]:
+    """(vl-convert's version, the Vega-Lite version specs are rendered with). Finding them imports
+    Altair and vl-convert (a second, and 25 MB), so they are remembered in the cache folder for the
+    installed versions of both, and a build whose charts are all cached imports neither."""
+    memo = None
+    try:
+        from importlib.metadata import version
+
+        stamp = re.sub(r"[^A-Za-z0-9.+-]", "_", f"{version('altair')}-{version('vl-convert-python')}")
+        memo = cache_dir / f"versions-{stamp}.json" if cache_dir is not None else None
+    except Exception:  # noqa: BLE001 - not installed the usual way: ask the modules
+        pass
+    got = None
+    if memo is not None:
+        try:
+            got = tuple(json.loads(memo.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            got = None
+    if got is None or len(got) != 2:
+        import vl_convert as vlc
+
+        got = (str(getattr(vlc, "__version__", "?")), _vl_version())
+        if memo is not None:
+            write_atomic(memo, json.dumps(got).encode("utf-8"))
+    return got[0], got[1]
+
+
+class RenderCache:
+    """Rendered SVG and PNG by content hash, and the files made from them, in one folder."""
+
+    def __init__(self, directory: Path):
+        self.dir = directory
+
+    def key(self, *parts: str) -> str:
+        h = hashlib.sha256()
+        for p in (render_versions(self.dir)[0], OUTPUT_VERSION, *parts):
+            h.update(p.encode("utf-8"))
+            h.update(b"\0")
+        return h.hexdigest()
+
+    def path(self, key: str, kind: str, made_by: str | None = None) -> Path:
+        """A file of one rendering: "svg" and "png" as rendered, and the files made from them
+        ("inline.svg", "dl.svg", "vl.json"), which also depend on the code that makes them
+        (``made_by``: its version, as the main process sees it)."""
+        if kind in ("svg", "png"):
+            return self.dir / f"{key}.{kind}"
+        return self.dir / f"{key}.{made_by or module_digest(*DERIVING_MODULES)[:12]}.{kind}"
+
+    def get(self, key: str, png: bool = True) -> tuple[str, bytes | None] | None:
+        try:
+            svg = (self.dir / f"{key}.svg").read_text(encoding="utf-8")
+            png_bytes = (self.dir / f"{key}.png").read_bytes() if png else None
+        except OSError:
+            return None
+        return svg, png_bytes
+
+    def put(self, key: str, svg: str, png: bytes | None) -> None:
+        if png is not None:  # the PNG first: the SVG is what says "rendered"
+            write_atomic(self.path(key, "png"), png)
+        write_atomic(self.path(key, "svg"), svg.encode("utf-8"))
+
+
+class ChartStore:
+    """A project's chart caches in one folder: built charts and rendered output. Serve keeps one
+    store alive across rebuilds, with the built charts in memory too."""
+
+    def __init__(self, directory: Path, *, keep_in_memory: bool = False):
+        self.dir = directory
+        self.built = BuiltCharts(directory, keep_in_memory=keep_in_memory)
+        self.rendered = RenderCache(directory)

@@ -1,0 +1,169 @@
+"""Cross-references between data files: ids used once, references that arrive, names that do not
+look alike, dates not in the future, figures that add up, and sources nothing cites.
+
+Each kind of data file has its check here (generator.kinds registers which); :func:`cross_check`
+runs every kind's on the loaded dataset, through a :class:`Checker` that locates problems.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from . import model as m
+from .dataset import Dataset
+from .problems import Problems
+from .reader import format_path
+from .suggest import skeleton, suggest
+from .values import Money
+
+
+class Checker:
+    """What a kind's cross-check reports through: problems located at a record's field, and
+    references to other records that must arrive."""
+
+    def __init__(self, ds: Dataset, problems: Problems, today: _dt.date):
+        self.ds, self.problems, self.today = ds, problems, today
+
+    def err(self, folder: str, rid: str, path: tuple, msg: str, *, warning: bool = False) -> None:
+        rel = self.ds.origin(folder, rid)
+        line, col = self.ds.where(rel, path)
+        (self.problems.warn if warning else self.problems.error)(
+            rel, msg, line=line, column=col, field=format_path(path))
+
+    def ref(self, folder: str, rid: str, path: tuple, target_kind: str, target: str) -> None:
+        """``target`` must be the id of a record of ``target_kind`` (or of a refused file of it,
+        whose own problem is reported already)."""
+        pool = self.ds.records[target_kind]
+        if target not in pool and target not in self.ds.refused[target_kind]:
+            noun = self.ds.kind(target_kind).singular
+            self.err(folder, rid, path, f"unknown {noun} '{target}': there is no file "
+                     f"data/{target_kind}/{target}.yaml{suggest(target, pool)}")
+
+    def sources(self, folder: str, rid: str, path: tuple, sources: list[str]) -> None:
+        for j, s in enumerate(sources):
+            self.ref(folder, rid, path + (j,), "sources", s)
+
+
+def cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
+    """Every kind's cross-check, on the records that were read and valid."""
+    checker = Checker(ds, problems, today)
+    for kind in ds.kinds:
+        if kind.cross_check is not None:
+            kind.cross_check(checker, ds.records[kind.folder])
+
+
+# ---------------------------------------------------------------------------------------------
+# The kinds' checks
+
+
+def check_companies(c: Checker, companies: dict[str, Any]) -> None:
+    by_skeleton: dict[str, str] = {}
+    for cid, co in companies.items():
+        key = skeleton(co.name)
+        if key in by_skeleton:
+            other = companies[by_skeleton[key]]
+            c.err("companies", cid, ("name",), f"'{co.name}' looks the same as '{other.name}' in "
+                  f"{c.ds.origin('companies', other.id)}; one company, one file")
+        else:
+            by_skeleton[key] = cid
+        ids: dict[str, int] = {}
+        for i, e in enumerate(co.events):
+            if e.id in ids:
+                rel = c.ds.origin("companies", cid)
+                first, second = c.ds.where(rel, ("events", ids[e.id], "id"))[0], \
+                    c.ds.where(rel, ("events", i, "id"))[0]
+                c.err("companies", cid, ("events", i, "id"), f"event id '{e.id}' is used twice "
+                      f"in this company (lines {first} and {second}); give each event its own id")
+            ids.setdefault(e.id, i)
+            _check_event(c, co, i, e)
+        for i, mt in enumerate(co.metrics):
+            c.sources("companies", cid, ("metrics", i, "sources"), mt.sources)
+            if mt.date.earliest > c.today:
+                c.err("companies", cid, ("metrics", i, "date"), f"{mt.date} is in the future; a "
+                      "metric is dated when the figure was reported")
+        for i, r in enumerate(co.relationships):
+            c.ref("companies", cid, ("relationships", i, "company"), "companies", r.company)
+            if r.company == cid:
+                c.err("companies", cid, ("relationships", i, "company"),
+                      "a company cannot have a relationship with itself")
+            c.sources("companies", cid, ("relationships", i, "sources"), r.sources)
+
+
+def _check_event(c: Checker, co: m.Company, i: int, e: m.Event) -> None:
+    cid = co.id
+    c.sources("companies", cid, ("events", i, "sources"), e.sources)
+    for j, inv in enumerate(e.investors):
+        if inv.company:
+            c.ref("companies", cid, ("events", i, "investors", j, "company"), "companies",
+                  inv.company)
+    if e.counted_in is not None:
+        other_ids = [x.id for x in co.events if x.id != e.id]
+        if e.counted_in not in other_ids:
+            c.err("companies", cid, ("events", i, "counted_in"), f"'{e.counted_in}' is not "
+                  f"another event of this company{suggest(e.counted_in, other_ids)}")
+    if e.date.earliest > c.today:
+        c.err("companies", cid, ("events", i, "date"), f"{e.date} is in the future; events "
+              "record what already happened (talks and plans are events of their own, "
+              "dated when they were reported)")
+    if co.founded and e.date.latest < co.founded.earliest:
+        c.err("companies", cid, ("events", i, "date"), f"{e.date} is before the company was "
+              f"founded ({co.founded})")
+    pre, raised, post = e.pre_money_valuation, e.amount_raised, e.post_money_valuation
+    if pre and raised and post and not (pre.qualifier or raised.qualifier or post.qualifier):
+        if pre.amount + raised.amount != post.amount:
+            c.err("companies", cid, ("events", i, "post_money_valuation"),
+                  f"pre-money {pre} plus amount raised {raised} is "
+                  f"{Money(pre.amount + raised.amount, pre.currency)}, not {post}; fix one "
+                  "figure, or explain the difference in note and remove the pre-money",
+                  warning=True)
+
+
+def check_tables(c: Checker, tables: dict[str, Any]) -> None:
+    for tid, t in tables.items():
+        for i, row in enumerate(t.rows):
+            c.sources("tables", tid, ("rows", i, "sources"), row.sources)
+            if row.company:
+                c.ref("tables", tid, ("rows", i, "company"), "companies", row.company)
+
+
+def check_sources(c: Checker, sources: dict[str, Any]) -> None:
+    for sid, s in sources.items():
+        if s.published is not None and s.published.earliest > c.today:
+            c.err("sources", sid, ("published",), f"{s.published} is in the future; give the "
+                  "date the source was published")
+        if s.accessed.earliest > c.today:
+            c.err("sources", sid, ("accessed",), f"{s.accessed} is in the future; give the date "
+                  "the source was read")
+
+
+def check_glossary(c: Checker, terms: dict[str, Any]) -> None:
+    seen: dict[str, str] = {}
+    for gid, g in terms.items():
+        key = skeleton(g.term)
+        if key in seen:
+            c.err("glossary", gid, ("term",), f"'{g.term}' is already defined in "
+                  f"{c.ds.origin('glossary', seen[key])}; one term, one file")
+        seen.setdefault(key, gid)
+        for j, other in enumerate(g.see_also):
+            c.ref("glossary", gid, ("see_also", j), "glossary", other)
+        c.sources("glossary", gid, ("sources",), g.sources)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def unused_sources(ds: Dataset, problems: Problems, cited_by_pages: set[str]) -> None:
+    """Warn about source records nothing cites (data or articles). Skipped when any record was
+    refused, since what it cites is unknown."""
+    if any(ds.refused[k] for k in ds.refused if k != "sources"):
+        return
+    cited = set(ds.citing()) | cited_by_pages
+    citers = [k.singular for k in ds.kinds if k.sources_cited is not None] + ["article"]
+    what = ", ".join(citers[:-1]) + " or " + citers[-1]
+    for sid in sorted(ds.sources):
+        if sid not in cited:
+            rel = ds.origin("sources", sid)
+            line, col = ds.where(rel, ())
+            problems.warn(rel, f"this source is not cited by any {what}; cite it or delete the "
+                          "file", line=line, column=col)

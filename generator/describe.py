@@ -1,0 +1,393 @@
+"""What a change to one record means, in plain words: one line per change, for ``./ledger diff``.
+
+Amounts are compared by value, not by how they were written ('USD 1000 million' and 'USD 1 billion'
+are the same figure), and shown with :meth:`Money.display`. Every text from the data is one
+printable line (:func:`clean`), so that nothing in the data acts on the terminal or the job
+summary. Each kind of data file describes its records here (generator.kinds registers which).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Iterable
+
+from . import model as m
+from .escape import escape_unseen
+from .values import Money, PartialDate
+
+
+def clean(text: str, limit: int = 120) -> str:
+    """One printable line: breaks become spaces, and every control, format or invisible character
+    is shown as an escape (as in the check's report), so that nothing in the data acts on the
+    terminal or the job summary; long text is cut."""
+    text = re.sub(r"\s*\n\s*", " ", str(text))
+    text = text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return escape_unseen(text)
+
+
+def q(text: Any) -> str:
+    return f"'{clean(text)}'"
+
+
+def show(value: Any) -> str:
+    """A value as a reader would say it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, Money):
+        return value.display()
+    if isinstance(value, PartialDate):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        s = f"{value:f}"
+        return s.rstrip("0").rstrip(".") if "." in s else s
+    if isinstance(value, int):
+        return f"{value:,}"
+    return q(value)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def kind_words(kind: str) -> str:
+    label = m.EVENT_KIND_LABEL.get(kind, kind)
+    return label if label.startswith("IPO") else label[:1].lower() + label[1:]
+
+
+FIELD_WORDS = {
+    "amount_raised": "amount raised", "amount_committed": "amount committed",
+    "pre_money_valuation": "pre-money", "post_money_valuation": "post-money", "round": "round name",
+    "date": "date", "kind": "kind", "status": "status", "note": "note", "since": "since",
+    "value": "value", "name": "name", "founded": "founded", "headquarters": "headquarters",
+    "website": "website", "summary": "summary", "ticker": "ticker", "publisher": "publisher",
+    "title": "title", "url": "address", "published": "published", "accessed": "accessed",
+    "description": "description", "label": "label", "company": "company", "unit": "unit",
+    "currency": "currency", "type": "type", "required": "required", "role": "role",
+}
+AMOUNTS = (("amount_raised", "raised"), ("amount_committed", "committed up to"),
+           ("pre_money_valuation", "pre-money"), ("post_money_valuation", "post-money"))
+
+
+def field_change(prefix: str, what: str, old: Any, new: Any, shown=show) -> str | None:
+    """'<prefix>: <what> changed from A to B' (or added / removed); None when equal."""
+    if old == new:
+        return None
+    if old is None:
+        return f"{prefix}: {what} added: {shown(new)}"
+    if new is None:
+        return f"{prefix}: {what} removed (was {shown(old)})"
+    return f"{prefix}: {what} changed from {shown(old)} to {shown(new)}"
+
+
+def text_change(prefix: str, what: str, old: str | None, new: str | None) -> str | None:
+    """Long text: say that it changed and show the new text (shortened)."""
+    if old == new:
+        return None
+    if old is None:
+        return f"{prefix}: {what} added: \"{clean(new)}\""
+    if new is None:
+        return f"{prefix}: {what} removed"
+    return f"{prefix}: {what} changed to \"{clean(new)}\""
+
+
+def list_change(prefix: str, what: str, old: Iterable[str], new: Iterable[str]) -> str | None:
+    old, new = list(old), list(new)
+    added = [x for x in new if x not in old]
+    removed = [x for x in old if x not in new]
+    if not added and not removed:
+        return None
+    bits = []
+    if added:
+        bits.append("added " + ", ".join(q(x) for x in added))
+    if removed:
+        bits.append("removed " + ", ".join(q(x) for x in removed))
+    return f"{prefix}: {what}: {'; '.join(bits)}"
+
+
+def sourced_tail(rec: m.Sourced) -> str:
+    return f"{rec.status}, {plural(len(rec.sources), 'source')}"
+
+
+def sourced_changes(prefix: str, of: str, old: m.Sourced, new: m.Sourced) -> list[str]:
+    out = [field_change(prefix, f"status of {of}", old.status, new.status, shown=str),
+           list_change(prefix, f"sources of {of}", old.sources, new.sources),
+           text_change(prefix, f"note of {of}", old.note, new.note)]
+    return [x for x in out if x]
+
+
+# ---------------------------------------------------------------------------------------------
+# Companies
+
+
+def _event_ref(e: m.Event, events: list[m.Event]) -> str:
+    """How a line names an event: its round name, else its date; plus its id when that is shared."""
+    if e.round:
+        ref = q(e.round)
+        same = [x for x in events if x.round == e.round]
+    else:
+        ref = str(e.date)
+        same = [x for x in events if not x.round and x.date == e.date]
+    return ref if len(same) <= 1 else f"{ref} (event '{e.id}')"
+
+
+def _event_title(e: m.Event) -> str:
+    """"round 'Series H'" for primary rounds, "event 'Google investment'" for other kinds; the id
+    when the event has no round name."""
+    return f"{'round' if e.kind == 'primary-round' else 'event'} {q(e.round or e.id)}"
+
+
+def _event_name(e: m.Event) -> str:
+    return f"{_event_title(e)} ({kind_words(e.kind)}, {e.date})"
+
+
+def _investor_key(inv: m.Investor) -> str:
+    return inv.company or inv.name or ""
+
+
+def _investor_text(inv: m.Investor) -> str:
+    extra = [x for x in (inv.role if inv.role != "participant" else "",
+                         inv.amount.display() if inv.amount else "") if x]
+    return q(_investor_key(inv)) + (f" ({', '.join(extra)})" if extra else "")
+
+
+def new_event_line(cid: str, e: m.Event) -> str:
+    bits = [f"{cid}: new {_event_name(e)}"]
+    for fld, words in AMOUNTS:
+        v = getattr(e, fld)
+        if v is not None:
+            bits.append(f"{words} {v.display()}")
+    if e.investors:
+        lead = [q(_investor_key(i)) for i in e.investors if i.role in ("lead", "co-lead")]
+        who = ", ".join(lead[:3]) + (f" and {len(lead) - 3} more" if len(lead) > 3 else "")
+        bits.append(plural(len(e.investors), "investor") + (f" led by {who}" if who else ""))
+    bits.append(sourced_tail(e))
+    return ", ".join(bits)
+
+
+def event_changes(cid: str, old: m.Event, new: m.Event, new_all: list[m.Event]) -> list[str]:
+    out: list[str | None] = []
+    ref = _event_ref(new, new_all)
+    if old.date != new.date:
+        out.append(f"{cid}: date of {_event_title(new)} changed from {old.date} to {new.date}")
+    if old.round != new.round:
+        out.append(field_change(cid, f"round name of event {q(new.id)} ({new.date})", old.round,
+                                new.round))
+    out.append(field_change(cid, f"kind of {ref}", old.kind, new.kind, shown=kind_words))
+    for fld, _ in AMOUNTS:
+        out.append(field_change(cid, f"{FIELD_WORDS[fld]} of {ref}", getattr(old, fld),
+                                getattr(new, fld)))
+    out += sourced_changes(cid, ref, old, new)
+    o_inv = {_investor_key(i): i for i in old.investors}
+    n_inv = {_investor_key(i): i for i in new.investors}
+    added = [_investor_text(i) for k, i in n_inv.items() if k not in o_inv]
+    removed = [_investor_text(i) for k, i in o_inv.items() if k not in n_inv]
+    if added or removed:
+        bits = (["added " + ", ".join(added)] if added else []) + \
+            (["removed " + ", ".join(removed)] if removed else [])
+        out.append(f"{cid}: investors of {ref}: {'; '.join(bits)}")
+    for k, i in n_inv.items():
+        if k in o_inv and o_inv[k] != i:
+            was = o_inv[k]
+            out.append(field_change(cid, f"role of investor {q(k)} in {ref}", was.role, i.role,
+                                    shown=str))
+            out.append(field_change(cid, f"amount of investor {q(k)} in {ref}", was.amount,
+                                    i.amount))
+    return [x for x in out if x]
+
+
+METRIC_WORDS = {"run-rate-revenue": "run-rate revenue", "recognised-revenue": "recognised revenue"}
+
+
+def _metric_words(mt: m.Metric) -> str:
+    return f"{METRIC_WORDS.get(mt.kind, mt.kind)} of {mt.date}"
+
+
+def _rel_words(r: m.Relationship) -> str:
+    return f"{r.company} as {m.ROLE_LABEL[r.role][0][:1].lower()}{m.ROLE_LABEL[r.role][0][1:]}"
+
+
+def _keyed(items: Iterable[Any], key) -> dict[Any, Any]:
+    """Records by key; a repeated key gets a running number so that nothing is lost."""
+    out: dict[Any, Any] = {}
+    for item in items:
+        k, n = key(item), 1
+        while (k, n) in out:
+            n += 1
+        out[(k, n)] = item
+    return out
+
+
+def company_lines(cid: str, old: m.Company | None, new: m.Company | None) -> list[str]:
+    if new is None:
+        assert old is not None
+        return [f"{cid}: company {q(old.name)} removed (it had {plural(len(old.events), 'event')}, "
+                f"{plural(len(old.metrics), 'metric')} and "
+                f"{plural(len(old.relationships), 'relationship')})"]
+    out: list[str | None] = []
+    if old is None:
+        out.append(f"{cid}: new company {q(new.name)} ({m.KIND_LABEL[new.kind]})")
+        old = m.Company.model_construct(id=cid, name=new.name, kind=new.kind, founded=new.founded,
+                                        headquarters=new.headquarters, website=new.website,
+                                        summary=new.summary, ticker=new.ticker, events=[],
+                                        metrics=[], relationships=[])
+    else:
+        out.append(field_change(cid, "name", old.name, new.name))
+        out.append(field_change(cid, "kind", old.kind, new.kind,
+                                shown=lambda k: m.KIND_LABEL.get(k, k)))
+        for fld in ("founded", "headquarters", "website", "ticker"):
+            out.append(field_change(cid, FIELD_WORDS[fld], getattr(old, fld), getattr(new, fld)))
+        out.append(text_change(cid, "summary", old.summary, new.summary))
+    # events, by id
+    o_ev = {e.id: e for e in old.events}
+    n_ev = {e.id: e for e in new.events}
+    for eid, e in o_ev.items():
+        if eid not in n_ev:
+            out.append(f"{cid}: removed {_event_name(e)}")
+    for eid, e in n_ev.items():
+        if eid not in o_ev:
+            out.append(new_event_line(cid, e))
+        elif o_ev[eid] != e:
+            out += event_changes(cid, o_ev[eid], e, new.events)
+    # metrics, by kind and date
+    o_mt = _keyed(old.metrics, lambda x: (x.kind, str(x.date)))
+    n_mt = _keyed(new.metrics, lambda x: (x.kind, str(x.date)))
+    for k, mt in o_mt.items():
+        if k not in n_mt:
+            out.append(f"{cid}: removed metric {_metric_words(mt)} (was {mt.value.display()})")
+    for k, mt in n_mt.items():
+        if k not in o_mt:
+            out.append(f"{cid}: new metric {_metric_words(mt)}: {mt.value.display()}, "
+                       f"{sourced_tail(mt)}")
+        elif o_mt[k] != mt:
+            out.append(field_change(cid, _metric_words(mt), o_mt[k].value, mt.value))
+            out += sourced_changes(cid, _metric_words(mt), o_mt[k], mt)
+    # relationships, by the other company and its role
+    o_rel = _keyed(old.relationships, lambda x: (x.company, x.role))
+    n_rel = _keyed(new.relationships, lambda x: (x.company, x.role))
+    for k, r in o_rel.items():
+        if k not in n_rel:
+            out.append(f"{cid}: removed relationship: {_rel_words(r)}")
+    for k, r in n_rel.items():
+        if k not in o_rel:
+            bits = [f"{cid}: new relationship: {_rel_words(r)}"]
+            if r.since:
+                bits.append(f"since {r.since}")
+            if r.amount_committed:
+                bits.append(f"committed {r.amount_committed.display()}")
+            bits.append(sourced_tail(r))
+            out.append(", ".join(bits))
+        elif o_rel[k] != r:
+            of = f"relationship {_rel_words(r)}"
+            out.append(field_change(cid, f"start date of {of}", o_rel[k].since, r.since))
+            out.append(field_change(cid, f"amount committed of {of}", o_rel[k].amount_committed,
+                                    r.amount_committed))
+            out += sourced_changes(cid, of, o_rel[k], r)
+    return [x for x in out if x]
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables and sources
+
+
+def _cell(col: m.Column | None, value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, Money):
+        return value.display()
+    if col is not None and col.type == "year":
+        return str(value)
+    if col is not None and col.type == "text":
+        return q(value)
+    text = show(value)
+    return f"{text} {clean(col.unit)}" if col is not None and col.unit else text
+
+
+def table_lines(tid: str, old: m.Table | None, new: m.Table | None) -> list[str]:
+    p = f"table {q(tid)}"
+    if new is None:
+        assert old is not None
+        return [f"removed table {q(tid)} (\"{clean(old.title)}\", {plural(len(old.rows), 'row')})"]
+    out: list[str | None] = []
+    if old is None:
+        out.append(f"new table {q(tid)}: \"{clean(new.title)}\", "
+                   f"{plural(len(new.columns), 'column')}, {plural(len(new.rows), 'row')}")
+        return [x for x in out if x]
+    out.append(text_change(p, "title", old.title, new.title))
+    out.append(text_change(p, "description", old.description, new.description))
+    o_col = {c.id: c for c in old.columns}
+    n_col = {c.id: c for c in new.columns}
+    for cid_, c in o_col.items():
+        if cid_ not in n_col:
+            out.append(f"{p}: removed column {q(cid_)} ({clean(c.label)})")
+    for cid_, c in n_col.items():
+        if cid_ not in o_col:
+            unit = f" in {c.currency or c.unit}" if (c.currency or c.unit) else ""
+            out.append(f"{p}: new column {q(cid_)} ({clean(c.label)}, {c.type}{unit})")
+        elif o_col[cid_] != c:
+            for fld in ("label", "type", "unit", "currency", "required"):
+                out.append(field_change(p, f"{fld} of column {q(cid_)}", getattr(o_col[cid_], fld),
+                                        getattr(c, fld)))
+    o_rows = {r.id: r for r in old.rows}
+    n_rows = {r.id: r for r in new.rows}
+    for rid, r in o_rows.items():
+        if rid not in n_rows:
+            out.append(f"{p}: removed row {q(rid)} ({clean(r.label)})")
+    for rid, r in n_rows.items():
+        if rid not in o_rows:
+            cells = [f"{clean(n_col[k].label)} {_cell(n_col[k], v)}" for k, v in r.values.items()
+                     if k in n_col and v is not None]
+            out.append(f"{p}: new row {q(rid)} ({clean(r.label)}): {'; '.join(cells)}; "
+                       f"{sourced_tail(r)}")
+        elif o_rows[rid] != r:
+            was = o_rows[rid]
+            of = f"row {q(r.label)}"
+            out.append(field_change(p, f"label of row {q(rid)}", was.label, r.label))
+            out.append(field_change(p, f"company of {of}", was.company, r.company))
+            for k in list(n_col) + [k for k in was.values if k not in n_col]:
+                col = n_col.get(k) or o_col.get(k)
+                label = clean(col.label) if col else k
+                out.append(field_change(p, f"{label} of {of}", was.values.get(k), r.values.get(k),
+                                        shown=lambda v, col=col: _cell(col, v)))
+            out += sourced_changes(p, of, was, r)
+    return [x for x in out if x]
+
+
+def source_lines(sid: str, old: m.Source | None, new: m.Source | None) -> list[str]:
+    if new is None:
+        assert old is not None
+        return [f"removed source {q(sid)} ({clean(old.publisher)}, \"{clean(old.title)}\")"]
+    if old is None:
+        tail = "" if new.url_verified else " (address not verified)"
+        return [f"new source {q(sid)}: {clean(new.publisher)}, \"{clean(new.title)}\", published "
+                f"{new.published or 'undated'}{tail}"]
+    p = f"source {q(sid)}"
+    out = [field_change(p, "publisher", old.publisher, new.publisher),
+           text_change(p, "title", old.title, new.title),
+           field_change(p, "address", old.url, new.url),
+           field_change(p, "published", old.published, new.published),
+           field_change(p, "accessed", old.accessed, new.accessed)]
+    if old.url_verified != new.url_verified:
+        out.append(f"{p}: address is now {'verified' if new.url_verified else 'not verified'}")
+    out.append(text_change(p, "note", old.note, new.note))
+    return [x for x in out if x]
+
+
+# ---------------------------------------------------------------------------------------------
+# Glossary terms
+
+
+def term_lines(gid: str, old: m.Term | None, new: m.Term | None) -> list[str]:
+    if new is None:
+        assert old is not None
+        return [f"removed glossary term {q(gid)} ({q(old.term)})"]
+    if old is None:
+        return [f"new glossary term {q(gid)}: {q(new.term)}, \"{clean(new.definition)}\""]
+    p = f"glossary term {q(gid)}"
+    out = [field_change(p, "term", old.term, new.term),
+           text_change(p, "definition", old.definition, new.definition),
+           list_change(p, "see also", old.see_also, new.see_also),
+           list_change(p, "sources", old.sources, new.sources)]
+    return [x for x in out if x]

@@ -1,0 +1,234 @@
+"""The one module that knows the conventions of the engine the site is built with (MkDocs, the
+Material theme and Python-Markdown), so that the core speaks of pages and not of one theme's
+front-matter keys: the front matter a page's metadata becomes, the attribute-list syntax and what
+the extension reads as one, the marker that keeps a block out of the search index, the
+placeholder a chart's SVG stands behind, and what the finished pages get (Material's table
+wrappers, the table of contents made safe, the Content-Security-Policy, the 404 page).
+
+Pure text: nothing here imports MkDocs (mkdocs_glue does, and calls these).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as _html
+import re
+from typing import Any, Callable
+
+from .escape import front_matter_value, md, plain_text
+from .types import PageMeta
+
+# ---------------------------------------------------------------------------------------------
+# Pages: front matter, attribute lists, search
+
+# Material's search plugin reads this attribute (and then removes it): a block carrying it is not
+# in the search index
+SEARCH_EXCLUDE = 'data-search-exclude="footer"'
+# what the sanitiser keeps on every tag besides its own list (escape.sanitize)
+SANITIZE_EXTRA_ATTRIBUTES = frozenset({"data-search-exclude"})
+# Material's page for addresses that do not exist (not a page of MkDocs': see mkdocs_glue)
+NOT_FOUND_PAGE = "404.html"
+
+
+def front_matter(meta: PageMeta) -> str:
+    """A page's metadata as the YAML front matter MkDocs and Material read: the title and
+    description entity-escaped (the theme pastes ``page.meta.title`` into HTML without escaping,
+    so the text must already be inert), the search weight as Material's ``search.boost``, a page
+    without table of contents as ``hide: [toc]``; every value written as JSON."""
+    fields: list[tuple[str, Any]] = [
+        ("title", str(md(meta.title))), ("description", str(md(meta.description))),
+        ("page_kind", meta.kind), ("published", meta.published), ("updated", meta.updated),
+        ("reading_minutes", meta.reading_minutes), ("data_as_of", meta.data_as_of),
+        ("edit_path", meta.edit_path),
+        ("og_type", meta.og_type if meta.og_type != "website" else None),
+        ("hide", None if meta.show_toc else ["toc"]),
+        ("search", {"boost": meta.search_boost} if meta.search_boost is not None else None),
+        ("jsonld", meta.jsonld),
+    ]
+    lines = ["---"] + [f"{k}: {front_matter_value(v)}" for k, v in fields if v is not None]
+    return "\n".join(lines + ["---\n"])
+
+
+def attr_list(*entries: str) -> str:
+    """Python-Markdown's attribute list, for the element it follows: ``{: .fl-term }``."""
+    return "{: " + " ".join(entries) + " }"
+
+
+# Attribute lists, as Python-Markdown's attr_list extension reads them (its BASE_RE and its token
+# scanner): ``{`` or ``{:``, spaces, then anything up to the last ``}`` of the line. The extension
+# honours them at the end of a heading, table cell or definition term, on a line of their own at
+# the end of a block, and right after an inline element (link, image, emphasis, code); the check
+# looks at every ``{`` that could start one, wherever it stands, so it finds all of those.
+_ATTR_TOKENS = re.Scanner([
+    (r'[^ =}]+=".*?"', lambda s, t: t),
+    (r"[^ =}]+='.*?'", lambda s, t: t),
+    (r"[^ =}]+=[^ =}]+", lambda s, t: t),
+    (r"[^ =}]+", lambda s, t: t),
+    (r" ", None),
+])
+
+
+ATTR_LIST_WINDOW = 200  # characters of one attribute list that are read; a longer one is refused
+
+
+# What may stand right before the ``{`` of an attribute list that the extension applies: white
+# space (the end of a heading, table cell or definition term), the start of a line that is not the
+# first of its block (a list on a line of its own), or the end of an inline element (a link or
+# image, emphasis, code, an autolink). "\0" marks the end of template code or of a code span in the
+# text the check reads (see check_article_markup): what template code prints can end an inline
+# element, and a line of template code may vanish and join the lines around it.
+_BEFORE_ATTR_LIST = frozenset(" \t\f\v)]*_`>\0")
+
+
+def attribute_list_entries(text: str) -> list[tuple[str, int]]:
+    """Every entry of every attribute list in ``text`` that the attr_list extension could apply,
+    split as it splits them, with the position of the list's ``{``. Linear in the text: each
+    list is read from its ``{`` to the last ``}`` of its line, at most ATTR_LIST_WINDOW characters
+    (the last entry of a longer list is returned cut, ending in '…'). A ``{`` escaped with a
+    backslash, or after a character that no attribute list follows (``body{``), is text."""
+    out: list[tuple[str, int]] = []
+    offset = 0
+    follows = False  # the line before is not blank: this line continues its block
+    for line in text.split("\n"):
+        last = line.rfind("}")
+        first = len(line) - len(line.lstrip(" \t"))
+        for brace in re.finditer(r"\{", line[:max(last, 0)]):
+            p = brace.start()
+            if p == first and not follows:
+                continue  # the start of a block: a list needs a line of the block before it
+            if p and line[p - 1] not in _BEFORE_ATTR_LIST:
+                continue
+            j = p + 1 + line.startswith(":", p + 1)
+            k = j
+            while k < last and line[k] == " ":
+                k += 1
+            if k < last and line[k] != "}":
+                start = k
+            elif j > p + 1:
+                start = p + 1  # '{:}': the colon itself is the list
+            else:
+                continue
+            end = min(last, start + ATTR_LIST_WINDOW)
+            tokens, rest = _ATTR_TOKENS.scan(line[start:end])
+            if tokens and not rest and end < last:
+                tokens[-1] += "…"
+            out.extend((t, offset + p) for t in tokens)
+        offset += len(line) + 1
+        follows = bool(line.strip(" \t"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Charts: a page holds a placeholder where a chart's SVG goes; the finished page gets the SVG
+
+
+_CHART_REF = re.compile(r'<span class="fl-svg-chart-([a-z0-9][a-z0-9-]*)"></span>')
+
+
+def chart_placeholder(chart_id: str) -> str:
+    """What a page holds where the SVG of chart ``chart_id`` goes (see :func:`place_charts`)."""
+    return f'<span class="fl-svg-chart-{chart_id}"></span>'
+
+
+def place_charts(text: str, svg_of: Callable[[str], str]) -> str:
+    """``text`` (Markdown or finished HTML) with each chart placeholder replaced by the SVG
+    ``svg_of(chart_id)`` gives ('' for no such chart: nothing is placed)."""
+    if "fl-svg-chart-" not in text:
+        return text
+    return _CHART_REF.sub(lambda m: svg_of(m.group(1)), text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finished pages
+
+
+# The table of contents: the theme writes each entry's title into the page as HTML and its anchor
+# into href="#…" as they are, outside the page's content, where the sanitiser above never looks.
+# Every title goes through nh3 with no tag allowed (Python-Markdown makes them plain text with
+# entities), and every anchor is kept to letters, digits, '-' and '_' (the ids the toc extension
+# makes); an anchor that is not is renamed in the content too, so that its links still arrive.
+_SAFE_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def toc_anchor(anchor: str) -> str:
+    """An anchor id as the table of contents may write it: letters, digits, '-' and '_'."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", anchor).strip("-") or "section"
+
+
+def clean_toc(toc, html: str) -> str:
+    """Sanitise the titles and anchors of ``toc`` (MkDocs's page.toc) in place; returns the
+    page's content HTML with any renamed anchor renamed there too."""
+    renamed: dict[str, str] = {}
+    stack = list(toc or ())
+    while stack:
+        item = stack.pop()
+        item.title = plain_text(str(item.title))
+        if not _SAFE_ANCHOR.fullmatch(item.id):
+            safe = toc_anchor(item.id)
+            renamed[item.id] = safe
+            item.id = safe
+        stack.extend(item.children)
+    if renamed:
+        def rename(m: re.Match) -> str:
+            name, value = m.group(1), _html.unescape(m.group(2))
+            key = value[1:] if name == "href" and value.startswith("#") else \
+                value if name == "id" else None
+            if key not in renamed:
+                return m.group(0)
+            return f'{name}="{"#" if name == "href" else ""}{renamed[key]}"'
+
+        html = re.sub(r'(?<![\w-])(id|href)="([^"]*)"', rename, html)
+    return html
+
+
+# Tables: Material's JavaScript finds every table without a class when a page opens, takes it out
+# of the page and puts it back inside two wrappers (a scrolling box); on a company profile that work,
+# and the style recalculation it forces, was most of Lighthouse's total blocking time (360 ms, 135 ms
+# without it). The wrappers are written here instead, at build time, and the table gets a class so
+# that the theme's script leaves it alone; ledger.css gives ``table.fl-table`` the look Material
+# gives ``table:not([class])``. A table that already has a class is left as it is.
+_TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>", re.I)
+TABLE_OPEN = '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="fl-table"'
+
+
+def wrap_tables(html: str) -> str:
+    """Every table without a class inside Material's scrolling wrappers, with class fl-table."""
+    if "<table" not in html:
+        return html
+    wrapped: list[bool] = []  # one per open table: was it wrapped?
+
+    def tag(m: re.Match) -> str:
+        if m.group(1):  # </table>
+            return "</table></div></div>" if wrapped and wrapped.pop() else m.group(0)
+        if re.search(r"\bclass\s*=", m.group(2), re.I):
+            wrapped.append(False)
+            return m.group(0)
+        wrapped.append(True)
+        return f"{TABLE_OPEN}{m.group(2)}>"
+
+    return _TABLE_TAG.sub(tag, html)
+
+
+# Content-Security-Policy for every page: scripts only from the site itself or inline scripts whose
+# hash is listed; nothing from any other host.
+CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
+       "object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'")
+_INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+
+
+def with_csp(html: str, content: str | None = None) -> str:
+    """Add the CSP meta tag. Inline scripts are hashed only outside the page's own content (the
+    theme's scripts): a script that got into the content somehow is not listed, so it cannot run."""
+    hashes = []
+    theme_html = html.replace(content, "") if content else html
+    for m in _INLINE_SCRIPT.finditer(theme_html):
+        attrs, body = m.group(1), m.group(2)
+        if "src=" in attrs or re.search(r'type="application/(ld\+)?json"', attrs):
+            continue
+        digest = hashlib.sha256(body.encode("utf-8")).digest()
+        hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
+    policy = CSP.format(hashes=" ".join(sorted(set(hashes))))
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return re.sub(r"<head>", "<head>\n" + meta, html, count=1)

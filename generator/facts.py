@@ -1,0 +1,84 @@
+"""Facts computed from the data that pages and charts both state: a company's valuation marks and
+latest deal, the company it now belongs to, relationships seen from both sides, the weakest status.
+
+Pure queries over records; no markup.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from . import model as m
+
+# the order of trust, strongest first
+STATUSES = ("confirmed", "reported", "rumored", "unverified")
+# marks that are not prices of a deal
+NOT_DEALS = ("reported-talks", "declined-offer")
+
+
+def valuation_marks(c: m.Company) -> list[m.Event]:
+    """The company's events with a post-money valuation, oldest first."""
+    return sorted((e for e in c.events if e.post_money_valuation), key=lambda e: e.date)
+
+
+def is_deal(e: m.Event) -> bool:
+    """Whether the event's valuation is the price of a deal (not talks or a declined offer)."""
+    return e.kind not in NOT_DEALS
+
+
+def latest_mark(c: m.Company, statuses: tuple[str, ...] = ("confirmed", "reported")
+                ) -> m.Event | None:
+    """The newest valuation mark set by a deal, confirmed or reported."""
+    marks = [e for e in valuation_marks(c) if e.status in statuses and is_deal(e)]
+    return marks[-1] if marks else None
+
+
+def event_name(e: m.Event) -> str:
+    """'Series H', or the kind of event when it has no round name."""
+    return e.round or m.EVENT_KIND_LABEL[e.kind]
+
+
+def parent_of(companies: dict[str, m.Company], c: m.Company) -> m.Company | None:
+    """The company this one now belongs to (a confirmed parent or acquirer), if any: its own
+    marks are history, and comparisons of latest valuations leave it out."""
+    for r in c.relationships:
+        if r.role in ("parent", "acquirer") and r.status == "confirmed" and r.company in companies:
+            return companies[r.company]
+    return None
+
+
+def incoming_relations(companies: dict[str, m.Company]
+                       ) -> dict[str, list[tuple[m.Company, m.Relationship]]]:
+    """What other files declare about each company, by its id: (declaring company, relationship),
+    declaring companies by name. Built once per render, so that profiles stay linear in number."""
+    out: dict[str, list[tuple[m.Company, m.Relationship]]] = {}
+    for other in sorted(companies.values(), key=lambda x: x.name.casefold()):
+        for r in other.relationships:
+            out.setdefault(r.company, []).append((other, r))
+    return out
+
+
+def relations(companies: dict[str, m.Company], c: m.Company,
+              incoming: dict[str, list[tuple[m.Company, m.Relationship]]]) -> list[dict[str, Any]]:
+    """Both directions: what this file declares, and what other files declare about it."""
+    out = []
+    for r in c.relationships:
+        out.append({"company": companies[r.company], "label": m.ROLE_LABEL[r.role][0], "rel": r})
+    for other, r in incoming.get(c.id, ()):
+        out.append({"company": other, "label": m.ROLE_LABEL[r.role][1], "rel": r})
+    return out
+
+
+def weakest(statuses: Iterable[str]) -> str:
+    """The least certain of some statuses (confirmed when there are none)."""
+    return max(statuses, key=STATUSES.index, default="confirmed")
+
+
+def dedup(items: Iterable[str]) -> list[str]:
+    """First occurrences, in order (linear, not quadratic)."""
+    return list(dict.fromkeys(items))
+
+
+def sources_of(items: Iterable[Any]) -> list[str]:
+    """The sources cited by some records, each once, in order of first citation."""
+    return dedup(s for e in items for s in e.sources)

@@ -1,0 +1,158 @@
+"""The kinds of page, registered once: :data:`PAGE_KINDS` says, for each, which template renders it,
+which pages of it the data makes (path, the file a contributor edits, title, description and what
+the template is given), how search and link previews treat it, and one page of it in the shipped
+site (for the weight budget and the browser tests).
+
+Rendering loops over these entries in their order (which is also the order of the pages handed
+to MkDocs). Articles and hand-written pages are kinds too, whose pages are the files of
+``site_src/`` rather than records. Adding a kind of page: a template in ``templates/`` and one
+:class:`PageKind` here (README, "How it works").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from markupsafe import Markup
+
+from .frame import company_json_ld, json_ld
+from .pagination import Pager, numbered, paginate, span
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of a kind, before it is rendered: where it goes, the project file a contributor
+    edits for it, its title and description, and what its template is given."""
+
+    path: str  # docs-relative, e.g. "companies/acme.md"
+    origin: str
+    title: str
+    description: str
+    context: dict[str, Any] = field(default_factory=dict)
+    data_as_of: str | None = None  # when the page cites no source itself
+    jsonld: str | None = None
+
+
+@dataclass
+class Site:
+    """What the pages of every kind are made from: the dataset and settings, the sources pages,
+    the articles (rendered first, from site_src/), and the downloads."""
+
+    ds: Any
+    settings: Any
+    source_pagers: list[Pager]
+    citing: dict[str, list[tuple[str, str]]]  # source id → (text, docs path) of what cites it
+    newest_source: str | None  # the date of the newest source record, for pages about all data
+    articles: list[dict] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # the downloads by path
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """A kind of page. ``pages(site)``: the pages of the kind (None: the pages are the files of
+    site_src/, see site_src.render_site_src); ``template``: in templates/ (None: the page is its
+    own template). ``examples``: (label, address) of one page of the kind in the shipped site.
+    ``og_type``: what the page is to link previews; ``search_boost``: how much search favours it
+    (None: as any page); ``many``: one page a record, rendered in two processes by a big check."""
+
+    name: str
+    template: str | None
+    pages: Callable[[Site], Iterable[PageSpec]] | None
+    examples: tuple[tuple[str, str], ...] = ()
+    og_type: str = "website"
+    search_boost: float | None = None
+    many: bool = False
+
+
+# ---------------------------------------------------------------------------------------------
+# The pages of the project's kinds
+
+
+def _profiles(site: Site) -> Iterable[PageSpec]:
+    ds = site.ds
+    for c in sorted(ds.companies.values(), key=lambda c: c.id):
+        yield PageSpec(f"companies/{c.id}.md", ds.origin("companies", c.id), c.name, c.summary,
+                       {"c": c}, jsonld=company_json_ld(c))
+
+
+def _companies(site: Site) -> Iterable[PageSpec]:
+    by_name = sorted(site.ds.companies.values(), key=lambda c: c.name.casefold())
+    for pg in paginate(by_name, site.settings.lists.companies_per_page, "companies/index.md",
+                       "companies", lambda a, b: span(a.name, b.name)):
+        yield PageSpec(pg.path, "data/companies", numbered("Companies", pg),
+                       "Every company profiled, with its latest valuation mark and where it comes "
+                       "from.", {"companies": pg.items, "pager": pg})
+
+
+def _valuations(site: Site) -> Iterable[PageSpec]:
+    yield PageSpec("valuations.md", "data/companies", "Valuations compared",
+                   "Post-money valuation marks across companies, with status and sources.")
+
+
+def _tables(site: Site) -> Iterable[PageSpec]:
+    ds = site.ds
+    for t in sorted(ds.tables.values(), key=lambda t: t.id):
+        yield PageSpec(f"tables/{t.id}.md", ds.origin("tables", t.id), t.title, t.description,
+                       {"t": t})
+
+
+def _glossary(site: Site) -> Iterable[PageSpec]:
+    yield PageSpec("glossary.md", "data/glossary", "Glossary",
+                   "The terms of private funding, public listings and AI hardware used on this "
+                   "site, in plain words.",
+                   {"terms": sorted(site.ds.glossary.values(), key=lambda g: g.term.casefold())})
+
+
+def _sources(site: Site) -> Iterable[PageSpec]:
+    for pg in site.source_pagers:
+        yield PageSpec(pg.path, "data/sources", numbered("Sources", pg),
+                       "Every source behind the figures on this site: publisher, title, address "
+                       "and dates.", {"sources": pg.items, "pager": pg, "citing": site.citing},
+                       data_as_of=site.newest_source)
+
+
+def _articles(site: Site) -> Iterable[PageSpec]:
+    yield PageSpec("articles/index.md", f"{site.settings.site_src}/articles", "Articles",
+                   "Explainers on frontier AI valuations and the infrastructure behind them.",
+                   {"articles": site.articles})
+
+
+def _data(site: Site) -> Iterable[PageSpec]:
+    files = site.files
+    csv_files = [{"name": Markup(f.name), "path": Markup(f.path),
+                  "description": Markup(f.description)}
+                 for k in site.ds.kinds for f in k.csv_files]
+    jsonld = json_ld({
+        "@context": "https://schema.org", "@type": "Dataset",
+        "name": "Frontier Ledger: frontier AI valuations",
+        "description": "Companies, funding and valuation events with status and sources, and the "
+                       "source records themselves.",
+        "distribution": [{"@type": "DataDownload", "contentUrl": path,
+                          "encodingFormat": "text/csv" if path.endswith(".csv")
+                          else "application/json"} for path in files]})
+    yield PageSpec("data.md", "data", "Download the data",
+                   "Every company, event and source behind this site, as CSV and JSON files at "
+                   "stable addresses.",
+                   {"files": {p: len(b) for p, b in files.items()}, "csv_files": csv_files},
+                   data_as_of=site.newest_source, jsonld=jsonld)
+
+
+COMPANY = PageKind("company", "company.md.j2", _profiles,
+                   (("company profile", "companies/anthropic/"),), search_boost=4, many=True)
+COMPANIES = PageKind("companies", "companies.md.j2", _companies,
+                     (("companies index", "companies/"),))
+VALUATIONS = PageKind("valuations", "valuations.md.j2", _valuations, (("valuations", "valuations/"),))
+TABLE = PageKind("table", "table.md.j2", _tables, (("table", "tables/largest-ipos/"),))
+GLOSSARY = PageKind("glossary", "glossary.md.j2", _glossary, (("glossary", "glossary/"),))
+SOURCES = PageKind("sources", "sources.md.j2", _sources, (("sources", "sources/"),))
+ARTICLE = PageKind("article", None, None, (("article", "articles/anthropic-series-h/"),
+                                           ("explainer with tables", "articles/power-and-cooling/")),
+                   og_type="article")
+PAGE = PageKind("page", None, None, (("home", ""), ("methodology", "methodology/"),
+                                     ("about", "about/")))
+ARTICLES = PageKind("articles", "articles.md.j2", _articles, (("articles index", "articles/"),))
+DATA = PageKind("data", "data.md.j2", _data, (("data", "data/"),))
+
+PAGE_KINDS: tuple[PageKind, ...] = (COMPANY, COMPANIES, VALUATIONS, TABLE, GLOSSARY, SOURCES,
+                                    ARTICLE, PAGE, ARTICLES, DATA)

@@ -1,0 +1,210 @@
+"""Hand-written pages and articles (``site_src/``): what the folder may hold, each page's front
+matter, its markup checked, its template code run in the sandbox under its budget, and the
+addresses generated pages keep for themselves."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel, Field
+
+from .. import engine, site_paths
+from ..markup import on_page
+from ..problems import Problems
+from ..reader import parse_yaml, read_file
+from ..types import Page, PageMeta, PageState
+from ..validate import validate
+from ..values import DateField, Line, Paragraph
+from .article_markup import check_article_markup
+from .frame import article_json_ld, meta_line, reading_minutes, sources_footer, with_meta_line
+from .sandbox import make_env, render_template
+
+MAX_ARTICLE_BYTES = 512 * 1024
+
+
+class FrontMatter(BaseModel):
+    """What a page of site_src says about itself, between its '---' lines."""
+
+    model_config = {"extra": "forbid", "frozen": True, "strict": True}
+    title: Line
+    description: Paragraph
+    published: DateField | None = Field(None, description="Articles: first publication date.")
+    updated: DateField | None = None
+    hide_toc: bool = False
+
+
+_FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
+
+
+def read_page_source(path: Path, rel_path: str, problems: Problems
+                     ) -> tuple[FrontMatter | None, str, int] | None:
+    """A page's front matter, its body and the number of lines before the body; None (problems
+    noted) when it cannot be read."""
+    text = read_file(path, rel_path, problems, max_bytes=MAX_ARTICLE_BYTES)
+    if text is None:
+        return None
+    fm = _FRONT.match(text)
+    if not fm:
+        problems.error(rel_path, "a page starts with front matter between '---' lines holding at "
+                       "least title: and description:", line=1, column=1)
+        return None
+    # parsed with an empty first line in place of the opening '---', so that every position,
+    # of values and of problems alike, is the line of the file
+    doc = parse_yaml("\n" + fm.group(1), rel_path, problems)
+    if doc is None:
+        return None
+    meta = validate(rel_path, doc, FrontMatter, problems)
+    body = text[fm.end():]
+    offset = fm.group(0).count("\n")
+    return meta, body, offset
+
+
+@dataclass
+class HandPages:
+    """What render_site_src made: the pages rendered (in path order), every page of site_src
+    found by its docs path with what was rendered of it (see claim_addresses), the articles (for
+    their index and the feed, newest first) and the sources the pages cited."""
+
+    pages: list[Page] = field(default_factory=list)
+    found: dict[str, list[Page]] = field(default_factory=dict)
+    articles: list[dict] = field(default_factory=list)
+    cited: set[str] = field(default_factory=set)
+
+
+def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, problems: Problems,
+                    source_page: dict[str, str], article: Any, page: Any) -> HandPages:
+    """Hand-written pages and articles: front matter checked, markup checked, Jinja run in the
+    sandbox under each page's budget (``settings.limits``). ``article`` and ``page``: the page
+    kinds of the files under ``articles/`` and of the others."""
+    site_src = settings.site_src
+    src = settings.root / site_src
+    out = HandPages()
+    bodies: dict[str, str] = {}
+    # compiled anew each time, never from a cache: the compiled form carries the budget's checks
+    env = make_env(jinja2.FunctionLoader(lambda name: (bodies[name], name, lambda: True)),
+                   settings.limits)
+    env.globals.update(globals_)
+    for path in sorted(markdown_files(src, site_src, problems)):
+        rel_doc = path.relative_to(src).as_posix()
+        origin = f"{site_src}/{rel_doc}"
+        out.found.setdefault(rel_doc, [])
+        got = read_page_source(path, origin, problems)
+        if got is None or got[0] is None:
+            continue
+        fm, body, offset = got
+        kind = article if rel_doc.startswith(f"{site_paths.ARTICLES}/") else page
+        if kind is article and fm.published is None:
+            problems.error(origin, "articles need 'published:' in their front matter (YYYY-MM-DD)",
+                           line=2, column=1)
+            continue
+        before = len(problems.items)
+        check_article_markup(body, origin, offset, problems)
+        if len(problems.items) > before:
+            continue
+        state = PageState(rel_doc)
+        with on_page(state):
+            bodies[origin] = body
+            text = render_template(env, origin, origin, {}, problems, line_offset=offset)
+            if text is None:
+                continue
+            footer, as_of = sources_footer(sources, source_page)
+            out.cited.update(state.sources)
+        dated = kind is article
+        meta = PageMeta(fm.title, fm.description, kind.name, origin,
+                        published=str(fm.published) if fm.published else None,
+                        updated=str(fm.updated) if fm.updated else None,
+                        reading_minutes=reading_minutes(text) if dated else None,
+                        data_as_of=as_of or None, og_type=kind.og_type,
+                        search_boost=kind.search_boost, show_toc=not fm.hide_toc,
+                        jsonld=article_json_ld(fm) if dated else None)
+        text = with_meta_line(text, meta_line(meta))  # pages that cite sources show "data as of"
+        out.pages.append(Page(rel_doc, (engine.front_matter(meta) + text + footer).encode("utf-8"),
+                              origin))
+        out.found[rel_doc].append(out.pages[-1])
+        if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
+            out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes})
+    out.articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
+    return out
+
+
+def markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
+    """The Markdown pages under site_src. Every other entry is judged by the rules of
+    :mod:`generator.site_paths` (MkDocs would publish it as it is): assets of the listed types in
+    site_src/assets/ pass; any other file, a link, a special file, a name not of the documented
+    form or a name the site keeps for itself is refused with its path. Links are never followed;
+    hidden entries (``.name``, which MkDocs never publishes) are looked at for links only."""
+    out: list[Path] = []
+    if src.is_symlink():
+        problems.error(site_src, "is a symbolic link; links are never followed")
+        return out
+    if not src.is_dir():
+        problems.error(site_src, "the folder of articles and pages is missing")
+        return out
+    for dirpath, dirnames, filenames in os.walk(src, followlinks=False):
+        base = Path(dirpath)
+        folder = base.relative_to(src).parts
+        here = "/".join((site_src, *folder))
+        hidden = any(site_paths.ignored(part) for part in folder)
+        for d in sorted(dirnames):
+            judged = not (hidden or site_paths.ignored(d))
+            bad = site_paths.entry_problem(folder, d, is_dir=True) if judged else None
+            if (base / d).is_symlink():
+                problems.error(f"{here}/{d}", "is a symbolic link; links are never followed")
+            elif bad is not None:
+                problems.error(f"{here}/{d}", bad)
+            else:
+                continue
+            dirnames.remove(d)  # not entered
+        for f in sorted(filenames):
+            p = base / f
+            judged = not (hidden or site_paths.ignored(f))
+            bad = site_paths.entry_problem(folder, f, is_dir=False) if judged else None
+            if judged and bad is None and folder[:1] != (site_paths.ASSETS,):
+                out.append(p)  # a page: links and special files are refused by read_file
+            elif p.is_symlink():
+                problems.error(f"{here}/{f}", "is a symbolic link; links are never followed")
+            elif not p.is_file():
+                problems.error(f"{here}/{f}", "is not a regular file; commit a plain file here")
+            elif bad is not None:
+                problems.error(f"{here}/{f}", bad)
+    return out
+
+
+def claim_addresses(pages: list[Page], hand: dict[str, list[Page]], site_src: str,
+                     problems: Problems) -> None:
+    """Generated pages own their addresses: a hand-written page (``hand``: each page of site_src
+    found, by its docs path, with what was rendered of it) published at the address of a
+    generated page, or of another hand-written page, is refused and left out. The generated
+    addresses are those of the pages rendered, so that a new kind of page is covered as soon as
+    it exists."""
+    mine = {id(p) for got in hand.values() for p in got}
+    generated: dict[str, Page] = {}
+    for p in pages:
+        if id(p) not in mine:
+            generated.setdefault(site_paths.address(p.path), p)
+    taken: dict[str, str] = {}
+    refused: set[int] = set()
+    for rel_doc in sorted(hand):
+        where = site_paths.address(rel_doc)
+        shown_at = f"{where}" if where else "the home page"
+        origin = f"{site_src}/{rel_doc}"
+        if where in generated:
+            problems.error(origin, f"{shown_at} is the address of a page the site generates "
+                           f"(from {generated[where].origin}); a hand-written page cannot take "
+                           "its place; give this file another name")
+        elif where in taken:
+            problems.error(origin, f"is published at {shown_at}, as {taken[where]} is; one "
+                           "address, one page: rename one of them")
+        else:
+            taken[where] = origin
+            continue
+        refused.update(id(p) for p in hand[rel_doc])
+    if refused:
+        pages[:] = [p for p in pages if id(p) not in refused]
+
+

@@ -1,0 +1,125 @@
+"""Where a build may put the site, and only there: the site folder a build made (it carries a
+marker), never a link, a file or anyone else's folder; the temporary folders of builds that were
+stopped; and the time of the last commit, which a reproducible build dates its files by."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .escape import shown
+
+
+def source_date_epoch(root: Path) -> str | None:
+    """SOURCE_DATE_EPOCH if set, else the time of the last commit, so that two builds of one
+    commit are byte-identical (dates in the sitemap and its gzip header come from it)."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                             capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out if out.isdigit() else None
+
+
+# A built site carries this file, and a build replaces only a folder that has it (or an empty one
+# inside the project): whatever else is where the site goes (a link to a folder elsewhere, a file,
+# a folder of someone's own) is refused, so that a build never replaces or removes anything it did
+# not make. It is published with the site (harmless: a line of text); a marker outside the folder
+# would not travel with it, and one kept in the cache would refuse every site/ after a cache clean.
+SITE_MARKER = ".frontier-ledger-site"
+SITE_MARKER_TEXT = ("Built by Frontier Ledger (./ledger build). A build replaces a folder only "
+                    "when this file is in it.\n")
+# .site.building-PID-XXXXXXXX and .site.old-PID-XXXXXXXX (tempfile.mkdtemp): a build's own
+_TEMP_SITE = re.compile(r"\.(?P<name>.+)\.(?:building|old)-(?P<pid>[0-9]{1,10})(?:-[A-Za-z0-9_]+)?")
+
+
+def shown_path(path: Path, root: Path) -> str:
+    """A path for a one-line message: relative to the project when inside it, escaped."""
+    rel = os.path.relpath(path, root) if path == root or root in path.parents else str(path)
+    return shown(Path(rel).as_posix())[1:-1]
+
+
+def is_marked_site(folder: Path) -> bool:
+    marker = folder / SITE_MARKER
+    return not marker.is_symlink() and marker.is_file()
+
+
+def site_target(root: Path, site_dir: Path) -> tuple[Path, str | None]:
+    """Where a build of the project at ``root`` (resolved) goes for ``--site-dir site_dir``: the
+    absolute path, links not followed, and a one-line, located reason to refuse it, or None.
+
+    Refused: a symbolic link at the site folder or at any folder between the project and it; a
+    file; the project itself or a folder holding it; a folder without :data:`SITE_MARKER`, unless
+    it is empty and inside the project. Outside the project the site folder must not exist yet or
+    carry the marker, so that nothing outside the project is ever replaced or removed."""
+    target = Path(os.path.normpath(root / site_dir))  # lexically: '..' never passes a link
+    inside = root in target.parents
+
+    def refuse(where: Path, why: str, remedy: str = "move it away") -> tuple[Path, str]:
+        remedy = f"{remedy}, or choose" if remedy else "choose"
+        return target, f"{shown_path(where, root)}: {why}; {remedy} another --site-dir"
+
+    link = "is a symbolic link, which a build never follows or replaces"
+    if target == root or target in root.parents:
+        return refuse(target, "is the project itself, or holds it", "")
+    if inside:
+        below = target.relative_to(root).parts
+        for i in range(1, len(below)):
+            step = root.joinpath(*below[:i])
+            if step.is_symlink():
+                return refuse(step, "is a symbolic link, which a build never follows",
+                              "remove the link")
+            if step.exists() and not step.is_dir():
+                return refuse(step, "is not a folder")
+    if target.is_symlink():
+        return refuse(target, link, "remove the link")
+    if not target.exists():
+        return target, None
+    if not target.is_dir():
+        return refuse(target, "is not a folder, and a build replaces only a site it built")
+    if is_marked_site(target) or inside and not any(target.iterdir()):
+        return target, None
+    return refuse(target, f"is a folder that no build made (no {SITE_MARKER} in it), and a "
+                          "build never replaces it")
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (one of another user's counts: its folder is kept)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OverflowError, ValueError):
+        return False  # beyond any process id
+    except OSError:
+        return True  # PermissionError: it exists
+    return True
+
+
+def clean_leftovers(root: Path, target: Path) -> list[Path]:
+    """Remove the temporary folders (``.NAME.building-PID``, ``.NAME.old-PID``) that builds into
+    ``target`` left behind when they were stopped half-way, once their process is gone. Outside
+    the project only those carrying :data:`SITE_MARKER` (a replaced site) are removed; links and
+    files are never touched. Returns what was removed."""
+    removed = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    inside = root in target.parents
+    for p in entries:
+        m = _TEMP_SITE.fullmatch(p.name)
+        if not m or m.group("name") != target.name or int(m.group("pid")) == os.getpid():
+            continue
+        if p.is_symlink() or not p.is_dir() or _alive(int(m.group("pid"))):
+            continue
+        if inside or is_marked_site(p):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed

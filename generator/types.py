@@ -1,0 +1,88 @@
+"""The shared types of the core: a generated page or file, a page's metadata, the state of the page
+being rendered, and the error a template or article raises for a reference the data cannot satisfy.
+
+Imports nothing of the package, so that every other module can use these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Page:
+    """A generated file: a Markdown page or an asset such as a chart download (``text`` decodes)."""
+
+    path: str  # docs-relative POSIX path, e.g. "companies/anthropic.md" or "charts/x.svg"
+    # Markdown pages are held as UTF-8 (a page with one "–" in it would take two bytes a
+    # character as a str: at 5,000 companies, 200 MB of Markdown instead of 100 MB)
+    content: str | bytes
+    origin: str  # project-relative file a contributor edits for this page
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8") if isinstance(self.content, bytes) else self.content
+
+
+class FilePage:
+    """A generated file whose content is a file on disk (a chart download in the render cache),
+    so that the build does not hold thousands of them in memory. ``ready`` is called before the
+    file is read (it waits for the chart to be rendered); MkDocs copies the file itself."""
+
+    __slots__ = ("path", "source", "origin", "ready")
+
+    def __init__(self, path: str, source: Path, origin: str, ready: Any = None):
+        self.path, self.source, self.origin, self.ready = path, source, origin, ready
+
+    @property
+    def content(self) -> bytes:
+        if self.ready is not None:
+            self.ready()
+        return self.source.read_bytes()
+
+    def __repr__(self) -> str:
+        return f"FilePage({self.path!r}, {str(self.source)!r}, {self.origin!r})"
+
+
+class RenderError(Exception):
+    """A reference an article or template made that the data cannot satisfy."""
+
+
+@dataclass
+class PageState:
+    """The page being rendered: its path, its sources numbered in order of first citation, the
+    glossary terms already linked on it and the charts placed on it."""
+
+    path: str
+    sources: list[str] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
+    charts: dict[str, int] = field(default_factory=dict)  # chart id → times placed on this page
+    _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # source id → number
+
+    def number(self, source_id: str) -> int:
+        n = self._numbers.get(source_id)
+        if n is None:  # a dict, not list.index: pages that cite thousands of sources stay linear
+            self.sources.append(source_id)
+            n = self._numbers[source_id] = len(self.sources)
+        return n
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the core knows about a page beside its text; the engine (generator.engine) writes it
+    in the form its theme reads (front matter)."""
+
+    title: str
+    description: str
+    kind: str  # the name of its page kind (generator.render.pages)
+    edit_path: str  # the project file a contributor edits for this page
+    published: str | None = None  # ISO dates, articles
+    updated: str | None = None
+    reading_minutes: int | None = None
+    data_as_of: str | None = None  # the date of the newest source the page cites, for readers
+    og_type: str = "website"  # what the page is to link previews (OpenGraph): website, article
+    search_boost: float | None = None  # how much search favours the page (None: as any page)
+    show_toc: bool = True  # the table of contents beside the page
+    jsonld: str | None = None  # structured data (JSON-LD) about the page, JSON for HTML
