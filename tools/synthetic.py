@@ -297,7 +297,7 @@ def _rounds_of(c: dict) -> list[dict]:
 
 
 def _site_src(src: Path, labs: list[dict], n_articles: int) -> int:
-    """Home, methodology and articles whose figures are bound to the data; returns how many
+    """Home, methodology, about and articles whose figures are bound to the data; returns how many
     articles."""
     (src / "articles").mkdir(parents=True, exist_ok=True)
     priced = [c for c in labs if len(_rounds_of(c)) >= 3]
@@ -315,6 +315,10 @@ def _site_src(src: Path, labs: list[dict], n_articles: int) -> int:
         "---\ntitle: Methodology\ndescription: How the benchmark project chooses its figures.\n---\n"
         "# Methodology\n\nFigures come from the data files, each with a status and sources; the "
         '{{ page_link("sources.md", "sources page") }} lists them all.\n', encoding="utf-8")
+    # every page mkdocs.yml's nav names (the shipped site's About page)
+    (src / "about.md").write_text(
+        "---\ntitle: About\ndescription: What the benchmark project is.\n---\n"
+        "# About\n\nA synthetic project for the scale benchmark.\n", encoding="utf-8")
     per_article = 12
     for k in range(n_articles):
         paras = []
