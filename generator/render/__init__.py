@@ -167,7 +167,8 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
                     data_as_of=as_of or spec.data_as_of, og_type=kind.og_type,
                     search_boost=kind.search_boost, jsonld=spec.jsonld)
     body = with_meta_line(body, meta_line(meta))
-    return Page(spec.path, (engine.front_matter(meta) + body + footer).encode("utf-8"), spec.origin)
+    source = engine.page_source(meta, body + footer, settings.edit_url_base)
+    return Page(spec.path, source.encode("utf-8"), spec.origin)
 
 
 @dataclass

@@ -123,8 +123,8 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
                         search_boost=kind.search_boost, show_toc=not fm.hide_toc,
                         jsonld=article_json_ld(fm) if dated else None)
         text = with_meta_line(text, meta_line(meta))  # pages that cite sources show "data as of"
-        out.pages.append(Page(rel_doc, (engine.front_matter(meta) + text + footer).encode("utf-8"),
-                              origin))
+        source = engine.page_source(meta, text + footer, settings.edit_url_base)
+        out.pages.append(Page(rel_doc, source.encode("utf-8"), origin))
         out.found[rel_doc].append(out.pages[-1])
         if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
             out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes})
