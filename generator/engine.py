@@ -87,6 +87,16 @@ def split_content(html: str) -> tuple[str, str, str] | None:
     return html[:start], html[start + len(CONTENT_START):end], html[end + len(CONTENT_END):]
 
 
+def docs_order(path: str) -> tuple:
+    """The place of the docs file ``path`` in the order MkDocs reads a docs folder in (os.walk:
+    a folder's files, ``index`` first, then its folders, by name), so that the files a plugin
+    hands over are in the order they would have from a folder on disk (the sitemap and search
+    index list pages in it)."""
+    *folders, name = path.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return tuple((1, f) for f in folders) + ((0, stem not in ("index", "README"), name),)
+
+
 def attr_list(*entries: str) -> str:
     """Python-Markdown's attribute list, for the element it follows: ``{: .fl-term }``."""
     return "{: " + " ".join(entries) + " }"

@@ -54,7 +54,9 @@ def clean_content(html: str) -> str:
 
 
 def _clean(content: str) -> str:
-    return engine.wrap_tables(sanitize(content, engine.SANITIZE_EXTRA_ATTRIBUTES))
+    # the line breaks the marks stand on are not the page's (its content starts with its first
+    # tag: the search index reads text before a first heading as a section of its own)
+    return engine.wrap_tables(sanitize(content.strip("\n"), engine.SANITIZE_EXTRA_ATTRIBUTES))
 
 
 def finish_page(html: str, svg_of: Callable[[str], str]) -> str:

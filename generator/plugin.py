@@ -173,7 +173,12 @@ class PluginEvents:
         for f in list(files.documentation_pages()):
             if f.src_uri not in self.origins:
                 files.remove(f)
-        return files
+        # in the order of an exported docs folder, so that both builds list pages alike; the
+        # theme's own files after them, as the engine had them
+        docs = os.path.normpath(config.docs_dir)
+        ours = [f for f in files if f.src_dir is None or os.path.normpath(f.src_dir) == docs]
+        theme = [f for f in files if not (f.src_dir is None or os.path.normpath(f.src_dir) == docs)]
+        return type(files)(sorted(ours, key=lambda f: engine.docs_order(f.src_uri)) + theme)
 
     def _refuse_unsafe_files(self, files, config) -> None:
         # MkDocs collects everything under docs_dir and follows links while doing so; a file that is
