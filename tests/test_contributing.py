@@ -705,3 +705,62 @@ def test_the_guides_links_to_its_own_sections_resolve():
     assert targets and targets <= slugs, targets - slugs
     for path in set(re.findall(r"\]\((?!#|https://)([^)#]+)", guide)):
         assert (REPO / path).exists(), path
+
+
+def test_the_diff_says_what_changed_in_bases_alternatives_and_money_counted_once(repo: Path,
+                                                                                 capsys):
+    acme = repo / "data/companies/acme-ai.yaml"
+    edit(acme, "    valuation_basis: post-money\n    investors:",
+         "    valuation_basis: not-stated\n    amount_committed: up to USD 3 billion\n"
+         "    investors:")
+    edit(acme, "        role: lead\n", "        role: lead\n        amount: USD 50 million\n"
+         "        committed: up to USD 200 million\n")
+    edit(acme, "    note: Reported by one outlet.\n",
+         "    note: Reported by one outlet.\n    paid_under: series-a\n    alternatives:\n"
+         "      - valuation: USD 12 billion to 14 billion\n        valuation_basis: secondary\n"
+         "        sources: [daily-2023]\n")
+    edit(acme, "metrics:", "  - id: series-c\n    date: 2024-03\n    kind: primary-round\n"
+         "    investors:\n      - company: bigcloud\n        amount: USD 50 million\n"
+         "        counted_in: series-a\n    status: reported\n    sources: [daily-2023]\n"
+         "metrics:")
+    code, lines = diff_lines(capsys, repo, "HEAD")
+    assert code == 0, lines
+    assert lines == [
+        "acme-ai: amount committed of 'Series A' added: up to US$3 billion",
+        "acme-ai: basis of the valuation of 'Series A' changed from post-money to not stated as "
+        "pre- or post-money",
+        "acme-ai: amount paid by investor 'bigcloud' in 'Series A' added: US$50 million",
+        "acme-ai: amount committed by investor 'bigcloud' in 'Series A' added: up to US$200 "
+        "million",
+        "acme-ai: 'Series B' is now paid under 'series-a'",
+        "acme-ai: alternative valuation of 'Series B' added: US$12–14 billion (implied by a share "
+        "sale), 1 source",
+        "acme-ai: new round 'series-c' (primary round, 2024-03), 1 investor, reported, 1 source",
+    ]
+
+
+def test_the_diff_lines_of_the_guide_about_bases_and_money_are_real(real_project: Path):
+    """The guide's examples are the shipped data's own changes: undone in a copy, then redone."""
+    after = load(real_project, Problems())
+    company = real_project / "data/companies/anthropic.yaml"
+    text = company.read_text()
+    for old, new in (("    valuation_basis: not-stated\n", "    valuation_basis: post-money\n"),
+                     ("        counted_in: amazon-2026-04\n", ""),
+                     (block_of(text, "    alternatives:\n      - valuation: USD 18.4 billion"), "")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    company.write_text(text)
+    lines = describe(load(real_project, Problems()), after)
+    guide = guide_text()
+    for line in lines:
+        if "Microsoft and NVIDIA" in line or "'Series D' added" in line or "money of investor" in \
+                line:
+            assert f"\n{line}\n" in guide, line
+    assert sum(f"\n{ln}\n" in guide for ln in lines) == 3
+
+
+def block_of(text: str, start: str) -> str:
+    """The alternatives block beginning with ``start``, up to the event's next field."""
+    i = text.index(start)
+    j = text.index("\n    status:", i)
+    return text[i:j + 1]
