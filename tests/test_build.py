@@ -129,7 +129,7 @@ def test_large_generated_files_wait_on_disk_and_are_published_whole(project, mon
     assert build_site(project, Path("site")) == 0
     assert len(made) == 1 and not made[0].exists()  # written, copied, removed
     expected = dataset_files(load(project, Problems()))
-    assert len(expected) == 4 and all(len(b) > 100 for b in expected.values())
+    assert len(expected) == 5 and all(len(b) > 100 for b in expected.values())
     for path, content in expected.items():
         assert (project / "site" / path).read_bytes() == content, path
 
@@ -141,7 +141,7 @@ def test_failed_check_leaves_previous_site_byte_for_byte(project, capsys):
     f.write_text(f.read_text().replace("status: reported", "status: reportd"))
     assert build_site(project, Path("site")) == 1
     err = capsys.readouterr().err
-    assert "data/companies/acme-ai.yaml:28:13: events[1].status: 'reportd' is not allowed" in err
+    assert "data/companies/acme-ai.yaml:30:13: events[1].status: 'reportd' is not allowed" in err
     assert "site/ was left as it was" in err
     assert "Traceback" not in err
     assert tree_digest(project / "site") == before

@@ -14,7 +14,7 @@ import jinja2
 from pydantic import BaseModel, Field
 
 from .. import engine, site_paths
-from ..markup import on_page
+from ..markup import on_page, settle_citations
 from ..problems import Problems
 from ..reader import parse_yaml, read_file
 from ..types import Page, PageMeta, PageState
@@ -112,6 +112,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             text = render_template(env, origin, origin, {}, problems, line_offset=offset)
             if text is None:
                 continue
+            text = settle_citations(text)
             footer, as_of = sources_footer(sources, source_page)
             out.cited.update(state.sources)
         dated = kind is article
