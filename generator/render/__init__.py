@@ -31,7 +31,7 @@ from .. import model as m
 from ..crossref import unused_sources
 from ..facts import (basis_label, chart_gap, event_title, incoming_relations, latest_mark,
                      parent_of, relations, valuation_marks)
-from ..flows import investments_by, investors_in
+from ..flows import investments_by, investments_index, investors_in
 from ..markup import cite_marks, on_page, rel, settle_citations, status_badge
 from ..problems import Problems
 from ..types import Page, PageMeta, PageState
@@ -115,6 +115,13 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     env.bytecode_cache = bytecode_cache(settings.root)
     env.globals.update(template_globals(api))
     incoming = incoming_relations(ds.companies)
+    invested: list = []  # investments_index, made when a template first asks for it
+
+    def investments(c: Any) -> Any:
+        if not invested:
+            invested.append(investments_index(ds.companies))
+        return investments_by(ds.companies, c.id, invested[0])
+
     env.globals.update({
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
         "relations": lambda c: relations(ds.companies, c, incoming),
@@ -122,7 +129,7 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
         "event_cell": event_cell, "event_title": event_title, "basis_label": basis_label,
         "chart_gap": chart_gap,
         "investors_in": lambda c: investors_in(ds.companies, c),
-        "investments_by": lambda c: investments_by(ds.companies, c.id),
+        "investments_by": investments,
         "parent_of": lambda c: parent_of(ds.companies, c),
         "cite_marks": cite_marks, "status_badge": status_badge,
         "every_mark_limit": settings.lists.every_mark, "pager_nav": pager_nav,
