@@ -102,7 +102,11 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, site_url: str
             print(refusal, file=sys.stderr)
             return 1
         clean_leftovers(root, target)
-        with _dated(root):
+        with _dated(root), contextlib.ExitStack() as stack:
+            if clean:  # every cache ignored: the charts are rendered into a folder of this build
+                charts = stack.enter_context(tempfile.TemporaryDirectory(prefix="fl-clean-"))
+                settings = (settings or Settings.for_project(root)).but(
+                    chart_cache=Path(charts), clean=True)
             return _build_site(eng, root, target, strict=strict, site_url=site_url,
                                settings=settings, clean=clean)
 

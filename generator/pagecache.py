@@ -106,6 +106,7 @@ class PageCache:
         self.folder = folder
         self.blobs = folder / "blobs"
         self.manifest = folder / f"{name}.json"
+        self.clean = clean
         self.records: dict[str, Record] = {} if clean else self._read()
         self.pending: dict[str, Record] | None = None
 
@@ -134,10 +135,11 @@ class PageCache:
         return self.blobs / f"{blob}.html"
 
     def store(self, data: bytes) -> str:
-        """Keep a finished page's bytes; their hash."""
+        """Keep a finished page's bytes; their hash. A clean build writes every one again (a kept
+        file is trusted by its name otherwise: --clean repairs a damaged cache)."""
         blob = digest(data)
         path = self.blob_path(blob)
-        if not path.is_file():
+        if self.clean or not path.is_file():
             try:
                 self.blobs.mkdir(parents=True, exist_ok=True, mode=0o700)
                 fd, tmp = tempfile.mkstemp(dir=self.blobs, prefix=".tmp-")
@@ -175,6 +177,7 @@ class PageCache:
         if self.pending is None:
             return
         self.records, self.pending = self.pending, None
+        self.clean = False  # serve: its later rebuilds read what this one recorded
         data = {"version": CACHE_VERSION,
                 "pages": {uri: r.to_json() for uri, r in self.records.items()}}
         try:

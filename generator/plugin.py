@@ -506,7 +506,7 @@ class PluginEvents:
         # write. Best effort: without the folder every template is compiled, as before.
         from .cachedir import bytecode_cache
 
-        cache = bytecode_cache(self.root, "jinja-theme")
+        cache = None if self.session.clean else bytecode_cache(self.root, "jinja-theme")
         if cache is not None:
             env.bytecode_cache = cache
         if self._cache is not None:

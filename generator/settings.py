@@ -64,6 +64,9 @@ class Settings:
     # this many on (half the check's time is rendering them; at 1,000 companies it saves about a
     # second of five)
     parallel_check_min: int = 200
+    # --clean: no cache is read (the built pages', the charts', the compiled templates'); the
+    # build that uses it renders its charts into a folder of its own (see build_site)
+    clean: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **values: Any) -> "Settings":

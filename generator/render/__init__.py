@@ -112,7 +112,7 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     """The sandbox the templates of generated pages run in (code a maintainer reviewed: no
     budgets), with what they can call."""
     env = make_env(TemplateLoader(settings.root / settings.templates))
-    env.bytecode_cache = bytecode_cache(settings.root)
+    env.bytecode_cache = None if settings.clean else bytecode_cache(settings.root)
     env.globals.update(template_globals(api))
     incoming = incoming_relations(ds.companies)
     invested: list = []  # investments_index, made when a template first asks for it
