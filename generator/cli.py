@@ -27,11 +27,12 @@ def run_check(root: Path | None = None, *, explain: bool = False,
     project at ``root`` by default). Returns problems and pages; a run that is not a check waits
     for its charts and puts them into the pages (see Rendered.complete)."""
     from .load import load
+    from .recordcache import record_cache
     from .render import render
 
     settings = settings or Settings.for_project(root, check=True)
     problems = Problems()
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    ds = load(settings.root, problems, kinds=settings.kinds.data, cache=record_cache(settings))
     pages = []
     if not problems.errors:
         rendered = render(ds, settings, problems)

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as _dt
 import os
 from pathlib import Path
+from typing import Any
 
 from .crossref import cross_check
 from .dataset import Dataset
 from .kinds import DATA_KINDS, DataKind
 from .problems import Problems
-from .reader import parse_yaml, read_file
+from .reader import Document, parse_yaml, read_file
 from .site_paths import reserved_id_problem
 from .suggest import suggest
 from .validate import validate
@@ -132,26 +133,49 @@ def _claimed_id(path: Path, rel: str) -> str | None:
 
 
 def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
-         kinds: tuple[DataKind, ...] = DATA_KINDS) -> Dataset:
+         kinds: tuple[DataKind, ...] = DATA_KINDS, cache: Any = None) -> Dataset:
     """Read and check every data file under ``root/data``, of the data ``kinds``. Inspect
-    ``problems`` afterwards."""
+    ``problems`` afterwards. ``cache``: a generator.recordcache.RecordCache, whose records of
+    files checked before are taken instead of checking them again."""
     today = today or _dt.date.today()
     ds = Dataset(root=root, kinds=tuple(kinds))
     files = find_files(root, problems, ds.refused, ds.kinds)
     for kind in ds.kinds:
         for path, rel in files[kind.folder]:
-            _load_file(ds, kind, path, rel, problems)
+            _load_file(ds, kind, path, rel, problems, cache)
     cross_check(ds, problems, today)
     return ds
 
 
-def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Problems) -> None:
+def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Problems,
+               cache: Any = None) -> None:
     folder = kind.folder
     stem = path.name[: -len(".yaml")]
     ds.refused[folder].add(stem)  # until it is read and valid
     text = read_file(path, rel, problems)
     if text is None:
         return
+    if cache is not None:
+        record = cache.get(folder, rel, text)
+        if record is not None:  # read and checked before, without a problem
+            doc = Document(None)
+            doc.release(path, rel)
+            ds.documents[rel] = doc
+            ds.records[folder][record.id] = record
+            ds.origins[(folder, record.id)] = rel
+            ds.refused[folder].discard(stem)
+            return
+    before = len(problems.items)
+    _check_file(ds, kind, path, rel, text, problems)
+    record = ds.records[folder].get(stem)
+    if cache is not None and record is not None and len(problems.items) == before:
+        cache.put(folder, rel, text, record)
+
+
+def _check_file(ds: Dataset, kind: DataKind, path: Path, rel: str, text: str,
+                problems: Problems) -> None:
+    folder = kind.folder
+    stem = path.name[: -len(".yaml")]
     doc = parse_yaml(text, rel, problems)
     if doc is None:
         return

@@ -108,7 +108,9 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
     LedgerPlugin.on_env waits for them."""
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    from .recordcache import record_cache
+
+    ds = load(settings.root, problems, kinds=settings.kinds.data, cache=record_cache(settings))
     if problems.errors:
         return None
     return render(ds, settings, problems, store=store)
@@ -321,13 +323,13 @@ class PluginEvents:
 
     def _site_key(self, config, files) -> str:
         """What shapes every page alike (see generator.pagecache): the engine, Markdown, its
-        extensions and the theme (their versions), the code of this plugin and the finishing
-        pass, the configuration as loaded, the theme's override templates, the list of files
+        extensions and the theme (their versions), the generator's code (this plugin and the
+        finishing pass among it), the configuration as loaded, the theme's override templates, the list of files
         and the build's date."""
         from importlib import metadata
 
-        from .charts.cache import module_digest
         from .pagecache import CACHE_VERSION, digest, folder_digest
+        from .recordcache import code_version
 
         versions = []
         for dist in (self.engine.name, "mkdocs-material", "Markdown", "pymdown-extensions"):
@@ -342,7 +344,7 @@ class PluginEvents:
         custom = getattr(config.theme, "custom_dir", None)
         listing = "\n".join(f"{f.src_uri}\t{f.dest_uri}" for f in files)
         return digest(CACHE_VERSION, *versions,
-                      module_digest("generator.plugin", "generator.finish", "generator.engine"),
+                      code_version(),
                       json.dumps([conf, theme, plugins], sort_keys=True, default=repr),
                       folder_digest(Path(custom)) if custom else "", listing,
                       os.environ.get("SOURCE_DATE_EPOCH", ""))
