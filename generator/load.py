@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from .crossref import cross_check
 from .dataset import Dataset
 from .kinds import DATA_KINDS, DataKind
+from .pagecache import digest
 from .problems import Problems
 from .reader import Document, parse_yaml, read_file
 from .site_paths import reserved_id_problem
@@ -164,12 +166,25 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
             ds.records[folder][record.id] = record
             ds.origins[(folder, record.id)] = rel
             ds.refused[folder].discard(stem)
+            _remember(ds, folder, rel, record.id, text)
             return
     before = len(problems.items)
     _check_file(ds, kind, path, rel, text, problems)
     record = ds.records[folder].get(stem)
+    if record is not None:
+        _remember(ds, folder, rel, record.id, text)
     if cache is not None and record is not None and len(problems.items) == before:
         cache.put(folder, rel, text, record)
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _remember(ds: Dataset, folder: str, rel: str, rid: str, text: str) -> None:
+    """What the render's page cache needs of a valid record's file (see Dataset.digests)."""
+    ds.digests[rel] = digest(text)
+    if folder == "companies":
+        ds.words[rid] = frozenset(_WORD.findall(text))
 
 
 def _check_file(ds: Dataset, kind: DataKind, path: Path, rel: str, text: str,

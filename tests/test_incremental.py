@@ -32,6 +32,17 @@ def edit_data(root: Path, k: int) -> None:
          f"summary: A fictional cloud provider, edited {k} times.")
 
 
+def rename_company(root: Path, k: int) -> None:
+    """BigCloud's name is also on the profile of Acme AI, which it invested in."""
+    _sub(root / "data/companies/bigcloud.yaml", r"^name: .*$", f"name: BigCloud {k}")
+
+
+def add_company(root: Path, k: int) -> None:
+    (root / f"data/companies/added-{k}.yaml").write_text(
+        f"id: added-{k}\nname: Added {k}\nkind: cloud-provider\nfounded: 2020\n"
+        f"summary: A company the test added.\n", encoding="utf-8")
+
+
 def edit_template(root: Path, k: int) -> None:
     with open(root / "templates/company.md.j2", "a", encoding="utf-8") as f:
         f.write(f"\n\nA line the template gained ({k}).\n")
@@ -54,12 +65,15 @@ def edit_settings(root: Path, k: int) -> None:
 
 
 def edit_theme(root: Path, k: int) -> None:
-    with open(root / "overrides/main.html", "a", encoding="utf-8") as f:
-        f.write(f'\n{{% block announce %}}Announcement {k}{{% endblock %}}\n')
+    path = root / "overrides/main.html"
+    text = path.read_text(encoding="utf-8")
+    block = f"{{% block announce %}}Announcement {k}{{% endblock %}}"
+    new, n = re.subn(r"\{% block announce %\}.*?\{% endblock %\}", block, text)
+    path.write_text(new if n else text + "\n" + block + "\n", encoding="utf-8")
 
 
-EDITS = {f.__name__: f for f in (edit_data, edit_template, edit_article, add_article,
-                                 edit_settings, edit_theme)}
+EDITS = {f.__name__: f for f in (edit_data, rename_company, add_company, edit_template,
+                                 edit_article, add_article, edit_settings, edit_theme)}
 
 
 def _built_equal(root: Path) -> None:
@@ -90,9 +104,11 @@ def _rebuilt(site: Path) -> set[str]:
 @pytest.mark.parametrize("edit, rebuilt", [
     # the summary is on the profile and in the data page's downloads list (their sizes)
     ("edit_data", {"companies/bigcloud/index.html", "data/index.html"}),
+    ("rename_company", {"companies/bigcloud/index.html", "companies/acme-ai/index.html",
+                        "companies/index.html", "data/index.html"}),
     ("edit_article", {"articles/first/index.html"}),  # the index lists titles only
     ("edit_template", {"companies/acme-ai/index.html", "companies/bigcloud/index.html"}),
-], ids=["a company file", "an article", "the profile template"])
+], ids=["a company file", "a company's name", "an article", "the profile template"])
 def test_an_edit_rebuilds_the_pages_that_read_what_changed(project, edit, rebuilt):
     assert build_site(project, Path("site")) == 0
     assert build_site(project, Path("site")) == 0
@@ -150,3 +166,13 @@ def test_a_build_that_fails_records_nothing(project):
     assert build_site(project, Path("site")) == 1  # strict: the link's warning fails it
     assert record.read_bytes() == before
     assert build_site(project, Path("site")) == 1  # and it fails again: nothing was recorded
+
+
+def test_a_profile_template_that_reads_the_whole_dataset_is_rendered_every_time(project):
+    # the profiles' cache knows what the functions it is given read; `ds` could be anything
+    with open(project / "templates/company.md.j2", "a", encoding="utf-8") as f:
+        f.write("\nOne of {{ ds.companies | length }} companies.\n")
+    assert build_site(project, Path("site")) == 0
+    add_company(project, 1)
+    _built_equal(project)
+    assert "One of 3 companies." in (project / "site/companies/acme-ai/index.html").read_text()

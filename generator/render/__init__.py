@@ -84,7 +84,8 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
             pages += hand.pages
             hand.pages = []
             continue
-        _render_kind(kind, site, env, source_page, problems, pages, cited)
+        _render_kind(kind, site, env, source_page, problems, pages, cited,
+                     _profile_cache(kind, ds, settings, env, charts, source_page))
     pages.extend(Page(p, b, "data") for p, b in files.items())
     if settings.site_url:
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
@@ -145,15 +146,60 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     return env
 
 
+def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any,
+                   source_page: dict[str, str]) -> Any:
+    """The cache of rendered profiles (generator.render.reuse) for the company profiles of a
+    build, when their template uses only what its key covers; else None (always rendered)."""
+    from ..charts.figure import figure_markup
+    from .reuse import PROFILE_NAMES, ProfileCache, template_names
+
+    if kind.name != "company" or settings.check or settings.clean or kind.template is None:
+        return None
+    try:
+        source, names = template_names(env, kind.template)
+    except Exception:  # noqa: BLE001 - its own problem is reported when it is rendered
+        return None
+    # a name the template sets itself is neither a global nor the page's context
+    if names is None or {n for n in names if n in env.globals and n not in PROFILE_NAMES}:
+        return None
+
+    def figure_of(chart_id: str) -> str:
+        ch = charts.charts.get(chart_id)
+        if ch is None:
+            return ""
+        with on_page(PageState("")):  # a page of its own: its citations number from 1
+            return figure_markup(ch, "", "")
+
+    from ..cachedir import project_cache
+
+    return ProfileCache(project_cache(settings.root) / "render", ds,
+                        ProfileCache.site_key(ds, settings, source), figure_of, source_page)
+
+
 def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, str],
-                 problems: Problems, pages: list, cited: set[str]) -> None:
+                 problems: Problems, pages: list, cited: set[str], reuse: Any = None) -> None:
     """Every page of ``kind``, appended to ``pages``; a big check renders a kind of many pages in
-    two processes."""
+    two processes. ``reuse``: the profiles' cache (generator.render.reuse)."""
     settings = site.settings
 
     def work(specs: Iterable[PageSpec]) -> None:
         for spec in specs:
-            page = _render_page(kind, spec, site, env, source_page, problems, cited)
+            if reuse is not None:
+                cid = spec.context["c"].id
+                kept = reuse.get(cid, spec.path)
+                if kept is not None:
+                    text, sources = kept
+                    cited.update(sources)
+                    pages.append(Page(spec.path, text, spec.origin))
+                    continue
+                before = len(problems.items)
+                state = PageState(spec.path)
+                page = _render_page(kind, spec, site, env, source_page, problems, cited, state)
+                if page is not None and len(problems.items) == before:
+                    reuse.put(cid, spec.path, page.content, list(state.sources),
+                              list(state.charts))
+            else:
+                page = _render_page(kind, spec, site, env, source_page, problems, cited)
             if page is not None:
                 pages.append(page)
 
@@ -166,9 +212,10 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
 
 
 def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
-                 source_page: dict[str, str], problems: Problems, cited: set[str]) -> Page | None:
+                 source_page: dict[str, str], problems: Problems, cited: set[str],
+                 state: PageState | None = None) -> Page | None:
     settings = site.settings
-    state = PageState(spec.path)
+    state = state if state is not None else PageState(spec.path)
     with on_page(state):
         body = render_template(env, kind.template, f"{settings.templates}/{kind.template}",
                                spec.context, problems)
