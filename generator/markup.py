@@ -65,9 +65,25 @@ def status_badge(status: str) -> Markup:
                   f'title="{STATUS_MEANING[status]}">{status}</span>')
 
 
-def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
+# What the mark beside a figure resting on secondary sources only says (generator.facts.
+# secondary_only); the sources page explains it at #secondary-only.
+SECONDARY_ONLY = ("secondary only: no primary source or news outlet's own page behind this was "
+                  "read, only copies, summaries, aggregators or addresses cited elsewhere")
+
+
+def secondary_mark() -> Markup:
+    """The mark of a figure resting on secondary sources only: a short visible word linked to
+    the explanation on the sources page; its accessible name (and tooltip) says what it means.
+    It is not a status."""
+    return Markup(f'<a class="fl-secondary" href="{rel("sources.md#secondary-only")}" '
+                  f'title="{SECONDARY_ONLY}" aria-label="{SECONDARY_ONLY}">secondary only</a>')
+
+
+def cite_marks(sources: Iterable[str], status: str = "confirmed", *,
+               secondary: bool = False) -> Markup:
     """Superscript links to the page's numbered source list; runs of three or more numbers are
-    shown as a range (8–14). A status other than confirmed is spelled out after them."""
+    shown as a range (8–14). A status other than confirmed is spelled out after them, and
+    ``secondary`` (the sources are all secondary) adds its mark."""
     state = _page.get()
     numbers = sorted({state.number(sid) for sid in sources})
     runs: list[list[int]] = []
@@ -84,6 +100,8 @@ def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
     out = '<sup class="fl-cite">[' + ",".join(parts) + "]</sup>"
     if status != "confirmed":
         out += f" {status_badge(status)}"
+    if secondary:
+        out += f" {secondary_mark()}"
     return Markup(out)
 
 

@@ -97,7 +97,7 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
     LedgerPlugin.on_env waits for them."""
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    ds = load(settings.root, problems, **settings.load_options())
     if problems.errors:
         return None
     return render(ds, settings, problems, store=store)
@@ -140,7 +140,7 @@ class LedgerPlugin(BasePlugin[LedgerConfig]):
             if rendered is not None:
                 rendered.charts.abandon()
             raise PluginError("the data or articles have problems:\n" + problems.report())
-        for w in problems.warnings:
+        for w in problems.warnings + problems.notices:
             log.info(w.format())
         assert rendered is not None
         return rendered
@@ -459,6 +459,8 @@ def _build_into(root: Path, site_dir: Path, tmp: Path, *, strict: bool, site_url
         print(problems.report(), file=sys.stderr)
         print(stopped, file=sys.stderr)
         return 1
+    if problems.notices:  # they inform, and the build goes on
+        print(problems.report())
     session.prepared = rendered  # the plugin takes them (on_files): each page's Markdown is let
     del rendered  # go of once it is read
     try:

@@ -106,7 +106,7 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     loc, typ, value = tuple(err["loc"]), err["type"], err.get("input")
     ctx = err.get("ctx") or {}
     if ctx.get("field"):  # a rule about several fields names the one to point at
-        loc = loc + (ctx["field"],)
+        loc = loc + tuple(ctx["field"].split("."))
     name = loc[-1] if loc and isinstance(loc[-1], str) else ""
     parent = model_at(root, loc[:-1])
     if typ == "extra_forbidden":

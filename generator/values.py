@@ -334,6 +334,28 @@ PublishedField = Annotated[
     }),
 ]
 
+DAY_EXPECTED = "a day written YYYY-MM-DD, such as 2026-12-06"
+
+
+def parse_day(value: Any) -> PartialDate:
+    """A date with its day: when something was done, such as a record's last check."""
+    d = parse_date(value)
+    if not d.day:
+        raise PydanticCustomError("date", "{value} is not a day; expected {expected}",
+                                  {"value": _quoted(str(d)), "expected": DAY_EXPECTED})
+    return d
+
+
+parse_day.expected = DAY_EXPECTED  # type: ignore[attr-defined]
+
+DayField = Annotated[
+    PartialDate,
+    BeforeValidator(parse_day),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                    "description": "ISO 8601 day: YYYY-MM-DD.", "examples": ["2026-12-06"]}),
+]
+
 DateField = Annotated[
     PartialDate,
     BeforeValidator(parse_date),
@@ -578,6 +600,24 @@ parse_url.expected = URL_EXPECTED  # type: ignore[attr-defined]
 
 Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
     {"type": "string", "format": "uri", "pattern": "^https://"})]
+
+# One short word-like path segment, as in /news, /technology or /business-news: a section page.
+_SECTION = re.compile(r"[a-z][a-z-]{0,19}")
+
+
+def listing_page(url: str) -> str | None:
+    """What a source address is when it names no single publication: 'home page' (an empty
+    path) or 'section page' (one short word-like segment, such as /technology/), with no query
+    naming a post (https://example.com/?p=123 is a post); None for the address of one page."""
+    parts = urlsplit(url)
+    if parts.query:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return "home page"
+    if len(segments) == 1 and _SECTION.fullmatch(segments[0]):
+        return "section page"
+    return None
 
 
 # Numbers in tables (integer and decimal columns), documented in CONTRIBUTING.md: from 0 to 10^15,

@@ -29,12 +29,13 @@ from typing import Any, Iterable
 from .. import engine
 from .. import model as m
 from ..crossref import unused_sources
-from ..facts import incoming_relations, latest_mark, parent_of, relations, valuation_marks
+from ..facts import (incoming_relations, latest_event, latest_mark, parent_of, relations,
+                     secondary_only, valuation_marks)
 from ..markup import cite_marks, on_page, rel, status_badge
 from ..problems import Problems
 from ..types import Page, PageMeta, PageState
 from .api import Api, investors_text, template_globals
-from .frame import meta_line, sources_footer, with_meta_line
+from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
 from .pagination import paginate, pager_nav, pager_steps, source_span
 from .pages import PageKind, PageSpec, Site
 from .sandbox import TemplateLoader, bytecode_cache, make_env, render_template
@@ -71,9 +72,9 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
     # data page's list of their sizes uses them
     files = dataset_files(ds) if not settings.check else dict.fromkeys(
         download_paths(ds.kinds), b"")
+    latest = latest_event(ds.companies.values())
     site = Site(ds, settings, source_pagers, _citing(ds),
-                max(s.as_of for s in ds.sources.values()).display() if ds.sources else None,
-                hand.articles, files)
+                data_as_of(latest.date if latest else None), hand.articles, files)
     env = _template_env(ds, settings, api)
     pages: list = []
     cited = set(hand.cited)
@@ -118,7 +119,9 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
         "relations": lambda c: relations(ds.companies, c, incoming),
         "investors_text": lambda e: investors_text(ds.companies, e),
         "parent_of": lambda c: parent_of(ds.companies, c),
-        "cite_marks": cite_marks, "status_badge": status_badge,
+        "cite_marks": lambda sources, status="confirmed": cite_marks(
+            sources, status, secondary=secondary_only(ds.sources, sources)),
+        "status_badge": status_badge, "source_entry": source_entry,
         "every_mark_limit": settings.lists.every_mark, "pager_nav": pager_nav,
         "pager_steps": pager_steps,
         # (name.lower(): the order of Jinja's sort filter, which the template used before)
@@ -161,11 +164,12 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
                                spec.context, problems)
         if body is None:
             return None
-        footer, as_of = sources_footer(site.ds.sources, source_page)
+        footer = sources_footer(site.ds.sources, source_page)
         cited.update(state.sources)
     meta = PageMeta(spec.title, spec.description, kind.name, spec.origin,
-                    data_as_of=as_of or spec.data_as_of, og_type=kind.og_type,
-                    search_boost=kind.search_boost, jsonld=spec.jsonld)
+                    data_as_of=spec.data_as_of or data_as_of(max(state.event_dates, default=None)),
+                    og_type=kind.og_type, search_boost=kind.search_boost, jsonld=spec.jsonld,
+                    last_checked=spec.last_checked)
     body = with_meta_line(body, meta_line(meta))
     return Page(spec.path, (engine.front_matter(meta) + body + footer).encode("utf-8"), spec.origin)
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 from .. import engine
 from .. import model as m
 from ..escape import md
-from ..facts import weakest
+from ..facts import latest_check, secondary_only, weakest
 from ..markup import cite_marks, current_page, link, rel
 from ..suggest import suggest
 from ..types import RenderError
@@ -29,6 +29,7 @@ class Figure:
     status: str
     label: str = ""
     unit: str = ""  # shown after a number ("700 W"); arithmetic uses the number alone
+    secondary: bool = False  # it rests on secondary sources only (facts.secondary_only)
 
     def text(self) -> str:
         v = self.value
@@ -43,7 +44,8 @@ class Figure:
         return f"{out} {self.unit}" if self.unit else out
 
     def __html__(self) -> str:
-        return str(md(self.text()) + cite_marks(self.sources, self.status))
+        return str(md(self.text()) + cite_marks(self.sources, self.status,
+                                                secondary=self.secondary))
 
     def __str__(self) -> str:
         return self.text()
@@ -76,6 +78,7 @@ class Api:
         if e is None:
             raise RenderError(f"company '{company_id}' has no event '{event_id}'"
                               f"{suggest(event_id, [x.id for x in c.events])}")
+        current_page().event_dates.append(e.date)  # the page's "data as of"
         return e
 
     def fig(self, path: str) -> Figure:
@@ -93,13 +96,15 @@ class Api:
         if value is None:
             raise RenderError(f"fig('{path}'): event '{parts[1]}' of '{parts[0]}' has no "
                               f"{parts[2]}")
-        return Figure(value, tuple(e.sources), e.status, f"{parts[0]} {parts[1]} {parts[2]}")
+        return Figure(value, tuple(e.sources), e.status, f"{parts[0]} {parts[1]} {parts[2]}",
+                      secondary=self._secondary(e.sources))
 
     def metric(self, company_id: str, kind: str, date: str) -> Figure:
         c = self.company_record(company_id)
         for mt in c.metrics:
             if mt.kind == kind and str(mt.date) == str(date):
-                return Figure(mt.value, tuple(mt.sources), mt.status)
+                return Figure(mt.value, tuple(mt.sources), mt.status,
+                              secondary=self._secondary(mt.sources))
         known = [f"{x.kind} {x.date}" for x in c.metrics]
         raise RenderError(f"company '{company_id}' has no {kind} metric dated {date}"
                           f"{suggest(f'{kind} {date}', known)}")
@@ -121,7 +126,8 @@ class Api:
         unit = cols[column].unit
         if cols[column].type == "year":
             value = str(value)
-        return Figure(value, tuple(row.sources), row.status, unit=unit or "")
+        return Figure(value, tuple(row.sources), row.status, unit=unit or "",
+                      secondary=self._secondary(row.sources))
 
     # -- arithmetic on figures (results carry the union of sources and the weakest status)
     # Ranges (documented in CONTRIBUTING.md): numbers computed with, and results, are at most
@@ -166,15 +172,21 @@ class Api:
     def _value(f: Any) -> Any:
         return f.value if isinstance(f, Figure) else None
 
+    def _secondary(self, sources: Any) -> bool:
+        return secondary_only(self.ds.sources, sources)
+
     @staticmethod
-    def _merge(*figs: Any) -> tuple[tuple[str, ...], str]:
+    def _merge(*figs: Any) -> dict[str, Any]:
+        """What a figure computed from ``figs`` carries: the sources of them all, the weakest
+        status, and the secondary mark if any of them rests on secondary sources only."""
         sources: list[str] = []
         statuses = []
         for f in figs:
             if isinstance(f, Figure):
                 sources += [s for s in f.sources if s not in sources]
                 statuses.append(f.status)
-        return tuple(sources), weakest(statuses)
+        return {"sources": tuple(sources), "status": weakest(statuses),
+                "secondary": any(isinstance(f, Figure) and f.secondary for f in figs)}
 
     def ratio(self, a: Figure, b: Figure, digits: int = 1) -> Figure:
         """a ÷ b, shown as '2.5×'."""
@@ -183,7 +195,7 @@ class Api:
         if den == 0:
             raise RenderError("ratio(): division by zero")
         q = self._in_range("ratio", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
-        return Figure(f"{q}×", *self._merge(a, b))
+        return Figure(f"{q}×", **self._merge(a, b))
 
     def growth(self, a: Figure, b: Figure, digits: int = 0) -> Figure:
         """Change from b to a in per cent, shown as '154%'."""
@@ -193,7 +205,7 @@ class Api:
             raise RenderError("growth(): division by zero")
         pct = self._in_range("growth", (self._num(a) - den) / den * 100).quantize(
             step, rounding=ROUND_HALF_EVEN)
-        return Figure(f"{pct:+}%".replace("+", "+" if pct > 0 else ""), *self._merge(a, b))
+        return Figure(f"{pct:+}%".replace("+", "+" if pct > 0 else ""), **self._merge(a, b))
 
     def diff(self, a: Figure, b: Figure) -> Figure:
         """a − b for two amounts of the same currency."""
@@ -201,7 +213,7 @@ class Api:
         if not (isinstance(va, Money) and isinstance(vb, Money)) or va.currency != vb.currency:
             raise RenderError("diff(): both figures must be amounts in the same currency")
         d = self._in_range("diff", abs(va.amount - vb.amount))
-        return Figure(Money(d, va.currency), *self._merge(a, b))
+        return Figure(Money(d, va.currency), **self._merge(a, b))
 
     def per(self, a: Figure, b: Figure, unit: str, digits: int = 1) -> Figure:
         """a ÷ b as a quantity with a unit: per(cell(fp8), cell(watts), "TFLOPS per watt")."""
@@ -210,7 +222,7 @@ class Api:
         if den == 0:
             raise RenderError("per(): division by zero")
         q = self._in_range("per", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
-        return Figure(q, *self._merge(a, b), unit=str(unit))
+        return Figure(q, **self._merge(a, b), unit=str(unit))
 
     def months(self, a: Figure, b: Figure) -> Figure:
         """Whole months between two dated figures (a after b), shown as '3 months'."""
@@ -220,7 +232,7 @@ class Api:
             raise RenderError("months(): both figures must be dates with a month, such as "
                               "fig('anthropic/series-h/date')")
         n = abs((da.year - db.year) * 12 + da.month - db.month)
-        return Figure(f"{n} month{'s' if n != 1 else ''}", *self._merge(a, b))
+        return Figure(f"{n} month{'s' if n != 1 else ''}", **self._merge(a, b))
 
     def total(self, *figs: Figure) -> Figure:
         vals = [self._value(f) for f in figs]
@@ -228,7 +240,7 @@ class Api:
                 len({v.currency for v in vals}) != 1:
             raise RenderError("total(): every figure must be an amount in one currency")
         amount = self._in_range("total", sum((v.amount for v in vals), Decimal(0)))
-        return Figure(Money(amount, vals[0].currency), *self._merge(*figs))
+        return Figure(Money(amount, vals[0].currency), **self._merge(*figs))
 
     # -- links
     def link(self, company_id: str) -> Markup:
@@ -239,7 +251,12 @@ class Api:
         for s in source_ids:
             if s not in self.ds.sources:
                 raise RenderError(f"unknown source '{s}'{suggest(s, self.ds.sources)}")
-        return cite_marks(source_ids)
+        return cite_marks(source_ids, secondary=self._secondary(source_ids))
+
+    def latest_check(self) -> Markup:
+        """The latest day a company record was checked, as a date ('6 December 2026')."""
+        checked = latest_check(self.ds.companies.values())
+        return md(checked.display() if checked is not None else "never")
 
     def term(self, term_id: str, text: str | None = None) -> Markup:
         """A glossary term: linked to its entry the first time it appears on a page."""
@@ -288,7 +305,7 @@ def template_globals(api: Api) -> dict[str, Any]:
         "growth": api.growth, "diff": api.diff, "total": api.total, "months": api.months,
         "per": api.per, "link": api.link,
         "cite": api.cite, "term": api.term, "page_link": api.page_link, "company": api.company_record,
-        "event": api.event_record, "chart": api.chart,
+        "event": api.event_record, "chart": api.chart, "latest_check": api.latest_check,
     }
 
 

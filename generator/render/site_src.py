@@ -21,7 +21,8 @@ from ..types import Page, PageMeta, PageState
 from ..validate import validate
 from ..values import DateField, Line, Paragraph
 from .article_markup import check_article_markup
-from .frame import article_json_ld, meta_line, reading_minutes, sources_footer, with_meta_line
+from .frame import (article_json_ld, data_as_of, meta_line, reading_minutes, sources_footer,
+                    with_meta_line)
 from .sandbox import make_env, render_template
 
 MAX_ARTICLE_BYTES = 512 * 1024
@@ -112,7 +113,8 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             text = render_template(env, origin, origin, {}, problems, line_offset=offset)
             if text is None:
                 continue
-            footer, as_of = sources_footer(sources, source_page)
+            footer = sources_footer(sources, source_page)
+            as_of = data_as_of(max(state.event_dates, default=None))
             out.cited.update(state.sources)
         dated = kind is article
         meta = PageMeta(fm.title, fm.description, kind.name, origin,
@@ -122,7 +124,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
                         data_as_of=as_of or None, og_type=kind.og_type,
                         search_boost=kind.search_boost, show_toc=not fm.hide_toc,
                         jsonld=article_json_ld(fm) if dated else None)
-        text = with_meta_line(text, meta_line(meta))  # pages that cite sources show "data as of"
+        text = with_meta_line(text, meta_line(meta))  # pages stating events show "data as of"
         out.pages.append(Page(rel_doc, (engine.front_matter(meta) + text + footer).encode("utf-8"),
                               origin))
         out.found[rel_doc].append(out.pages[-1])
