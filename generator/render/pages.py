@@ -120,9 +120,11 @@ def _sources(site: Site) -> Iterable[PageSpec]:
 
 
 def _articles(site: Site) -> Iterable[PageSpec]:
+    # the lead article (front matter 'lead: true') first, then the others newest first
+    ordered = sorted(site.articles, key=lambda a: not a["meta"].lead)
     yield PageSpec("articles/index.md", f"{site.settings.site_src}/articles", "Articles",
                    "Explainers on frontier AI valuations and the infrastructure behind them.",
-                   {"articles": site.articles})
+                   {"articles": ordered})
 
 
 def _data(site: Site) -> Iterable[PageSpec]:
