@@ -339,3 +339,97 @@ def test_a_build_prints_its_notices_and_publishes(project, tmp_path, monkeypatch
     assert "2 notices in 2 files; no problems found (notices inform and do not fail the check)" \
         in out
     assert (tmp_path / "site/companies/bigcloud/index.html").is_file()
+
+
+# ---------------------------------------------------------------------------------------------
+# the guide's worked examples, and the diff's words
+
+
+def _untitled_yaml_blocks(section: str) -> list[str]:
+    from support import REPO
+
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    part = guide.split(section, 1)[1].split("\n## ", 1)[0]
+    import re
+
+    return re.findall(r"^ *```yaml\n(.*?)^ *```\n", part, re.S | re.M)
+
+
+def test_the_guide_s_source_examples_are_valid_records_read_as_it_says():
+    from generator import model as m
+    from generator.problems import Problems
+    from generator.reader import parse_yaml
+    from generator.render.frame import source_reference
+
+    blocks = _untitled_yaml_blocks("### When you read a copy, not the original")
+    assert len(blocks) == 2
+    copy, unknown = (m.Source.model_validate(parse_yaml(b, "-", Problems()).data) for b in blocks)
+    assert copy.tier == "secondary" and copy.read_via.kind == "copy" and copy.link is None
+    assert unknown.exact_url_unknown and unknown.link is None
+    # what the guide says readers see, as the footer writes it (without its HTML)
+    import html
+    import re
+
+    shown = html.unescape(re.sub(r"<[^>]+>", "", source_reference(copy)))
+    assert shown == ("Example Wire, ‘Example Labs in talks to raise at a USD 3 billion valuation’, "
+                     "19 November 2025, read via a copy at Example Mirror")
+    from support import REPO
+
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    assert ("Readers see it as: Example Wire, 'Example Labs in talks to raise at a USD 3 billion "
+            "valuation', 19 November 2025, read via a copy at Example Mirror.") in guide
+
+
+def test_the_guide_s_pending_matter_example_is_a_valid_event():
+    from generator import model as m
+    from generator.problems import Problems
+    from generator.reader import parse_yaml
+
+    blocks = _untitled_yaml_blocks("## Add a funding round")
+    event = m.Event.model_validate(parse_yaml(blocks[0], "-", Problems()).data[0])
+    assert str(event.status_confirmed) == "2026-06-13"
+
+
+def test_the_guide_s_notice_is_the_check_s(project, check, monkeypatch):
+    from support import REPO
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch("2026-12-06"))
+    replace(B, "last_checked: 2026-11-24", "last_checked: 2026-08-01")(project)
+    line = check(project).lines[0]
+    message = line.split(": notice: ", 1)[1]
+    guide = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert f": notice: {message}\n" in guide
+    assert "1 notice in 1 file; no problems found (notices inform and do not fail the check)\n" \
+        in guide
+
+
+def test_the_diff_says_what_changed_in_provenance_and_freshness(project):
+    from generator.datadiff import describe
+    from generator.load import load
+    from generator.problems import Problems
+
+    before = load(project, Problems())
+    with_copy()(project)
+    replace(S2, "tier: outlet", "tier: secondary")(project)
+    replace(B, "last_checked: 2026-11-24", "last_checked: 2026-12-01")(project)
+    replace(C, "    status: reported\n    sources: [acme-news-2021, daily-2023]",
+            "    status: reported\n    status_confirmed: 2023-03-15\n"
+            "    sources: [acme-news-2021, daily-2023]")(project)
+    replace(S1, "tier: primary", "tier: primary\nexact_url_unknown: true\nnote: Quoted.")(project)
+    replace(S1, "url: https://acme.example.org/news/series-a", "url: https://acme.example.org/")(
+        project)
+    after = load(project, Problems())
+    assert describe(before, after) == [
+        "acme-ai: status last confirmed of 'Series B' added: 2023-03-15",
+        "acme-ai: sources of run-rate revenue of 2023-06: added 'wire-2023-copy'; removed "
+        "'daily-2023'",
+        "bigcloud: last checked changed from 2026-11-24 to 2026-12-01",
+        "source 'acme-news-2021': address changed from 'https://acme.example.org/news/series-a' to "
+        "'https://acme.example.org/'",
+        "source 'acme-news-2021': exact address is now marked not known",
+        "source 'acme-news-2021': note added: \"Quoted.\"",
+        "source 'daily-2023': tier changed from outlet to secondary",
+        "new source 'wire-2023-copy': Example Wire, \"Acme AI's round, as Example Wire reported "
+        "it\", published 2023-02-01, secondary, read via a copy at 'Example Mirror' "
+        "(https://mirror.example.net/2023/02/acme, read 2026-11-24)",
+    ]
