@@ -1,4 +1,4 @@
-"""The command line: ``python -m generator check|build|serve|export|schemas``.
+"""The command line: ``python -m generator check|build|serve|export|finish|schemas|…``.
 
 This is the thin shell around the pure core. Problems are printed one a line, with a count, and the
 exit status is 1; there is never a traceback for bad input.
@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from .engines import DEFAULT_ENGINE, ENGINES
 from .problems import Problem, Problems
 from .settings import Settings
 
@@ -85,35 +86,40 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .render import write_tree
+    from .export import export_project
 
-    root = _root(args)
-    out = Path(args.out).resolve()
-    if out == root or root in out.parents and not str(out).startswith(str(root / "build")):
-        if (root / "site_src") in out.parents or out.parent == root and out.name in (
-                "site_src", "data", "templates", "generator", "tools", "tests"):
-            print(f"{args.out}: refusing to write generated files into the source tree",
-                  file=sys.stderr)
-            return 2
-    problems, pages = run_check(settings=Settings.for_project(root))
-    if problems.failed(strict=True):
-        print(problems.report(), file=sys.stderr)
+    return export_project(_root(args), Path(args.out), engine=args.engine)
+
+
+def cmd_finish(args: argparse.Namespace) -> int:
+    from .finish import finish_site
+    from .sitedir import shown_path
+
+    site = Path(args.site).resolve()
+    shown = shown_path(site, _root(args))
+    if site.is_symlink() or not site.is_dir():
+        print(f"{shown}: is not a folder of a built site", file=sys.stderr)
         return 1
-    write_tree(pages, out)
-    print(f"wrote {len(pages)} pages to {out}")
+    problems = Problems()
+    n = finish_site(site, shown, problems)
+    if problems.errors:
+        print(problems.report(), file=sys.stderr)
+        print(f"nothing was changed in {shown}/", file=sys.stderr)
+        return 1
+    print(f"finished {n} pages in {shown}/")
     return 0
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .mkdocs_glue import build_site
+    from .engine_run import build_site
 
-    return build_site(_root(args), Path(args.site_dir), strict=True)
+    return build_site(_root(args), Path(args.site_dir), strict=True, engine=args.engine)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .mkdocs_glue import serve
+    from .engine_run import serve
 
-    return serve(_root(args), args.addr)
+    return serve(_root(args), args.addr, engine=args.engine)
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
@@ -171,9 +177,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("serve", help="serve the site locally with live reload")
     p.add_argument("--addr", default="127.0.0.1:8000")
     p.set_defaults(func=cmd_serve)
-    p = sub.add_parser("export", help="write the generated Markdown tree to a folder to inspect")
+    p = sub.add_parser("export", help="write a project that plain mkdocs (or properdocs) builds: "
+                                      "mkdocs.yml, the generated docs/, overrides/")
     p.add_argument("out")
     p.set_defaults(func=cmd_export)
+    p = sub.add_parser("finish", help="finish a site built from an export: sanitise every page, "
+                                      "place the charts, add the policy (refuses foreign pages)")
+    p.add_argument("site")
+    p.set_defaults(func=cmd_finish)
     p = sub.add_parser("schemas", help="regenerate the JSON Schemas in schemas/")
     p.set_defaults(func=cmd_schemas)
     p = sub.add_parser("new-company", help="create data/companies/ID.yaml from a template")
@@ -186,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("base", help="a git revision: a branch (main), tag or commit id")
     p.add_argument("--markdown", action="store_true", help="format for a GitHub job summary")
     p.set_defaults(func=cmd_diff)
+    for name in ("build", "serve", "export"):
+        sub.choices[name].add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                                       help=f"the engine to build with (default {DEFAULT_ENGINE})")
     for p in sub.choices.values():  # `frontier-ledger check --root DIR` as well as before it
         p.add_argument("--root", default=argparse.SUPPRESS, help="project folder")
     args = parser.parse_args(argv)

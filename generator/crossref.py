@@ -8,6 +8,7 @@ runs every kind's on the loaded dataset, through a :class:`Checker` that locates
 from __future__ import annotations
 
 import datetime as _dt
+from decimal import Decimal
 from typing import Any
 
 from . import model as m
@@ -83,6 +84,7 @@ def check_companies(c: Checker, companies: dict[str, Any]) -> None:
                       f"in this company (lines {first} and {second}); give each event its own id")
             ids.setdefault(e.id, i)
             _check_event(c, co, i, e)
+        check_counted_loops(c, co)
         for i, mt in enumerate(co.metrics):
             c.sources("companies", cid, ("metrics", i, "sources"), mt.sources)
             if mt.date.earliest > c.today:
@@ -114,15 +116,18 @@ def _check_freshness(c: Checker, co: m.Company) -> None:
 def _check_event(c: Checker, co: m.Company, i: int, e: m.Event) -> None:
     cid = co.id
     c.sources("companies", cid, ("events", i, "sources"), e.sources)
+    for j, alt in enumerate(e.alternatives):
+        c.sources("companies", cid, ("events", i, "alternatives", j, "sources"), alt.sources)
     for j, inv in enumerate(e.investors):
         if inv.company:
             c.ref("companies", cid, ("events", i, "investors", j, "company"), "companies",
                   inv.company)
+        if inv.counted_in is not None:
+            _check_line_counted_in(c, co, i, j, e, inv)
     if e.counted_in is not None:
-        other_ids = [x.id for x in co.events if x.id != e.id]
-        if e.counted_in not in other_ids:
-            c.err("companies", cid, ("events", i, "counted_in"), f"'{e.counted_in}' is not "
-                  f"another event of this company{suggest(e.counted_in, other_ids)}")
+        _check_event_ref(c, co, ("events", i, "counted_in"), e, e.counted_in)
+    if e.paid_under is not None:
+        _check_paid_under(c, co, i, e)
     if e.status_confirmed is not None and e.status_confirmed.earliest > c.today:
         c.err("companies", cid, ("events", i, "status_confirmed"), f"{e.status_confirmed} is in "
               "the future; give the date of the latest source that confirms the status")
@@ -133,14 +138,90 @@ def _check_event(c: Checker, co: m.Company, i: int, e: m.Event) -> None:
     if co.founded and e.date.latest < co.founded.earliest:
         c.err("companies", cid, ("events", i, "date"), f"{e.date} is before the company was "
               f"founded ({co.founded})")
-    pre, raised, post = e.pre_money_valuation, e.amount_raised, e.post_money_valuation
-    if pre and raised and post and not (pre.qualifier or raised.qualifier or post.qualifier):
+    pre, raised, post = e.pre_money_valuation, e.amount_raised, e.valuation
+    if pre and raised and post and e.valuation_basis == "post-money" and not any(
+            x.qualifier or x.is_range for x in (pre, raised, post)):
         if pre.amount + raised.amount != post.amount:
-            c.err("companies", cid, ("events", i, "post_money_valuation"),
+            c.err("companies", cid, ("events", i, "valuation"),
                   f"pre-money {pre} plus amount raised {raised} is "
                   f"{Money(pre.amount + raised.amount, pre.currency)}, not {post}; fix one "
                   "figure, or explain the difference in note and remove the pre-money",
                   warning=True)
+
+
+def _check_event_ref(c: Checker, co: m.Company, path: tuple, e: m.Event, target: str
+                     ) -> m.Event | None:
+    """``target`` must be another event of this company: the event, or None (reported)."""
+    other = co.event(target)
+    if other is not None and other is not e:
+        return other
+    if other is e:
+        c.err("companies", co.id, path, f"'{target}' is this event itself; name another event "
+              "of this company")
+        return None
+    elsewhere = sorted(cid for cid, x in c.ds.companies.items() if cid != co.id and x.event(target))
+    other_ids = [x.id for x in co.events if x.id != e.id]
+    hint = (f" ('{target}' is an event of {', '.join(elsewhere)}; money is counted within the "
+            "events of one company)" if elsewhere else suggest(target, other_ids))
+    c.err("companies", co.id, path, f"'{target}' is not another event of this company{hint}")
+    return None
+
+
+def _check_line_counted_in(c: Checker, co: m.Company, i: int, j: int, e: m.Event,
+                           inv: m.Investor) -> None:
+    path = ("events", i, "investors", j, "counted_in")
+    other = _check_event_ref(c, co, path, e, inv.counted_in or "")
+    if other is None:
+        return
+    who = inv.company or inv.name
+    line = next((x for x in other.investors if (x.company or x.name) == who), None)
+    if line is None:
+        c.err("companies", co.id, path, f"'{other.id}' has no line for investor '{who}'; "
+              "counted_in names the event whose line for the same investor holds this money")
+    elif line.counted_in == e.id:
+        c.err("companies", co.id, path, f"the line for '{who}' in '{other.id}' is counted in "
+              f"this event, and this one in '{other.id}': keep the money in one of them")
+
+
+def _check_paid_under(c: Checker, co: m.Company, i: int, e: m.Event) -> None:
+    path = ("events", i, "paid_under")
+    other = _check_event_ref(c, co, path, e, e.paid_under or "")
+    if other is None:
+        return
+    if other.amount_committed is None:
+        c.err("companies", co.id, path, f"'{other.id}' has no amount_committed; paid_under names "
+              "the event whose commitment this money was paid under")
+        return
+    paid = [x.amount_raised for x in co.events if x.amount_raised is not None and
+            (x is other or x.paid_under == other.id)]
+    ceiling = other.amount_committed
+    if any(x.currency != ceiling.currency or x.qualifier for x in paid) or ceiling.qualifier in (
+            "more than", "at least"):
+        return
+    total = sum((x.amount for x in paid), Decimal(0))
+    if total > ceiling.amount:
+        c.err("companies", co.id, path, f"the money paid under '{other.id}' adds up to "
+              f"{Money(total, ceiling.currency)}, more than its commitment ({ceiling}); check "
+              "the amounts, or which commitment each payment belongs to")
+
+
+def check_counted_loops(c: Checker, co: m.Company) -> None:
+    """Events counted inside one another in a loop would each leave the other's money out."""
+    for i, e in enumerate(co.events):
+        if e.counted_in == e.id:
+            continue  # reported as the event itself
+        seen, at = [e.id], e
+        while at.counted_in is not None and (nxt := co.event(at.counted_in)) is not None:
+            if nxt.id == e.id:
+                c.err("companies", co.id, ("events", i, "counted_in"), "counted_in makes a loop ("
+                      + " → ".join(f"'{x}'" for x in seen + [e.id]) + "), so each event would "
+                      "leave the other's money out; keep counted_in on the event whose money the "
+                      "other holds")
+                break
+            if nxt.id in seen:
+                break
+            seen.append(nxt.id)
+            at = nxt
 
 
 def check_tables(c: Checker, tables: dict[str, Any]) -> None:

@@ -111,9 +111,42 @@ def export_data(root: Path, commit: str, dest: Path) -> int:
     return len(entries)
 
 
+# Fields renamed since earlier versions of the data: a base from before the rename is read as the
+# current version would read it, so that the diff says what changed in meaning, not in spelling.
+# A valuation written 'post_money_valuation:' took its kind of price from its event's kind.
+_OLD_VALUATION = re.compile(r"^(\s+)post_money_valuation:(.*)$", re.M)
+_EVENT_KIND = re.compile(r"^\s+kind: ([a-z-]+)\s*$", re.M)
+_BASIS_OF_KIND = {"primary-round": "post-money", "strategic-investment": "post-money",
+                  "tender-offer": "secondary", "secondary-sale": "secondary", "ipo": "ipo",
+                  "merger": "deal-value", "declined-offer": "offer-declined",
+                  "reported-talks": "target", "ipo-filing": "target"}
+
+
+def upgrade_base(text: str) -> str:
+    """A company file of an earlier version, in the current field names."""
+    if "post_money_valuation:" not in text:
+        return text
+    blocks = re.split(r"(?m)^(?=  - id:)", text)
+    out = []
+    for b in blocks:
+        kind = _EVENT_KIND.search(b)
+        basis = _BASIS_OF_KIND.get(kind.group(1), "post-money") if kind else "post-money"
+        out.append(_OLD_VALUATION.sub(
+            lambda m_: f"{m_.group(1)}valuation:{m_.group(2)}\n{m_.group(1)}valuation_basis: "
+                       f"{basis}", b))
+    return "".join(out)
+
+
 def dataset_at(root: Path, commit: str, tmp: Path, problems: Problems,
                kinds: tuple[DataKind, ...] = DATA_KINDS) -> Dataset:
     export_data(root, commit, tmp)
+    folder = tmp / "data" / "companies"
+    if folder.is_dir():
+        for f in folder.glob("*.yaml"):
+            text = f.read_text(encoding="utf-8", errors="replace")
+            new = upgrade_base(text)
+            if new != text:
+                f.write_text(new, encoding="utf-8")
     return load(tmp, problems, kinds=kinds)
 
 

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from . import model as m
 from .escape import escape_unseen
+from .facts import in_sentence
 from .values import Money, PartialDate
 
 
@@ -59,7 +60,7 @@ def kind_words(kind: str) -> str:
 
 FIELD_WORDS = {
     "amount_raised": "amount raised", "amount_committed": "amount committed",
-    "pre_money_valuation": "pre-money", "post_money_valuation": "post-money", "round": "round name",
+    "pre_money_valuation": "pre-money", "valuation": "valuation", "round": "round name",
     "date": "date", "kind": "kind", "status": "status", "note": "note", "since": "since",
     "value": "value", "name": "name", "founded": "founded", "headquarters": "headquarters",
     "website": "website", "summary": "summary", "ticker": "ticker", "publisher": "publisher",
@@ -69,8 +70,20 @@ FIELD_WORDS = {
     "last_checked": "last checked", "status_confirmed": "status last confirmed", "tier": "tier",
     "syndicated_from": "story carried from",
 }
-AMOUNTS = (("amount_raised", "raised"), ("amount_committed", "committed up to"),
-           ("pre_money_valuation", "pre-money"), ("post_money_valuation", "post-money"))
+AMOUNTS = (("amount_raised", "raised"), ("amount_committed", "committed"),
+           ("pre_money_valuation", "pre-money"))
+
+
+def valuation_words(basis: str | None) -> str:
+    """How the diff names a valuation: 'post-money', 'pre-money', or 'valuation (deal value)'."""
+    if basis in ("post-money", "pre-money"):
+        return basis
+    label = m.BASIS_LABEL[basis][0] if basis else "basis not given"
+    return f"valuation ({in_sentence(label)})"
+
+
+def _basis_shown(basis: Any) -> str:
+    return in_sentence(m.BASIS_LABEL[basis][0]) if basis in m.BASIS_LABEL else str(basis)
 
 
 def field_change(prefix: str, what: str, old: Any, new: Any, shown=show) -> str | None:
@@ -82,6 +95,15 @@ def field_change(prefix: str, what: str, old: Any, new: Any, shown=show) -> str 
     if new is None:
         return f"{prefix}: {what} removed (was {shown(old)})"
     return f"{prefix}: {what} changed from {shown(old)} to {shown(new)}"
+
+
+def link_change(subject: str, verb: str, old: str | None, new: str | None) -> str | None:
+    """'<subject> is now counted in 'x'' (or no longer, or now in 'y', was 'x'); None when equal."""
+    if old == new:
+        return None
+    if new is None:
+        return f"{subject} is no longer {verb} another event (was {q(old)})"
+    return f"{subject} is now {verb} {q(new)}" + (f" (was {q(old)})" if old else "")
 
 
 def text_change(prefix: str, what: str, old: str | None, new: str | None) -> str | None:
@@ -151,8 +173,41 @@ def _investor_key(inv: m.Investor) -> str:
 
 def _investor_text(inv: m.Investor) -> str:
     extra = [x for x in (inv.role if inv.role != "participant" else "",
-                         inv.amount.display() if inv.amount else "") if x]
+                         f"paid {inv.amount.display()}" if inv.amount else "",
+                         f"committed {inv.committed.display()}" if inv.committed else "",
+                         f"counted in {q(inv.counted_in)}" if inv.counted_in else "") if x]
     return q(_investor_key(inv)) + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _alternative_text(a: m.Alternative) -> str:
+    basis = f" ({_basis_shown(a.valuation_basis)})" if a.valuation_basis else ""
+    status = f", {a.status}" if a.status else ""
+    return f"{a.value.display()}{basis}{status}, {plural(len(a.sources), 'source')}"
+
+
+def _alternative_changes(cid: str, ref: str, old: m.Event, new: m.Event) -> list[str]:
+    """Other reports' figures, compared by field and figure."""
+    def keyed(e: m.Event) -> dict[tuple, m.Alternative]:
+        return {(a.field, str(a.value), a.valuation_basis): a for a in e.alternatives}
+
+    o, n = keyed(old), keyed(new)
+    out = []
+    for k, a in o.items():
+        if k not in n:
+            out.append(f"{cid}: alternative {FIELD_WORDS[a.field]} of {ref} removed (was "
+                       f"{_alternative_text(a)})")
+    for k, a in n.items():
+        if k not in o:
+            out.append(f"{cid}: alternative {FIELD_WORDS[a.field]} of {ref} added: "
+                       f"{_alternative_text(a)}")
+        elif o[k] != a:
+            of = f"the alternative {FIELD_WORDS[a.field]} {a.value.display()} of {ref}"
+            out += [x for x in (
+                field_change(cid, f"status of {of}", o[k].status, a.status,
+                             shown=lambda v: v or "the event's"),
+                list_change(cid, f"sources of {of}", o[k].sources, a.sources),
+                text_change(cid, f"note of {of}", o[k].note, a.note)) if x]
+    return out
 
 
 def new_event_line(cid: str, e: m.Event) -> str:
@@ -161,6 +216,13 @@ def new_event_line(cid: str, e: m.Event) -> str:
         v = getattr(e, fld)
         if v is not None:
             bits.append(f"{words} {v.display()}")
+    if e.valuation is not None:
+        bits.append(f"{valuation_words(e.valuation_basis)} {e.valuation.display()}")
+    for fld, words in (("counted_in", "counted in"), ("paid_under", "paid under")):
+        if getattr(e, fld):
+            bits.append(f"{words} {q(getattr(e, fld))}")
+    if e.alternatives:
+        bits.append(plural(len(e.alternatives), "alternative figure"))
     if e.investors:
         lead = [q(_investor_key(i)) for i in e.investors if i.role in ("lead", "co-lead")]
         who = ", ".join(lead[:3]) + (f" and {len(lead) - 3} more" if len(lead) > 3 else "")
@@ -181,6 +243,13 @@ def event_changes(cid: str, old: m.Event, new: m.Event, new_all: list[m.Event]) 
     for fld, _ in AMOUNTS:
         out.append(field_change(cid, f"{FIELD_WORDS[fld]} of {ref}", getattr(old, fld),
                                 getattr(new, fld)))
+    out.append(field_change(cid, f"{valuation_words(new.valuation_basis or old.valuation_basis)} "
+                            f"of {ref}", old.valuation, new.valuation))
+    out.append(field_change(cid, f"basis of the valuation of {ref}", old.valuation_basis,
+                            new.valuation_basis, shown=_basis_shown))
+    out.append(link_change(f"{cid}: {ref}", "counted in", old.counted_in, new.counted_in))
+    out.append(link_change(f"{cid}: {ref}", "paid under", old.paid_under, new.paid_under))
+    out += _alternative_changes(cid, ref, old, new)
     out.append(field_change(cid, f"{FIELD_WORDS['status_confirmed']} of {ref}",
                             old.status_confirmed, new.status_confirmed))
     out += sourced_changes(cid, ref, old, new)
@@ -197,8 +266,12 @@ def event_changes(cid: str, old: m.Event, new: m.Event, new_all: list[m.Event]) 
             was = o_inv[k]
             out.append(field_change(cid, f"role of investor {q(k)} in {ref}", was.role, i.role,
                                     shown=str))
-            out.append(field_change(cid, f"amount of investor {q(k)} in {ref}", was.amount,
+            out.append(field_change(cid, f"amount paid by investor {q(k)} in {ref}", was.amount,
                                     i.amount))
+            out.append(field_change(cid, f"amount committed by investor {q(k)} in {ref}",
+                                    was.committed, i.committed))
+            out.append(link_change(f"{cid}: the money of investor {q(k)} in {ref}", "counted in",
+                                   was.counted_in, i.counted_in))
     return [x for x in out if x]
 
 

@@ -4,7 +4,10 @@ Stable addresses (documented on the generated ``data.md`` page):
 
 * ``downloads/companies.csv``: one row per company;
 * ``downloads/events.csv``: one row per funding or valuation event, amounts as exact numbers with
-  their currency and qualifier in columns of their own;
+  their low and high ends, currency and qualifier in columns of their own, and each valuation's
+  basis;
+* ``downloads/investments.csv``: one row per investor of an event: paid in, committed, bought,
+  and what is the same money as another record (generator.flows);
 * ``downloads/sources.csv``: one row per source record;
 * ``downloads/frontier-ledger.json``: all of it, nested, with the same field names as the YAML,
   and the licence with the attribution it asks for;
@@ -30,12 +33,14 @@ from typing import Any, Callable, Iterable, Iterator
 
 from .escape import csv_cell
 from .facts import secondary_only
+from .flows import lines_of
 from .values import Money, PartialDate
 
 COMPANY_COLUMNS = ["id", "name", "kind", "founded", "headquarters", "website", "ticker",
                    "last_checked", "summary"]
 EVENT_COLUMNS = ["company_id", "event_id", "date", "kind", "round"]
-MONEY_FIELDS = ["amount_raised", "amount_committed", "pre_money_valuation", "post_money_valuation"]
+MONEY_FIELDS = ["amount_raised", "amount_committed", "pre_money_valuation", "valuation"]
+MONEY_SUFFIXES = ("", "_low", "_high", "_currency", "_qualifier")
 SOURCE_COLUMNS = ["id", "publisher", "syndicated_from", "title", "url", "exact_url_unknown",
                   "published", "accessed", "tier", "url_verified"]
 READ_VIA_COLUMNS = ["kind", "publisher", "url", "published", "accessed"]
@@ -118,10 +123,22 @@ def _json(parts: dict[str, Iterable[Any]], meta: dict[str, Any],
     return out.getvalue()
 
 
+def money_cells(money: Money | None) -> list[Any]:
+    """An amount in five cells: the amount as one number (empty for a range), its low and high
+    ends as the source states them (empty where it states none: 'more than' has no high end),
+    its currency and its qualifier."""
+    if money is None:
+        return [None] * len(MONEY_SUFFIXES)
+    return [None if money.is_range else money.amount, money.low_end, money.high_end,
+            money.currency, money.qualifier or None]
+
+
 def _plain(value: Any, secondary: Callable[[Any], bool]) -> Any:
     if isinstance(value, Money):
         return {"amount": str(value.amount), "currency": value.currency,
-                "qualifier": value.qualifier or None, "text": str(value)}
+                "qualifier": value.qualifier or None, "text": str(value),
+                "low": None if value.low_end is None else str(value.low_end),
+                "high": None if value.high_end is None else str(value.high_end)}
     if isinstance(value, PartialDate):
         return str(value)
     if isinstance(value, Decimal):
@@ -148,9 +165,20 @@ def company_rows(companies: list[Any], ds: Any) -> Iterator[list[Any]]:
         yield [getattr(c, col) for col in COMPANY_COLUMNS]
 
 
-EVENT_HEADER = EVENT_COLUMNS + [f"{f}{suffix}" for f in MONEY_FIELDS
-                                for suffix in ("", "_currency", "_qualifier")] + [
-    "status", "status_confirmed", "sources", "secondary_sources_only", "note"]
+EVENT_HEADER = EVENT_COLUMNS + [f"{f}{suffix}" for f in MONEY_FIELDS for suffix in MONEY_SUFFIXES] \
+    + ["valuation_basis", "counted_in", "paid_under", "alternatives", "status", "status_confirmed",
+       "sources", "secondary_sources_only", "note"]
+
+
+def _alternatives(e: Any, ds: Any) -> str | None:
+    """Other reports' figures: 'valuation: USD 18.4 billion (secondary; sources a b)', and
+    '; secondary sources only' after the sources of one that rests on such sources alone."""
+    out = []
+    for a in e.alternatives:
+        basis = f"{a.valuation_basis}; " if a.valuation_basis else ""
+        mark = "; secondary sources only" if secondary_only(ds.sources, a.sources) else ""
+        out.append(f"{a.field}: {a.value} ({basis}sources {' '.join(a.sources)}{mark})")
+    return " | ".join(out) or None
 
 
 def event_rows(companies: list[Any], ds: Any) -> Iterator[list[Any]]:
@@ -158,11 +186,30 @@ def event_rows(companies: list[Any], ds: Any) -> Iterator[list[Any]]:
         for e in sorted(c.events, key=lambda e: (e.date, e.id)):
             row: list[Any] = [c.id, e.id, e.date, e.kind, e.round]
             for f in MONEY_FIELDS:
-                money = getattr(e, f)
-                row += [money.amount, money.currency, money.qualifier or None] if money else \
-                    [None, None, None]
-            row += [e.status, e.status_confirmed, " ".join(e.sources),
-                    secondary_only(ds.sources, e.sources), e.note]
+                row += money_cells(getattr(e, f))
+            row += [e.valuation_basis, e.counted_in, e.paid_under, _alternatives(e, ds), e.status,
+                    e.status_confirmed, " ".join(e.sources), secondary_only(ds.sources, e.sources),
+                    e.note]
+            yield row
+
+
+INVESTMENT_MONEY = ("paid", "committed", "bought")
+INVESTMENT_HEADER = ["company_id", "event_id", "date", "event_kind", "investor_id",
+                     "investor_name", "role"] + [f"{f}{suffix}" for f in INVESTMENT_MONEY
+                                                 for suffix in MONEY_SUFFIXES] + [
+    "counted_in", "paid_under", "status", "sources", "secondary_sources_only"]
+
+
+def investment_rows(companies: list[Any], ds: Any) -> Iterator[list[Any]]:
+    for c in companies:
+        for ln in lines_of(c):
+            e, inv = ln.event, ln.investor
+            row: list[Any] = [c.id, e.id, e.date, e.kind, inv.company, inv.name, inv.role]
+            for money in (ln.paid, ln.committed, ln.bought):
+                row += money_cells(money)
+            row += [ln.counted_in.id if ln.counted_in else None,
+                    ln.paid_under.id if ln.paid_under else None, e.status, " ".join(e.sources),
+                    secondary_only(ds.sources, e.sources)]
             yield row
 
 
@@ -181,10 +228,22 @@ COMPANIES_CSV = CsvFile(
     "ticker, the day the record was last checked, summary.", COMPANY_COLUMNS, company_rows)
 EVENTS_CSV = CsvFile(
     "events.csv", "One row per funding or valuation event. Amounts are exact numbers in currency "
-    "units, with their currency and qualifier (\"about\", \"more than\") in columns of their own; "
-    "`status_confirmed` is when a pending matter's status was last confirmed; `sources` lists "
-    "source ids separated by spaces; `secondary_sources_only` is true for a figure resting on "
-    "secondary sources alone.", EVENT_HEADER, event_rows)
+    "units, with their currency and qualifier (\"about\", \"more than\", \"at least\", \"up "
+    "to\") in columns of their own, and the low and high ends the source states (a range has "
+    "both, \"more than\" only a low end, \"up to\" only a high end); `valuation_basis` says what "
+    "kind of price the valuation is (post-money, pre-money, secondary, ipo, …); `counted_in` and "
+    "`paid_under` name another event of the company holding the same money or the commitment it "
+    "was paid under; `status_confirmed` is when a pending matter's status was last confirmed; "
+    "`sources` lists source ids separated by spaces; `secondary_sources_only` is true for a "
+    "figure resting on secondary sources alone.", EVENT_HEADER, event_rows)
+INVESTMENTS_CSV = CsvFile(
+    "investments.csv", "One row per investor of an event: what it paid in, what it committed "
+    "(including what it paid at once) and the existing shares it bought in a tender offer or "
+    "secondary sale, in the same columns as the events' amounts; an investor named alone on an "
+    "event is given the event's amounts. `counted_in` names the event whose line for the same "
+    "investor holds the same money (never add it again); `paid_under`, the commitment a payment "
+    "was made under (it does not add to the ceiling); `secondary_sources_only` as in events.csv.",
+    INVESTMENT_HEADER, investment_rows)
 SOURCES_CSV = CsvFile(
     "sources.csv", "One row per source record: the publication (publisher, agency it carries, "
     "title, address, date), its tier (primary, outlet or secondary), whether the address was "
@@ -194,8 +253,7 @@ SOURCES_CSV = CsvFile(
 
 LICENSE_TEXT = f"""Frontier Ledger: the data files
 
-The files in this folder (companies.csv, events.csv, sources.csv and frontier-ledger.json) are
-published under the {LICENCE["name"]}:
+The files in this folder (the CSV files and frontier-ledger.json) are published under the {LICENCE["name"]}:
 {LICENCE["url"]}
 
 {textwrap.fill(LICENCE["notice"], 96)}

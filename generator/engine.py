@@ -2,10 +2,12 @@
 Material theme and Python-Markdown), so that the core speaks of pages and not of one theme's
 front-matter keys: the front matter a page's metadata becomes, the attribute-list syntax and what
 the extension reads as one, the marker that keeps a block out of the search index, the
-placeholder a chart's SVG stands behind, and what the finished pages get (Material's table
-wrappers, the table of contents made safe, the Content-Security-Policy, the 404 page).
+placeholder a chart's SVG stands behind, the marks that say a page was rendered by the core and
+finished, and what the finished pages get (Material's table wrappers, the table of contents made
+safe, the Content-Security-Policy, the 404 page).
 
-Pure text: nothing here imports MkDocs (mkdocs_glue does, and calls these).
+Pure text: nothing here imports MkDocs; the finishing pass (generator.finish) and the engine
+adapters call these.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import html as _html
 import re
 from typing import Any, Callable
 
-from .escape import front_matter_value, md, plain_text
+from .escape import front_matter_value, md, plain_text, url_path
 from .types import PageMeta
 
 # ---------------------------------------------------------------------------------------------
@@ -31,16 +33,18 @@ SANITIZE_EXTRA_ATTRIBUTES = frozenset({"data-search-exclude"})
 NOT_FOUND_PAGE = "404.html"
 
 
-def front_matter(meta: PageMeta) -> str:
+def front_matter(meta: PageMeta, edit_url_base: str | None = None) -> str:
     """A page's metadata as the YAML front matter MkDocs and Material read: the title and
     description entity-escaped (the theme pastes ``page.meta.title`` into HTML without escaping,
     so the text must already be inert), the search weight as Material's ``search.boost``, a page
-    without table of contents as ``hide: [toc]``; every value written as JSON."""
+    without table of contents as ``hide: [toc]``, and with ``edit_url_base`` the page's edit link
+    as ``edit_url`` (overrides/partials/actions.html shows it: the file a contributor edits, not
+    the page's own path, so no engine setting can make it); every value written as JSON."""
     fields: list[tuple[str, Any]] = [
         ("title", str(md(meta.title))), ("description", str(md(meta.description))),
         ("page_kind", meta.kind), ("published", meta.published), ("updated", meta.updated),
         ("reading_minutes", meta.reading_minutes), ("data_as_of", meta.data_as_of),
-        ("edit_path", meta.edit_path),
+        ("edit_path", meta.edit_path), ("edit_url", edit_url(edit_url_base, meta.edit_path)),
         ("og_type", meta.og_type if meta.og_type != "website" else None),
         ("hide", None if meta.show_toc else ["toc"]),
         ("search", {"boost": meta.search_boost} if meta.search_boost is not None else None),
@@ -48,6 +52,49 @@ def front_matter(meta: PageMeta) -> str:
     ]
     lines = ["---"] + [f"{k}: {front_matter_value(v)}" for k, v in fields if v is not None]
     return "\n".join(lines + ["---\n"])
+
+
+def edit_url(base: str | None, edit_path: str | None) -> str | None:
+    """The "edit this page" link: ``base`` and the project file, percent-encoded, so that no file
+    name can leave the address (the theme writes it into href="…"; names are checked too)."""
+    return f"{base.rstrip('/')}/{url_path(edit_path)}" if base and edit_path else None
+
+
+# The core's mark: every page render makes holds its own content between these two comments.
+# Python-Markdown passes an HTML comment on a line of its own through as it is, so the converted
+# page shows where its content starts and ends inside the theme's HTML (the finishing pass
+# sanitises what lies between, and hashes the inline scripts outside it); the sanitiser removes
+# them. A page without them was not rendered by the core (an engine that ignored the plugin
+# converted the raw article): the finishing pass refuses it. Text of the page that imitates a
+# mark lies between the real ones (the first start, the last end), where it is sanitised.
+CONTENT_START = "<!-- frontier-ledger:content -->"
+CONTENT_END = "<!-- /frontier-ledger:content -->"
+
+
+def page_source(meta: PageMeta, body: str, edit_url_base: str | None = None) -> str:
+    """A page's Markdown as the engine reads it: front matter, and the body between the marks."""
+    return (front_matter(meta, edit_url_base) + CONTENT_START + "\n\n" + body.rstrip("\n") +
+            "\n\n" + CONTENT_END + "\n")
+
+
+def split_content(html: str) -> tuple[str, str, str] | None:
+    """A converted page (or its content) → (before, content, after) around the core's marks,
+    the marks left out; None when it has none."""
+    start = html.find(CONTENT_START)
+    end = html.rfind(CONTENT_END)
+    if start < 0 or end < start + len(CONTENT_START):
+        return None
+    return html[:start], html[start + len(CONTENT_START):end], html[end + len(CONTENT_END):]
+
+
+def docs_order(path: str) -> tuple:
+    """The place of the docs file ``path`` in the order MkDocs reads a docs folder in (os.walk:
+    a folder's files, ``index`` first, then its folders, by name), so that the files a plugin
+    hands over are in the order they would have from a folder on disk (the sitemap and search
+    index list pages in it)."""
+    *folders, name = path.split("/")
+    stem = name.rsplit(".", 1)[0]
+    return tuple((1, f) for f in folders) + ((0, stem not in ("index", "README"), name),)
 
 
 def attr_list(*entries: str) -> str:
@@ -144,11 +191,18 @@ def place_charts(text: str, svg_of: Callable[[str], str]) -> str:
 
 
 # The table of contents: the theme writes each entry's title into the page as HTML and its anchor
-# into href="#…" as they are, outside the page's content, where the sanitiser above never looks.
-# Every title goes through nh3 with no tag allowed (Python-Markdown makes them plain text with
+# into href="#…" as they are, outside the page's content, where the sanitiser never looks (and
+# where the Content-Security-Policy would list a script's hash). In the finished page every
+# title goes through nh3 with no tag allowed (Python-Markdown makes them plain text with
 # entities), and every anchor is kept to letters, digits, '-' and '_' (the ids the toc extension
 # makes); an anchor that is not is renamed in the content too, so that its links still arrive.
+# Material writes an entry as <a href="{{ url }}" class="md-nav__link"> <span class="md-ellipsis">
+# {{ title }} </span> </a> (partials/toc-item.html, in the table of contents beside the page and
+# again in the navigation of small screens), and the first one's anchor into its skip link.
 _SAFE_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+_TOC_ENTRY = re.compile(r'(<a href="#)([^<>\n]*?)(" class="md-nav__link">\s*<span class="md-ellipsis">)'
+                        r'(.*?)(</span>\s*</a>)', re.S)
+_SKIP_LINK = re.compile(r'(<a href="#)([^<>\n]*?)(" class="md-skip">)')
 
 
 def toc_anchor(anchor: str) -> str:
@@ -156,19 +210,27 @@ def toc_anchor(anchor: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", anchor).strip("-") or "section"
 
 
-def clean_toc(toc, html: str) -> str:
-    """Sanitise the titles and anchors of ``toc`` (MkDocs's page.toc) in place; returns the
-    page's content HTML with any renamed anchor renamed there too."""
+def clean_toc(before: str, content: str, after: str = "") -> tuple[str, str, str]:
+    """A finished page's parts (the theme's HTML before its content, the content, the theme's
+    HTML after it) with every table-of-contents title made plain text and every anchor safe;
+    an anchor renamed in the table of contents is renamed in the content too."""
     renamed: dict[str, str] = {}
-    stack = list(toc or ())
-    while stack:
-        item = stack.pop()
-        item.title = plain_text(str(item.title))
-        if not _SAFE_ANCHOR.fullmatch(item.id):
-            safe = toc_anchor(item.id)
-            renamed[item.id] = safe
-            item.id = safe
-        stack.extend(item.children)
+
+    def anchor(raw: str) -> str:
+        if _SAFE_ANCHOR.fullmatch(raw):
+            return raw
+        renamed[_html.unescape(raw)] = safe = toc_anchor(_html.unescape(raw))
+        return safe
+
+    def entry(m: re.Match) -> str:
+        return m.group(1) + anchor(m.group(2)) + m.group(3) + plain_text(m.group(4)) + m.group(5)
+
+    def skip(m: re.Match) -> str:
+        return m.group(1) + anchor(m.group(2)) + m.group(3)
+
+    if 'class="md-nav__link"' in before or 'class="md-nav__link"' in after:
+        before = _SKIP_LINK.sub(skip, _TOC_ENTRY.sub(entry, before))
+        after = _TOC_ENTRY.sub(entry, after)
     if renamed:
         def rename(m: re.Match) -> str:
             name, value = m.group(1), _html.unescape(m.group(2))
@@ -178,8 +240,8 @@ def clean_toc(toc, html: str) -> str:
                 return m.group(0)
             return f'{name}="{"#" if name == "href" else ""}{renamed[key]}"'
 
-        html = re.sub(r'(?<![\w-])(id|href)="([^"]*)"', rename, html)
-    return html
+        content = re.sub(r'(?<![\w-])(id|href)="([^"]*)"', rename, content)
+    return before, content, after
 
 
 # Tables: Material's JavaScript finds every table without a class when a page opens, takes it out
@@ -216,13 +278,16 @@ CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe
        "img-src 'self' data:; font-src 'self'; connect-src 'self'; worker-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-src 'none'")
 _INLINE_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S | re.I)
+# The finishing pass's mark, the first thing in the head of every finished page (where no text
+# of the page can stand: the theme writes its own head first).
+FINISHED = '<meta name="frontier-ledger" content="finished">'
 
 
-def with_csp(html: str, content: str | None = None) -> str:
-    """Add the CSP meta tag. Inline scripts are hashed only outside the page's own content (the
-    theme's scripts): a script that got into the content somehow is not listed, so it cannot run."""
+def csp_tag(theme_html: str) -> str:
+    """The CSP meta tag for a page whose theme HTML (everything but the page's own content) is
+    ``theme_html``: the hash of each of its inline scripts is listed; a script that got into the
+    content somehow is not, so it cannot run."""
     hashes = []
-    theme_html = html.replace(content, "") if content else html
     for m in _INLINE_SCRIPT.finditer(theme_html):
         attrs, body = m.group(1), m.group(2)
         if "src=" in attrs or re.search(r'type="application/(ld\+)?json"', attrs):
@@ -230,5 +295,21 @@ def with_csp(html: str, content: str | None = None) -> str:
         digest = hashlib.sha256(body.encode("utf-8")).digest()
         hashes.append(f"'sha256-{base64.b64encode(digest).decode()}'")
     policy = CSP.format(hashes=" ".join(sorted(set(hashes))))
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
-    return re.sub(r"<head>", "<head>\n" + meta, html, count=1)
+    return f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+
+
+def in_head(html: str, *tags: str) -> str:
+    """``html`` with ``tags`` first in its head, a line each."""
+    return html.replace("<head>", "<head>\n" + "\n".join(tags), 1)
+
+
+def with_csp(html: str, content: str | None = None) -> str:
+    """Add the CSP meta tag; the inline scripts of ``content`` (the page's own) are not listed."""
+    theme_html = html.replace(content, "") if content else html
+    return in_head(html, csp_tag(theme_html))
+
+
+def is_finished(html: str) -> bool:
+    """Whether the finishing pass made ``html``: its mark opens the head."""
+    head = html.find("<head>")
+    return head >= 0 and html.startswith("<head>\n" + FINISHED, head)

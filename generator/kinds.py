@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from . import crossref, describe
 from . import model as m
-from .downloads import COMPANIES_CSV, EVENTS_CSV, SOURCES_CSV, CsvFile
+from .downloads import COMPANIES_CSV, EVENTS_CSV, INVESTMENTS_CSV, SOURCES_CSV, CsvFile
 from .validate import check_table
 
 
@@ -52,6 +52,9 @@ def _company_sources(c: m.Company) -> Iterator[str]:
     for group in (c.events, c.metrics, c.relationships):
         for item in group:
             yield from item.sources
+    for e in c.events:
+        for alt in e.alternatives:
+            yield from alt.sources
 
 
 def _table_sources(t: m.Table) -> Iterator[str]:
@@ -63,7 +66,7 @@ COMPANIES = DataKind(
     "companies", m.Company, "company", describe.company_lines,
     cross_check=crossref.check_companies, sources_cited=_company_sources,
     cited_as=lambda c: (c.name, f"companies/{c.id}.md"),
-    csv_files=(COMPANIES_CSV, EVENTS_CSV), json_key="companies")
+    csv_files=(COMPANIES_CSV, EVENTS_CSV, INVESTMENTS_CSV), json_key="companies")
 TABLES = DataKind(
     "tables", m.Table, "table", describe.table_lines,
     cross_check=crossref.check_tables, sources_cited=_table_sources,

@@ -12,6 +12,7 @@ import contextlib
 import contextvars
 import functools
 import posixpath
+import re
 from typing import Iterable, Iterator
 
 from markupsafe import Markup
@@ -85,7 +86,105 @@ def cite_marks(sources: Iterable[str], status: str = "confirmed", *,
     shown as a range (8–14). A status other than confirmed is spelled out after them, and
     ``secondary`` (the sources are all secondary) adds its mark."""
     state = _page.get()
+    return _marks(sorted({state.number(sid) for sid in sources}), status, secondary)
+
+
+def differ_marks(sources: Iterable[str]) -> Markup:
+    """'reports differ', with the citations of the other reports: after a figure whose sources
+    disagree (the figure shown is the one its record uses)."""
+    state = _page.get()
     numbers = sorted({state.number(sid) for sid in sources})
+    return Markup(f'<sup class="fl-differ">reports differ: {_numbers_html(numbers)}</sup>')
+
+
+# A computed figure (a ratio, a difference, a total) carries no citations of its own: the sources
+# of the figures it is computed from go at the end of its sentence, unless the sentence already
+# cites them, and its status with them. What is left in its place until the page is finished:
+_DEFERRED = re.compile("\ue000([0-9]+)\ue001")
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$)|[ \t]*\|(?=[ \t]|$)|\n")
+_CITED = re.compile(r'<sup class="fl-(?:cite|differ)">(.*?)</sup>', re.S)
+_RUN = re.compile(r"([0-9]+)(?:–([0-9]+))?")
+_BADGE = re.compile(r'fl-status--([a-z]+)"')
+
+
+def deferred_marks(sources: Iterable[str], status: str, secondary: bool = False) -> str:
+    """A place-holder for the citations of a computed figure (see :func:`settle_citations`);
+    ``secondary``: it is computed from a figure resting on secondary sources only."""
+    state = _page.get()
+    state.deferred.append((sorted({state.number(sid) for sid in sources}), status, secondary))
+    return f"\ue000{len(state.deferred) - 1}\ue001"
+
+
+def _boundaries(text: str) -> list[int]:
+    """Where the sentences (clauses, table cells, lines) of the text end, outside HTML tags."""
+    out = []
+    for m_ in _SENTENCE_END.finditer(text):
+        if text.rfind("<", 0, m_.start()) > text.rfind(">", 0, m_.start()):
+            continue  # inside a tag: an attribute's text
+        out.append(m_.start())
+    return out + [len(text)]
+
+
+_ITEM = re.compile(r"\n[ \t]*(?:\||[-*+] |[0-9]+\. )")
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    """Where the paragraph holding ``pos`` starts: after a blank line, or at the start of its
+    table row or list item."""
+    blank = text.rfind("\n\n", 0, pos)
+    line = text.rfind("\n", 0, pos)
+    if line >= 0 and _ITEM.match(text, line):
+        return line + 1
+    return blank + 2 if blank >= 0 else 0
+
+
+def _cited(text: str) -> set[int]:
+    """The source numbers the citation marks in ``text`` show (a run 8–11 is 8, 9, 10, 11)."""
+    out: set[int] = set()
+    for inner in _CITED.findall(text):
+        for a, b in _RUN.findall(re.sub(r"<[^>]+>", "", inner)):
+            out.update(range(int(a), int(b or a) + 1))
+    return out
+
+
+def settle_citations(text: str) -> str:
+    """The page's text with the citations of each computed figure at the end of its sentence
+    (before the full stop, or the end of the table cell or line), leaving out the sources its
+    paragraph cites already (up to there), and its status and secondary mark if the paragraph
+    shows them."""
+    if "\ue000" not in text:
+        return text
+    deferred = _page.get().deferred
+    out: list[str] = []
+    start = 0
+    for end in _boundaries(text):
+        sentence = text[start:end]
+        if "\ue000" in sentence:
+            pending = [deferred[int(i)] for i in _DEFERRED.findall(sentence)
+                       if int(i) < len(deferred)]
+            sentence = _DEFERRED.sub("", sentence)
+            whole = "".join(out) + sentence
+            before = whole[_paragraph_start(whole, len(whole)):]
+            cited = _cited(before)
+            numbers = sorted({n for nums, _, _ in pending for n in nums} - cited)
+            status = max((st for _, st, _ in pending), key=_TRUST.index, default="confirmed")
+            if status in _BADGE.findall(before):
+                status = "confirmed"
+            secondary = any(sec for _, _, sec in pending) and 'class="fl-secondary"' not in before
+            if numbers:
+                sentence += str(_marks(numbers, status, secondary))
+            else:
+                sentence += f" {status_badge(status)}" if status != "confirmed" else ""
+                sentence += f" {secondary_mark()}" if secondary else ""
+        out.append(sentence)
+        start = end
+    return "".join(out)
+
+
+_TRUST = ("confirmed", "reported", "rumored", "unverified")
+
+
+def _numbers_html(numbers: list[int]) -> str:
     runs: list[list[int]] = []
     for n in numbers:
         if runs and n == runs[-1][-1] + 1:
@@ -97,7 +196,11 @@ def cite_marks(sources: Iterable[str], status: str = "confirmed", *,
         return f'<a href="#fl-src-{n}" title="Source {n}">{n}</a>'
 
     parts = [f"{a(r[0])}–{a(r[-1])}" if len(r) >= 3 else ",".join(a(n) for n in r) for r in runs]
-    out = '<sup class="fl-cite">[' + ",".join(parts) + "]</sup>"
+    return "[" + ",".join(parts) + "]"
+
+
+def _marks(numbers: list[int], status: str, secondary: bool = False) -> Markup:
+    out = f'<sup class="fl-cite">{_numbers_html(numbers)}</sup>'
     if status != "confirmed":
         out += f" {status_badge(status)}"
     if secondary:

@@ -12,15 +12,17 @@ several files (references, duplicates) live in :mod:`generator.load`.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import re
+from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from .bounds import Span
 from .escape import shown
-from .values import (DateField, DayField, Line, MoneyField, Name, Paragraph, PartialDate,
-                     PublishedField,
-                     Slug, Url, listing_page)
+from .values import (DateField, DayField, Line, Money, MoneyField, Name, OneMoneyField,
+                     PaidMoneyField, Paragraph, PartialDate, PublishedField, Slug, Url)
 
 Status = Literal["confirmed", "reported", "rumored", "unverified"]
 STATUS_MEANING = {
@@ -42,14 +44,44 @@ KIND_LABEL = {
 
 EventKind = Literal[
     "primary-round", "tender-offer", "secondary-sale", "strategic-investment", "ipo",
-    "reported-talks", "declined-offer", "merger", "ipo-filing",
+    "market-value", "reported-talks", "declined-offer", "merger", "ipo-filing",
 ]
 EVENT_KIND_LABEL = {
     "primary-round": "Primary round", "tender-offer": "Tender offer",
     "secondary-sale": "Secondary sale", "strategic-investment": "Strategic investment",
-    "ipo": "IPO", "reported-talks": "Reported talks", "declined-offer": "Declined offer",
-    "merger": "Merger", "ipo-filing": "IPO filing",
+    "ipo": "IPO", "market-value": "Market value", "reported-talks": "Reported talks",
+    "declined-offer": "Declined offer", "merger": "Merger", "ipo-filing": "IPO filing",
 }
+
+# What kind of price a valuation is. Each is shown with its basis wherever it appears, and only
+# valuations of one basis are compared across companies.
+ValuationBasis = Literal[
+    "post-money", "pre-money", "not-stated", "secondary", "ipo", "market-value", "deal-value",
+    "offer-declined", "target",
+]
+BASIS_LABEL = {  # basis: (short label, for tables and legends; words, for a sentence)
+    "post-money": ("Post-money", "post-money valuation"),
+    "pre-money": ("Pre-money", "pre-money valuation"),
+    "not-stated": ("Not stated as pre- or post-money",
+                   "valuation, not stated as pre-money or post-money"),
+    "secondary": ("Implied by a share sale", "price implied by a sale of existing shares"),
+    "ipo": ("At the IPO price", "valuation at the IPO price"),
+    "market-value": ("Market capitalisation", "market value of the listed company"),
+    "deal-value": ("Deal value", "value in a merger or acquisition"),
+    "offer-declined": ("Offered, turned down", "value of an offer that was turned down"),
+    "target": ("Talks or target", "value in talks or a target, not a deal"),
+}
+# The bases a valuation of each kind of event can have (an alternative report may differ, and
+# says so).
+BASES_BY_KIND: dict[str, tuple[str, ...]] = {
+    "primary-round": ("post-money", "pre-money", "not-stated"),
+    "strategic-investment": ("post-money", "pre-money", "not-stated"),
+    "tender-offer": ("secondary",), "secondary-sale": ("secondary",), "ipo": ("ipo",),
+    "market-value": ("market-value",), "merger": ("deal-value",),
+    "declined-offer": ("offer-declined",), "reported-talks": ("target",), "ipo-filing": ("target",),
+}
+# The kinds of event that sell new shares: a pre-money valuation belongs to them alone.
+NEW_SHARES = ("primary-round", "strategic-investment")
 
 Role = Literal["investor", "cloud-provider", "chip-supplier", "compute-customer", "parent",
                "acquirer"]
@@ -81,7 +113,13 @@ class Investor(Record):
     company: Slug | None = Field(None, description="Id of a company profile, when it has one.")
     name: Name | None = Field(None, description="Name, when the investor has no profile here.")
     role: InvestorRole = "participant"
-    amount: MoneyField | None = Field(None, description="What this investor put in, when known.")
+    amount: PaidMoneyField | None = Field(
+        None, description="What this investor paid in, when known.")
+    committed: OneMoneyField | None = Field(
+        None, description="What this investor committed ('up to', or on milestones), when known.")
+    counted_in: Slug | None = Field(
+        None, description="Id of another event of this company whose line for the same investor "
+                          "holds this same money, so that it is counted once.")
 
     @model_validator(mode="after")
     def _one_identity(self) -> "Investor":
@@ -92,6 +130,58 @@ class Investor(Record):
         if self.company is None and self.name is None:
             raise PydanticCustomError("investor", "an investor needs company (the id of a company "
                                       "profile) or name (for an investor without a profile)")
+        if self.counted_in is not None and self.amount is None and self.committed is None:
+            raise PydanticCustomError("investor", "counted_in says that this investor's money is "
+                                      "counted in another event, but this line gives no amount; "
+                                      "remove counted_in, or give the amount",
+                                      {"field": "counted_in"})
+        if self.amount is not None and self.committed is not None and \
+                self.amount.currency != self.committed.currency:
+            raise PydanticCustomError("currency", "committed is in {cur}, but amount is in "
+                                      "{first}; one investor's amounts are in one currency",
+                                      {"field": "committed", "cur": self.committed.currency,
+                                       "first": self.amount.currency})
+        return self
+
+
+class Alternative(Record):
+    """Another report of one figure of an event: the figure it gives (in the field it is an
+    alternative to), its own sources, and its basis when it is another kind of price."""
+
+    amount_raised: PaidMoneyField | None = None
+    amount_committed: OneMoneyField | None = None
+    pre_money_valuation: MoneyField | None = None
+    valuation: MoneyField | None = None
+    valuation_basis: ValuationBasis | None = Field(
+        None, description="When this report's valuation is another kind of price than the "
+                          "event's (such as a secondary sale's price against a round's).")
+    status: Status | None = Field(None, description="When it differs from the event's.")
+    sources: Sources
+    note: Paragraph | None = None
+
+    FIELDS: ClassVar[tuple[str, ...]] = ("amount_raised", "amount_committed",
+                                         "pre_money_valuation", "valuation")
+
+    @property
+    def field(self) -> str:
+        return next(f for f in self.FIELDS if getattr(self, f) is not None)
+
+    @property
+    def value(self) -> Money:
+        return getattr(self, self.field)
+
+    @model_validator(mode="after")
+    def _one_figure(self) -> "Alternative":
+        given = [f for f in self.FIELDS if getattr(self, f) is not None]
+        if len(given) != 1:
+            raise PydanticCustomError(
+                "alternative", "an alternative gives exactly one figure, in the field it is an "
+                "alternative to ({fields}); this one gives {n}",
+                {"fields": ", ".join(self.FIELDS), "n": "none" if not given else
+                 " and ".join(given)})
+        if self.valuation_basis is not None and self.valuation is None:
+            raise PydanticCustomError("alternative", "valuation_basis goes with a valuation; "
+                                      "remove it", {"field": "valuation_basis"})
         return self
 
 
@@ -100,27 +190,47 @@ class Event(Sourced):
     date: DateField
     kind: EventKind
     round: Name | None = Field(None, description="The round's name, e.g. 'Series H'.")
-    amount_raised: MoneyField | None = Field(
+    amount_raised: PaidMoneyField | None = Field(
         None, description="New money paid in (or sold, for tender offers and secondary sales).")
-    amount_committed: MoneyField | None = Field(
-        None, description="An 'up to' commitment, including money tied to milestones.")
-    pre_money_valuation: MoneyField | None = None
-    post_money_valuation: MoneyField | None = None
+    amount_committed: OneMoneyField | None = Field(
+        None, description="What was committed: an 'up to' amount, or money due later or tied to "
+                          "milestones, including what was paid at once.")
+    pre_money_valuation: MoneyField | None = Field(
+        None, description="The value before the new money, when a round reports it besides its "
+                          "post-money valuation.")
+    valuation: MoneyField | None = Field(None, description="The price the event puts on the "
+                                                           "whole company; its kind of price is "
+                                                           "valuation_basis.")
+    valuation_basis: ValuationBasis | None = Field(
+        None, description="What kind of price the valuation is: post-money, pre-money, "
+                          "not-stated, secondary, ipo, market-value, deal-value, offer-declined "
+                          "or target.")
     investors: list[Investor] = Field(default_factory=list)
     counted_in: Slug | None = Field(
         None, description="Id of another event of this company whose amount already includes "
                           "this money (e.g. an investment counted inside a later round), so that "
                           "totals never count it twice.")
+    paid_under: Slug | None = Field(
+        None, description="Id of an earlier event of this company whose commitment this money "
+                          "was paid under (a later tranche), so that the commitment's ceiling is "
+                          "not extended by it.")
+    alternatives: list[Alternative] = Field(
+        default_factory=list, description="Figures other reports give, each with its sources.")
     status_confirmed: DateField | None = Field(
         None, description="For a pending matter (a filed but unpriced IPO, talks): the date of the "
                           "latest source that confirms its status as shown.")
 
+    # fields of earlier versions of the data, and what became of them
+    moved_fields: ClassVar[dict[str, str]] = {
+        "post_money_valuation": "a valuation is now written 'valuation:' with its kind in "
+                                "'valuation_basis:' (post-money, for a round's post-money "
+                                "valuation)"}
+
     @model_validator(mode="after")
     def _coherent(self) -> "Event":
         # Errors of rules about several fields carry "field": the one the message points at.
-        raised, pre, post = self.amount_raised, self.pre_money_valuation, self.post_money_valuation
         amounts = [(n, getattr(self, n)) for n in ("amount_raised", "amount_committed",
-                                                  "pre_money_valuation", "post_money_valuation")]
+                                                  "pre_money_valuation", "valuation")]
         amounts = [(n, a) for n, a in amounts if a is not None]
         for name, a in amounts[1:]:
             first_name, first = amounts[0]
@@ -130,12 +240,13 @@ class Event(Sourced):
                     "of one event are in one currency (convert it, and say so in note)",
                     {"field": name, "name": name, "cur": a.currency, "first_name": first_name,
                      "first_cur": first.currency})
-        if raised and post and not raised.qualifier and raised.amount > post.amount:
-            raise PydanticCustomError(
-                "valuation", "post_money_valuation ({post}) is below amount_raised ({raised}), but a "
-                "company is worth at least the new money paid in; check the scale words (million, "
-                "billion)", {"field": "post_money_valuation", "post": str(post),
-                             "raised": str(raised)})
+        self._check_basis()
+        self._check_sizes()
+        self._check_alternatives()
+        self._check_status_confirmed()
+        return self
+
+    def _check_status_confirmed(self) -> None:
         if self.status_confirmed is not None and \
                 self.status_confirmed.latest < self.date.earliest:
             raise PydanticCustomError("event", "status_confirmed ({c}) is before the event's date "
@@ -143,13 +254,100 @@ class Event(Sourced):
                                       "the status, on or after the event",
                                       {"field": "status_confirmed", "c": str(self.status_confirmed),
                                        "d": str(self.date)})
-        if pre and post and pre.amount >= post.amount and not (pre.qualifier or post.qualifier):
-            raise PydanticCustomError("valuation", "pre_money_valuation ({pre}) must be below "
-                                      "post_money_valuation ({post}); the post-money valuation is "
+
+    def _check_basis(self) -> None:
+        basis, allowed = self.valuation_basis, BASES_BY_KIND[self.kind]
+        if self.valuation is not None and basis is None:
+            raise PydanticCustomError(
+                "basis", "a valuation states its basis: add 'valuation_basis:' with {allowed} "
+                "(for a {kind})", {"field": "valuation", "allowed": _either(allowed),
+                                   "kind": self.kind})
+        if basis is not None and self.valuation is None:
+            raise PydanticCustomError("basis", "valuation_basis is given, but there is no "
+                                      "valuation; add 'valuation:' or remove the basis",
+                                      {"field": "valuation_basis"})
+        if basis is not None and basis not in allowed:
+            raise PydanticCustomError(
+                "basis", "{basis} ({words}) does not fit a {kind}, whose valuation is {allowed}; "
+                "a price of another kind of deal is an event of that kind",
+                {"field": "valuation_basis", "basis": repr(basis),
+                 "words": BASIS_LABEL[basis][1], "kind": self.kind,
+                 "allowed": _either(allowed)})
+        if self.pre_money_valuation is not None and self.kind not in NEW_SHARES:
+            raise PydanticCustomError(
+                "basis", "pre_money_valuation belongs to a round that sells new shares "
+                "({kinds}); a {kind} has no money going in to come before",
+                {"field": "pre_money_valuation", "kinds": " or ".join(NEW_SHARES),
+                 "kind": self.kind})
+        if basis == "pre-money" and self.pre_money_valuation is not None:
+            raise PydanticCustomError(
+                "basis", "valuation_basis is pre-money, and pre_money_valuation is given too; "
+                "give the pre-money once (a round that reports both: the post-money in "
+                "valuation, with valuation_basis: post-money)", {"field": "valuation_basis"})
+
+    def _check_sizes(self) -> None:
+        raised, committed, pre = self.amount_raised, self.amount_committed, self.pre_money_valuation
+        post = self.valuation if self.valuation_basis == "post-money" else None
+        if raised and post and _above(raised, post):
+            raise PydanticCustomError(
+                "valuation", "the post-money valuation ({post}) is below amount_raised ({raised}), "
+                "but a company is worth at least the new money paid in; check the scale words "
+                "(million, billion)", {"field": "valuation", "post": str(post),
+                                        "raised": str(raised)})
+        if pre and post and not (pre.qualifier or post.qualifier or pre.is_range or
+                                 post.is_range) and pre.amount >= post.amount:
+            raise PydanticCustomError("valuation", "pre_money_valuation ({pre}) must be below the "
+                                      "post-money valuation ({post}); the post-money valuation is "
                                       "the pre-money plus the new money",
                                       {"field": "pre_money_valuation", "pre": str(pre),
                                        "post": str(post)})
-        return self
+        if raised and committed and _above(raised, committed):
+            raise PydanticCustomError(
+                "valuation", "amount_committed ({committed}) is below amount_raised ({raised}); "
+                "a commitment includes what was paid at once, so check both",
+                {"field": "amount_committed", "committed": str(committed), "raised": str(raised)})
+        if self.paid_under is not None and raised is None:
+            raise PydanticCustomError("paid", "paid_under names the commitment this money was "
+                                      "paid under, but the event has no amount_raised; add it, or "
+                                      "remove paid_under", {"field": "paid_under"})
+
+    def _check_alternatives(self) -> None:
+        for i, alt in enumerate(self.alternatives):
+            f, value = alt.field, alt.value
+            used = getattr(self, f)
+            at = ("alternatives", i, f)
+            if used is None:
+                raise PydanticCustomError(
+                    "alternative", "an alternative to {f}, but the event has no {f}; give the "
+                    "figure used in {f}, and the figures other reports give as alternatives",
+                    {"field": at, "f": f})
+            if value.currency != used.currency:
+                raise PydanticCustomError(
+                    "currency", "this alternative is in {cur}, but {f} is in {used}; compare "
+                    "figures in one currency", {"field": at, "cur": value.currency, "f": f,
+                                                "used": used.currency})
+            if value == used and alt.valuation_basis in (None, self.valuation_basis):
+                raise PydanticCustomError(
+                    "alternative", "{value} is the figure used in {f}; an alternative is a "
+                    "figure another report gives that differs from it", {"field": at,
+                                                                         "value": str(value),
+                                                                         "f": f})
+
+    def basis_words(self) -> str:
+        """'post-money valuation', 'price implied by a sale of existing shares', …"""
+        return BASIS_LABEL[self.valuation_basis][1] if self.valuation_basis else ""
+
+
+def _above(a: Money, b: Money) -> bool:
+    """Whether ``a`` is surely larger than ``b`` (their stated ends apart, neither approximate)."""
+    sa, sb = Span.of(a), Span.of(b)
+    return (not (sa.approx or sb.approx) and sa.shown_lo is not None and
+            sb.shown_hi is not None and sa.shown_lo > sb.shown_hi)
+
+
+def _either(items: tuple[str, ...]) -> str:
+    quoted = [repr(x) for x in items]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
 
 
 class Metric(Sourced):
@@ -162,7 +360,10 @@ class Relationship(Sourced):
     company: Slug = Field(description="The other company's id.")
     role: Role = Field(description="The other company's role towards this one.")
     since: DateField | None = None
-    amount_committed: MoneyField | None = Field(None, description="Total committed, when known.")
+    amount_committed: OneMoneyField | None = Field(
+        None, description="Total committed, when known: for an investor, what it committed to "
+                          "this company; for a supplier, what this company committed to spend "
+                          "with it.")
 
 
 class Company(Record):
@@ -265,6 +466,25 @@ class Source(Record):
         for check in (_tier_and_copy, _address, _dates):
             check(self)
         return self
+
+
+# One short word-like path segment, as in /news, /technology or /business-news: a section page.
+_SECTION = re.compile(r"[a-z][a-z-]{0,19}")
+
+
+def listing_page(url: str) -> str | None:
+    """What a source address is when it names no single publication: 'home page' (an empty
+    path) or 'section page' (one short word-like segment, such as /technology/), with no query
+    naming a post (https://example.com/?p=123 is a post); None for the address of one page."""
+    parts = urlsplit(url)
+    if parts.query:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return "home page"
+    if len(segments) == 1 and _SECTION.fullmatch(segments[0]):
+        return "section page"
+    return None
 
 
 def _problem(field: str, message: str, **values: Any) -> PydanticCustomError:

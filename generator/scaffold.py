@@ -34,6 +34,7 @@ from .values import Name, Paragraph, parse_slug
 
 KINDS = list(typing.get_args(m.CompanyKind))
 EVENT_KINDS = list(typing.get_args(m.EventKind))
+BASES = list(typing.get_args(m.ValuationBasis))
 ROLES = list(typing.get_args(m.Role))
 STATUSES = list(typing.get_args(m.Status))
 
@@ -78,7 +79,8 @@ events:
     kind: primary-round
     round: Series A
     amount_raised: USD 100 million
-    post_money_valuation: USD 1 billion
+    valuation: USD 1 billion
+    valuation_basis: post-money
     investors:
       - name: Example Ventures
         role: lead
@@ -148,7 +150,9 @@ def render_template(company_id: str, name: str, kind: str, summary: str | None =
         *_wrapped_comment(f"statuses: {', '.join(STATUSES)}", "  "),
         *_wrapped_comment("relationship roles (the other company's role towards this one): "
                           f"{', '.join(ROLES)}", "  "),
-        "#   money: 'USD 65 billion', 'about USD 86 billion', 'EUR 1.7 billion', 'USD 750 million'",
+        "#   money: 'USD 65 billion', 'about USD 86 billion', 'EUR 1.7 billion',",
+        "#     'up to USD 25 billion', 'more than USD 800 billion', 'USD 27 billion to 29 billion'",
+        *_wrapped_comment(f"valuation bases: {', '.join(BASES)}", "  "),
         "#",
         _commented(EXAMPLES),
         "",

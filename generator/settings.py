@@ -52,6 +52,9 @@ class Settings:
     site_src: str = "site_src"  # the folder of pages and articles, relative to root
     templates: str = "templates"
     site_url: str | None = None  # the address the site is built for (the feed needs it)
+    # where the "edit this page" links point (the YAML file or article behind a page is added),
+    # e.g. https://github.com/OWNER/REPO/edit/main/; None: pages have no edit link
+    edit_url_base: str | None = None
     check: bool = False  # a check: nothing is built for publishing (charts, downloads)
     serve: bool = False  # serve's rebuilds: built charts kept in memory between them
     limits: Limits = field(default_factory=Limits)  # what article code may cost

@@ -61,6 +61,8 @@ class PageState:
     terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
     charts: dict[str, int] = field(default_factory=dict)  # chart id → times placed on this page
     event_dates: list = field(default_factory=list)  # dates of the events its figures come from
+    # citations of computed figures, placed at the end of their sentence (markup.settle_citations)
+    deferred: list[tuple[list[int], str, bool]] = field(default_factory=list)
     _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # source id → number
 
     def number(self, source_id: str) -> int:

@@ -15,7 +15,7 @@ from . import model as m
 from .problems import Problems
 from .reader import Document, format_path
 from .suggest import suggest
-from .values import name_char_problem, parse_decimal, parse_int, parse_money
+from .values import name_char_problem, one_amount, parse_decimal, parse_int
 
 
 def _unwrap(tp: Any) -> Any:
@@ -105,11 +105,15 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     """A pydantic error → (location, message, point-at-key)."""
     loc, typ, value = tuple(err["loc"]), err["type"], err.get("input")
     ctx = err.get("ctx") or {}
-    if ctx.get("field"):  # a rule about several fields names the one to point at
-        loc = loc + tuple(ctx["field"].split("."))
+    if ctx.get("field"):  # a rule about several fields names the one to point at, or its path
+        field = ctx["field"]  # (a tuple, or dotted: "read_via.url")
+        loc = loc + (tuple(field) if isinstance(field, (tuple, list)) else tuple(field.split(".")))
     name = loc[-1] if loc and isinstance(loc[-1], str) else ""
     parent = model_at(root, loc[:-1])
     if typ == "extra_forbidden":
+        moved = getattr(parent, "moved_fields", {}).get(name) if parent else None
+        if moved:
+            return loc, f"'{name}' is no longer a field: {moved}", True
         known = list(parent.model_fields) if parent else []
         return loc, f"unknown field '{name}'{suggest(name, known)}" + (
             "" if suggest(name, known) else f" (known fields: {', '.join(known)})"), True
@@ -241,7 +245,7 @@ def _cell(col: m.Column, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool) and 1800 <= value <= 2200:
             return value
         raise ValueError(f"expected a year from 1800 to 2200, such as 2019, got {_short(value)}")
-    money = parse_money(value)
+    money = one_amount(value)
     if money.currency != col.currency:
         raise ValueError(f"{value!r} is in {money.currency}, but this column holds amounts in "
                          f"{col.currency}")

@@ -6,13 +6,19 @@ the JSON Schema each one shows to editors is declared here too.
 
 Money notation (documented in CONTRIBUTING.md)::
 
-    [about | more than | less than] CUR NUMBER [thousand | million | billion | trillion]
+    [about | more than | at least | less than | up to] CUR NUMBER [scale]
+    [about] CUR NUMBER [scale] to NUMBER [scale]        (a range, the smaller end first)
 
-    USD 65 billion          USD 1.25 billion        EUR 1.7 billion
-    about USD 86 billion    more than USD 900 billion    SAR 32
+    (scale: thousand | million | billion | trillion)
+
+    USD 65 billion          USD 1.25 billion        EUR 1.7 billion      SAR 32
+    about USD 86 billion    more than USD 900 billion    up to USD 50 billion
+    USD 27 billion to 29 billion
 
 CUR is an ISO 4217 code in capitals, NUMBER has digits and at most one decimal point, and the
 scale words are short-scale (a billion is 1,000,000,000). The value is kept as an exact decimal.
+Fields that take one amount (money raised or committed, table cells) refuse a range
+(:func:`one_amount`), and money paid in refuses an 'up to' amount too (:func:`paid_amount`).
 
 Ranges (documented in CONTRIBUTING.md; anything beyond them is refused with a message, never
 rounded and never an internal error):
@@ -64,49 +70,98 @@ CURRENCIES: dict[str, tuple[str, Decimal]] = {
     "INR": ("₹", Decimal(1700) * 10**12),
 }
 SCALES = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
-QUALIFIERS = ("about", "more than", "less than")
+# What a qualifier says about the amount: 'about' it (approximate), above it (a lower bound:
+# 'more than' excludes the amount, 'at least' includes it) or below it (an upper bound: 'less
+# than' excludes it, 'up to' includes it). A range has both ends, and at most 'about'.
+QUALIFIERS = ("about", "more than", "at least", "less than", "up to")
+LOWER_BOUNDS = ("more than", "at least")
+UPPER_BOUNDS = ("less than", "up to")
 MONEY_EXAMPLE = "'USD 65 billion' (also 'about USD 86 billion', 'EUR 1.7 billion', 'USD 750 million')"
+RANGE_EXAMPLE = "'USD 27 billion to 29 billion'"
+_NUM = r"[0-9]+(?:\.[0-9]+)?"
+_SCALE = r"thousand|million|billion|trillion"
 _MONEY = re.compile(
-    r"(?:(?P<q>about|more than|less than) )?(?P<cur>[A-Z]{3}) (?P<num>[0-9]+(?:\.[0-9]+)?)"
-    r"(?: (?P<scale>thousand|million|billion|trillion))?\Z"
+    rf"(?:(?P<q>{'|'.join(QUALIFIERS)}) )?(?P<cur>[A-Z]{{3}}) (?P<num>{_NUM})"
+    rf"(?: (?P<scale>{_SCALE}))?(?: to (?P<num2>{_NUM})(?: (?P<scale2>{_SCALE}))?)?\Z"
 )
 _SYMBOLS = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR"}
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Money:
-    amount: Decimal  # exact, in currency units (e.g. 65000000000 for USD 65 billion)
+    """An amount as a source gives it: exact, 'about' it, a bound ('more than', 'at least', 'less
+    than', 'up to' it) or a range from ``amount`` to ``high`` (optionally 'about')."""
+
+    amount: Decimal  # exact, in currency units (65000000000 for USD 65 billion); a range's low end
     currency: str
-    qualifier: str = ""  # "", "about", "more than", "less than"
+    qualifier: str = ""  # "" or one of QUALIFIERS
+    high: Decimal | None = None  # a range's high end (above amount); None for one amount
+
+    @property
+    def is_range(self) -> bool:
+        return self.high is not None
+
+    @property
+    def low_end(self) -> Decimal | None:
+        """The least the amount can be, as the source says (None: not said, for an upper bound)."""
+        return None if self.qualifier in UPPER_BOUNDS else self.amount
+
+    @property
+    def high_end(self) -> Decimal | None:
+        """The most the amount can be, as the source says (None: not said, for a lower bound)."""
+        if self.high is not None:
+            return self.high
+        return None if self.qualifier in LOWER_BOUNDS else self.amount
+
+    @property
+    def point(self) -> Decimal:
+        """Where a chart draws the amount: the amount itself, or the middle of a range."""
+        return self.amount if self.high is None else (self.amount + self.high) / 2
 
     def __str__(self) -> str:  # the canonical notation, as a contributor would write it
-        for word, exp in sorted(SCALES.items(), key=lambda kv: -kv[1]):
-            unit = Decimal(10) ** exp
-            if self.amount >= unit:
-                num = _plain(self.amount / unit)
-                text = f"{self.currency} {num} {word}"
-                break
-        else:
-            text = f"{self.currency} {_plain(self.amount)}"
+        num, word = _scaled(self.amount, 3)
+        if self.high is not None:
+            num2, word2 = _scaled(self.high, 3)
+            if bool(word) != bool(word2):  # a scale word on both ends or neither
+                (num, word), (num2, word2) = (_plain(self.amount), ""), (_plain(self.high), "")
+        text = f"{self.currency} {num}{' ' + word if word else ''}"
+        if self.high is not None:
+            text += f" to {num2}{' ' + word2 if word2 else ''}"
         return f"{self.qualifier} {text}" if self.qualifier else text
 
     def exact(self) -> str:
         """The amount written out in full, as the check shows what it understood."""
         q = f"{self.qualifier} " if self.qualifier else ""
-        return f"{q}{self.currency} {self.amount:,}"
+        upper = f" to {self.high:,}" if self.high is not None else ""
+        return f"{q}{self.currency} {self.amount:,}{upper}"
 
     def display(self) -> str:
-        """For readers: 'US$965 billion', 'about US$86 billion', '€1.7 billion'."""
+        """For readers: 'US$965 billion', 'about US$86 billion', '€1.7 billion', 'up to US$50
+        billion', 'US$27–29 billion'."""
         prefix = CURRENCIES[self.currency][0]
-        for word, exp in sorted(SCALES.items(), key=lambda kv: -kv[1]):
-            unit = Decimal(10) ** exp
-            if exp >= 6 and self.amount >= unit:
-                text = f"{prefix}{_plain(self.amount / unit)} {word}"
-                break
-        else:  # below a million: digits with thousands separators, cents only when there are any
-            text = f"{prefix}{self.amount:,.0f}" if self.amount % 1 == 0 \
-                else f"{prefix}{self.amount:,.2f}"
+        num, word = _scaled(self.amount, 6)
+        if self.high is None:
+            text = f"{prefix}{num}{' ' + word if word else ''}"
+        else:
+            num2, word2 = _scaled(self.high, 6)
+            if word == word2:
+                text = f"{prefix}{num}–{num2}{' ' + word if word else ''}"
+            else:
+                text = (f"{prefix}{num}{' ' + word if word else ''} to "
+                        f"{prefix}{num2}{' ' + word2 if word2 else ''}")
         return f"{self.qualifier} {text}" if self.qualifier else text
+
+
+def _scaled(amount: Decimal, smallest: int) -> tuple[str, str]:
+    """An amount as a number and a scale word (the largest that fits, from 10^smallest on); below
+    that, digits (with thousands separators for readers, smallest=6; plain for the notation)."""
+    for word, exp in sorted(SCALES.items(), key=lambda kv: -kv[1]):
+        unit = Decimal(10) ** exp
+        if exp >= smallest and amount >= unit:
+            return _plain(amount / unit), word
+    if smallest == 3:
+        return _plain(amount), ""
+    return (f"{amount:,.0f}" if amount % 1 == 0 else f"{amount:,.2f}"), ""
 
 
 def _plain(d: Decimal) -> str:
@@ -140,10 +195,39 @@ def parse_money(value: Any) -> Money:
         raise PydanticCustomError("money", "unknown currency {cur} in {value}; expected one of "
                                   "{known}", {"cur": repr(cur), "value": _quoted(value),
                                               "known": ", ".join(CURRENCIES)})
+    q = m.group("q") or ""
+    low = _amount(value, cur, m.group("num"), m.group("scale"))
+    if m.group("num2") is None:
+        return Money(low, cur, q)
+    if q not in ("", "about"):
+        first = f"{cur} {m.group('num')}" + (f" {m.group('scale')}" if m.group("scale") else "")
+        raise PydanticCustomError("money", "{value} is a range with {q}; a range has two ends "
+                                  "already, so its only qualifier is 'about': write the range "
+                                  "without {q}, or one amount such as {one}",
+                                  {"value": _quoted(value), "q": repr(q),
+                                   "one": repr(f"{q} {first}")})
+    if (m.group("scale") is None) != (m.group("scale2") is None):
+        raise PydanticCustomError("money", "{value} has a scale word after one end of the range "
+                                  "only; write it after both numbers, as in {example}",
+                                  {"value": _quoted(value), "example": RANGE_EXAMPLE})
+    high = _amount(value, cur, m.group("num2"), m.group("scale2"))
+    if high <= low:
+        same = high == low
+        raise PydanticCustomError(
+            "money", "{value} is not a range: " + (
+                "both ends are {low}; write one amount" if same else
+                "its low end ({low}) is above its high end ({high}); write the smaller amount "
+                "first"), {"value": _quoted(value), "low": str(Money(low, cur)),
+                           "high": str(Money(high, cur))})
+    return Money(low, cur, q, high)
+
+
+def _amount(value: str, cur: str, num: str, scale: str | None) -> Decimal:
+    """One number of an amount with its scale word, exactly, within the currency's cap."""
     # The digits are counted before any arithmetic: Decimal works to 28 significant digits, so
     # 'USD 1234567890123456789012345678 billion' would be rounded, or fail, rather than refused.
-    exp = SCALES.get(m.group("scale") or "", 0)
-    whole, _, frac = m.group("num").partition(".")
+    exp = SCALES.get(scale or "", 0)
+    whole, _, frac = num.partition(".")
     whole, frac = whole.lstrip("0"), frac.rstrip("0")
     cap = CURRENCIES[cur][1]
     too_big = PydanticCustomError(
@@ -163,15 +247,17 @@ def parse_money(value: Any) -> Money:
                                   {"value": _quoted(value)})
     if amount > cap:
         raise too_big
-    amount = amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
-    return Money(amount, cur,
-                 m.group("q") or "")
+    return amount.quantize(Decimal(1)) if amount == amount.to_integral() else amount.normalize()
 
 
 def _money_hint(value: str) -> str:
     v = value.strip()
     if v != value or "  " in v or "\n" in v:
         return " (use single spaces between the parts, and none at the start or end)"
+    if re.search(r"[0-9] ?[-\u2013\u2014] ?[0-9]", v) or re.search(r"\bto [A-Z]{3} [0-9]", v) \
+            or v.lower().startswith("between "):
+        return (f" (write a range as {RANGE_EXAMPLE}: the currency once, then each number with "
+                "its scale word, joined by 'to')")
     if re.search(r"(^|\s)[-\u2212]\s*[0-9]", v):
         return " (amounts cannot be negative)"
     for sym, code in sorted(_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
@@ -193,32 +279,79 @@ def _money_hint(value: str) -> str:
         return " (the scale word after the number is thousand, million, billion or trillion)"
     if re.fullmatch(r"[0-9.eE+_-]+", v):
         return " (a bare number has no currency)"
-    if re.match(r"(?:about |more than |less than )?[0-9]", v):
+    if re.match(rf"(?:(?:{'|'.join(QUALIFIERS)}) )?[0-9]", v):
         return " (the currency code comes first)"
     for q in QUALIFIERS:
         if v.lower().startswith(q + " ") and not v.startswith(q + " "):
             return f" (write '{q}' in lower case)"
-    if v.lower().startswith(("approximately", "approx", "~", "over", "up to", ">", "<")):
-        return " (qualifiers are 'about', 'more than' or 'less than'; 'up to' amounts go in " \
-               "amount_committed)"
+    if v.lower().startswith(("approximately", "approx", "~", "over", "around", "roughly",
+                             "nearly", "almost", "under", "below", "above", "at most", ">", "<")):
+        return (" (the qualifiers are 'about', 'more than', 'at least', 'less than' and "
+                "'up to')")
     return ""
+
+
+def one_amount(value: Any) -> Money:
+    """An amount for a field that takes one figure (money raised or committed, a table cell): a
+    range is refused."""
+    m = parse_money(value)
+    if m.is_range:
+        raise PydanticCustomError(
+            "money", "{value} is a range, but this field takes one amount; give the figure the "
+                     "sources support (with 'about' or a bound such as 'at least' if need be), "
+                     "and record a figure that other reports give as an alternative",
+            {"value": _quoted(value)})
+    return m
+
+
+def paid_amount(value: Any) -> Money:
+    """Money paid in: one amount, and never an 'up to' amount, which is a ceiling rather than a
+    payment."""
+    m = one_amount(value)
+    if m.qualifier in UPPER_BOUNDS:
+        raise PydanticCustomError(
+            "money", "{value} is a ceiling, but this field is money paid in; put an 'up to' amount "
+                     "in amount_committed (or committed, for one investor) and the part known to "
+                     "be paid here", {"value": _quoted(value)})
+    return m
 
 
 parse_money.expected = "an amount such as 'USD 65 billion'"  # type: ignore[attr-defined]
 
-MoneyField = Annotated[
-    Money,
-    BeforeValidator(parse_money),
-    PlainSerializer(str, return_type=str),
-    WithJsonSchema({
-        "type": "string",
-        "pattern": "^" + _MONEY.pattern.replace("(?P<q>", "(").replace("(?P<cur>", "(")
-        .replace("(?P<num>", "(").replace("(?P<scale>", "(").replace(r"\Z", "$"),
-        "description": "An amount of money: [about|more than|less than] CURRENCY NUMBER "
-                       "[thousand|million|billion|trillion], e.g. 'USD 65 billion'.",
-        "examples": ["USD 65 billion", "about USD 86 billion", "EUR 1.7 billion"],
-    }),
-]
+def _money_pattern(qualifiers: tuple[str, ...], ranges: bool) -> str:
+    """The notation as a JSON Schema pattern, for editors (the check says more)."""
+    rng = f"(?: to {_NUM}(?: (?:{_SCALE}))?)?" if ranges else ""
+    return (f"^(?:(?:{'|'.join(qualifiers)}) )?[A-Z]{{3}} {_NUM}(?: (?:{_SCALE}))?{rng}$")
+
+
+def _money_schema(qualifiers: tuple[str, ...], ranges: bool, what: str,
+                  examples: list[str]) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": _money_pattern(qualifiers, ranges),
+                           "description": what, "examples": examples})
+
+
+one_amount.expected = parse_money.expected  # type: ignore[attr-defined]
+paid_amount.expected = parse_money.expected  # type: ignore[attr-defined]
+
+MoneyField = Annotated[Money, BeforeValidator(parse_money), PlainSerializer(str, return_type=str),
+                       _money_schema(QUALIFIERS, True,
+                                     "An amount of money: [about|more than|at least|less than|up "
+                                     "to] CURRENCY NUMBER [thousand|million|billion|trillion], or a "
+                                     "range: [about] CURRENCY NUMBER [scale] to NUMBER [scale].",
+                                     ["USD 65 billion", "about USD 86 billion",
+                                      "more than USD 800 billion", "USD 27 billion to 29 billion"])]
+# a field that takes one amount (money raised or committed): no range
+OneMoneyField = Annotated[Money, BeforeValidator(one_amount), PlainSerializer(str, return_type=str),
+                          _money_schema(QUALIFIERS, False,
+                                        "One amount of money: [about|more than|at least|less "
+                                        "than|up to] CURRENCY NUMBER [thousand|million|billion|"
+                                        "trillion].", ["USD 65 billion", "up to USD 25 billion"])]
+# money paid in: one amount, never a ceiling
+PaidMoneyField = Annotated[Money, BeforeValidator(paid_amount), PlainSerializer(str, return_type=str),
+                           _money_schema(("about",) + LOWER_BOUNDS, False,
+                                         "Money paid in: [about|more than|at least] CURRENCY "
+                                         "NUMBER [thousand|million|billion|trillion].",
+                                         ["USD 5 billion", "about USD 10 billion"])]
 
 # ---------------------------------------------------------------------------------------------
 # Dates (ISO 8601 calendar dates, with reduced precision when the day or month is not known)
@@ -600,25 +733,6 @@ parse_url.expected = URL_EXPECTED  # type: ignore[attr-defined]
 
 Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
     {"type": "string", "format": "uri", "pattern": "^https://"})]
-
-# One short word-like path segment, as in /news, /technology or /business-news: a section page.
-_SECTION = re.compile(r"[a-z][a-z-]{0,19}")
-
-
-def listing_page(url: str) -> str | None:
-    """What a source address is when it names no single publication: 'home page' (an empty
-    path) or 'section page' (one short word-like segment, such as /technology/), with no query
-    naming a post (https://example.com/?p=123 is a post); None for the address of one page."""
-    parts = urlsplit(url)
-    if parts.query:
-        return None
-    segments = [s for s in parts.path.split("/") if s]
-    if not segments:
-        return "home page"
-    if len(segments) == 1 and _SECTION.fullmatch(segments[0]):
-        return "section page"
-    return None
-
 
 # Numbers in tables (integer and decimal columns), documented in CONTRIBUTING.md: from 0 to 10^15,
 # and at most six digits after the decimal point. In that range every figure is exact as a Decimal,

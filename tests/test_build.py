@@ -111,7 +111,7 @@ def test_large_generated_files_wait_on_disk_and_are_published_whole(project, mon
                                                                      tmp_path):
     import tempfile
 
-    import generator.mkdocs_glue as glue
+    import generator.plugin as glue
     from generator.downloads import dataset_files
     from generator.load import load
     from generator.problems import Problems
@@ -129,7 +129,8 @@ def test_large_generated_files_wait_on_disk_and_are_published_whole(project, mon
     assert build_site(project, Path("site")) == 0
     assert len(made) == 1 and not made[0].exists()  # written, copied, removed
     expected = dataset_files(load(project, Problems()))
-    assert len(expected) == 5 and all(len(b) > 100 for b in expected.values())  # with LICENSE.txt
+    # companies, events, investments, sources, the JSON file and LICENSE.txt
+    assert len(expected) == 6 and all(len(b) > 100 for b in expected.values())
     for path, content in expected.items():
         assert (project / "site" / path).read_bytes() == content, path
 
@@ -141,7 +142,7 @@ def test_failed_check_leaves_previous_site_byte_for_byte(project, capsys):
     f.write_text(f.read_text().replace("status: reported", "status: reportd"))
     assert build_site(project, Path("site")) == 1
     err = capsys.readouterr().err
-    assert "data/companies/acme-ai.yaml:28:13: events[1].status: 'reportd' is not allowed" in err
+    assert "data/companies/acme-ai.yaml:30:13: events[1].status: 'reportd' is not allowed" in err
     assert "site/ was left as it was" in err
     assert "Traceback" not in err
     assert tree_digest(project / "site") == before
@@ -161,7 +162,8 @@ def test_failed_mkdocs_build_leaves_previous_site(project, capsys):
 def test_export_writes_the_generated_tree_for_inspection(project, tmp_path):
     out = tmp_path / "exported"
     assert main(["--root", str(project), "export", str(out)]) == 0
-    assert (out / "companies/acme-ai.md").read_text().startswith("---\ntitle: \"Acme AI\"")
+    assert (out / "docs/companies/acme-ai.md").read_text().startswith(
+        "---\ntitle: \"Acme AI\"")
     assert not (project / "site_src/companies").exists()
 
 
@@ -194,10 +196,12 @@ def test_two_builds_of_one_commit_are_byte_identical(project, monkeypatch):
 def test_serve_delivers_live_reload_as_a_script_the_policy_allows():
     """The Content-Security-Policy of every page blocks inline scripts it does not list, which
     blocked MkDocs's live-reload script; serve delivers it as a file of the site itself."""
-    from generator.mkdocs_glue import _LIVERELOAD_PATH, _livereload_server
+    from generator.mkdocs_glue import ENGINE
+    from generator.plugin import LIVERELOAD_PATH, serve_script_as_file
 
-    server_cls = _livereload_server()
-    server = server_cls.__new__(server_cls)  # the two methods need no running server
+    # the two methods need no running server
+    server = ENGINE.livereload.LiveReloadServer.__new__(ENGINE.livereload.LiveReloadServer)
+    server = serve_script_as_file(server, ENGINE)
     page = b"<html><head></head><body><p>x</p></body></html>"
     out = server._inject_js_into_html(page, 1234)
     assert re.search(rb'<script src="/\.fl-livereload\.js" data-epoch="1234" '
@@ -205,7 +209,7 @@ def test_serve_delivers_live_reload_as_a_script_the_policy_allows():
     assert out.count(b"<script") == 1  # nothing inline
     sent = {}
     body = b"".join(server._serve_request(
-        {"PATH_INFO": _LIVERELOAD_PATH},
+        {"PATH_INFO": LIVERELOAD_PATH},
         lambda status, headers: sent.update(status=status, headers=dict(headers))))
     assert sent["status"] == "200 OK"
     assert sent["headers"]["Content-Type"] == "application/javascript"

@@ -215,22 +215,31 @@ def test_timelines_built_without_altair_equal_altairs(chart_project):
 def test_company_timeline_words_table_and_csv(project):
     chart = _charts(project)["valuation-acme-ai"]
     assert chart.takeaway == ("Acme AI's post-money valuation rose from US$1 billion (May 2021) to "
-                              "US$10 billion (1 Feb 2023), 10 times its first mark.")
+                              "US$10 billion (1 Feb 2023), 10 times the first.")
     assert chart.alt == (
-        "Line chart of post-money valuation marks of Acme AI, May 2021 to 1 Feb 2023, on a "
-        "logarithmic scale in US$ billion; filled points are confirmed, tinted reported, hollow "
-        "rumored or unverified. Lowest: Series A, US$1 billion (May 2021). Highest: Series B, "
-        "US$10 billion (1 Feb 2023, reported).")
-    assert chart.notes == ["Logarithmic scale: the values span a 10-fold range, so equal vertical "
-                           "steps mean equal growth rates and the early, smaller marks stay visible."]
+        "Chart of Acme AI's valuations over time, coloured by kind of price (post-money "
+        "valuation), May 2021 to 1 Feb 2023, on a logarithmic scale in US$ billion; filled points "
+        "are confirmed, tinted reported, hollow rumored or unverified. Lowest: Series A, US$1 "
+        "billion, post-money valuation (May 2021). Highest: Series B, US$10 billion, post-money "
+        "valuation (1 Feb 2023, reported).")
+    assert chart.notes == [
+        "Logarithmic scale: the values span a 10-fold range, so equal vertical steps mean equal "
+        "growth rates and the early, smaller marks stay visible.",
+        "Marks of one kind of price set by deals are joined by a line (solid for post-money "
+        "valuations, dashed for the others); talks, targets and declined offers are points only. "
+        "Prices of different kinds are not the same measure: a share sale's price is not a "
+        "round's post-money valuation."]
     html = table_html(chart)
     assert html.count("<tr>") == 3  # the header and one row per mark
-    assert "<td>Series A</td>" in html and "<td>Series B</td>" in html
+    assert "<td>Series A &#40;primary round&#41;</td>" in html and "<td>Post&#45;money</td>" in html
     assert '<td style="text-align:right">US&#36;10 billion</td>' in html
     assert csv_text(chart) == (
-        "date,event,kind,value,value_currency,value_qualifier,status,sources\n"
-        "2021-05,Series A,Primary round,1000000000,USD,,confirmed,acme-news-2021\n"
-        "2023-02-01,Series B,Primary round,10000000000,USD,,reported,acme-news-2021 daily-2023\n")
+        "date,event,value,value_low,value_high,value_currency,value_qualifier,basis,status,"
+        "sources\n"
+        "2021-05,Series A (primary round),1000000000,1000000000,1000000000,USD,,Post-money,"
+        "confirmed,acme-news-2021\n"
+        "2023-02-01,Series B (primary round),10000000000,10000000000,10000000000,USD,,Post-money,"
+        "reported,acme-news-2021 daily-2023\n")
     assert chart.sources == ["acme-news-2021", "daily-2023"]
     assert str(chart.data_as_of) == "2023-02-02"
     assert chart.png_download is False
@@ -239,9 +248,10 @@ def test_company_timeline_words_table_and_csv(project):
 def test_capital_chart_sums_events_and_keeps_committed_apart(chart_project):
     chart = _charts(chart_project)["capital-raised"]
     assert csv_text(chart) == (
-        "company,category,amount,amount_currency,amount_qualifier,events,status,sources\n"
-        'Acme AI,"Primary rounds, raised",1600000000,USD,,2,"confirmed, reported",'
-        "acme-news-2021 daily-2023\n")
+        "company,category,amount,amount_low,amount_high,amount_currency,amount_qualifier,events,"
+        "status,sources\n"
+        'Acme AI,"Primary rounds, raised",1600000000,1600000000,1600000000,USD,,2,'
+        '"confirmed, reported",acme-news-2021 daily-2023\n')
     assert chart.takeaway == ("Acme AI has raised the most, US$1.6 billion in primary rounds and "
                               "strategic investments.")
 
@@ -250,9 +260,15 @@ def test_capital_chart_shows_commitments_apart_from_money_raised(project):
     f = project / "data/companies/acme-ai.yaml"
     f.write_text(f.read_text().replace("    amount_raised: USD 1.5 billion\n",
                                        "    amount_raised: USD 1.5 billion\n"
-                                       "    amount_committed: USD 4 billion\n"))
-    rows = [(r["category"], r["amount"]) for r in _csv(_charts(project)["capital-raised"])]
-    assert rows == [("Primary rounds, raised", "1600000000"), ("Committed, up to", "4000000000")]
+                                       "    amount_committed: up to USD 4 billion\n"))
+    chart = _charts(project)["capital-raised"]
+    rows = [(r["category"], r["amount"], r["amount_qualifier"]) for r in _csv(chart)]
+    # what was paid at once is part of the commitment: up to 4 less 1.5 is left
+    assert rows == [("Primary rounds, raised", "1600000000", ""),
+                    ("Committed, not known to be paid", "2500000000", "up to")]
+    assert chart.takeaway == ("Acme AI has raised the most, US$1.6 billion in primary rounds and "
+                              "strategic investments, with up to US$2.5 billion more committed and "
+                              "not known to be paid.")
 
 
 def test_capital_chart_does_not_add_money_counted_inside_another_event(project):
@@ -319,9 +335,9 @@ def test_rack_power_chart_keeps_row_order_zero_and_each_figure_s_terms(chart_pro
 
 def test_who_funds_whom_finds_strategic_investors_in_labs(project):
     chart = _charts(project)["who-funds-whom"]
-    assert [(r["investor"], r["lab"], r["event"], r["basis"]) for r in chart.rows] == [
+    assert [(r["investor"], r["lab"], r["event"], r["how"]) for r in chart.rows] == [
         ("BigCloud", "Acme AI", "Series A", "share not disclosed")]  # two investors, no amounts
-    assert chart.takeaway == "1 investments by BigCloud; no amounts disclosed."
+    assert chart.takeaway == "1 investment by BigCloud; no amounts disclosed."
 
 
 def test_comparison_charts_show_the_largest_companies_only(project):
@@ -467,7 +483,7 @@ def test_built_pages_hold_svg_table_and_working_download_links(chart_project):
     assert not (charts / "valuation-acme-ai.png").exists()
     ET.fromstring((charts / "valuation-acme-ai.svg").read_text())
     spec = json.loads((charts / "valuation-acme-ai.vl.json").read_text())
-    assert spec["title"]["text"] == "Acme AI: post-money valuation over time"
+    assert spec["title"]["text"] == "Acme AI: valuations over time"
     assert next(csv.reader(io.StringIO((charts / "valuation-acme-ai.csv").read_text())))[0] == "date"
 
 
@@ -503,8 +519,8 @@ def test_unchanged_charts_are_not_rendered_again(project, tmp_path, monkeypatch)
     assert run() == 0  # a fresh render, everything from the cache
     # a changed valuation re-renders the charts that show it, and only those
     f = project / "data/companies/acme-ai.yaml"
-    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
-                                       "post_money_valuation: USD 12 billion")
+    f.write_text(f.read_text().replace("valuation: USD 10 billion",
+                                       "valuation: USD 12 billion")
                  .replace("pre_money_valuation: USD 8.5 billion", "pre_money_valuation: USD 10.5 billion"))
     assert run() == 3  # valuations-over-time, latest-valuations, valuation-acme-ai
 
@@ -557,8 +573,8 @@ def test_charts_taken_from_the_built_cache_equal_fresh_ones(chart_project, tmp_p
         assert csv_text(a) == csv_text(c) and a.spec_json() == c.spec_json()
     # a changed company builds its own chart again, and the comparisons that read every company
     f = chart_project / "data/companies/acme-ai.yaml"
-    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
-                                       "post_money_valuation: USD 12 billion")
+    f.write_text(f.read_text().replace("valuation: USD 10 billion",
+                                       "valuation: USD 12 billion")
                  .replace("pre_money_valuation: USD 8.5 billion", "pre_money_valuation: USD 10.5 billion"))
     changed = {c.id: c for c in build_all(_dataset(chart_project), kinds, BuiltCharts(tmp_path))}
     assert sorted(built) == ["capital-raised", "largest-ipos", "latest-valuations",

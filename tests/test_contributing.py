@@ -45,9 +45,12 @@ def guide_text() -> str:
     return GUIDE.read_text(encoding="utf-8")
 
 
+COMMITMENT = "data/companies/example-labs.yaml, a commitment and its tranches"
+
+
 def apply_examples(root: Path, *, correction: bool) -> None:
-    """Do what the guide says: the new sources and company, the new round, the article, and (if
-    asked) the correction."""
+    """Do what the guide says: the new sources and company, the new round, a commitment and its
+    tranches, the article, and (if asked) the correction."""
     for title, _, body in guide_blocks():
         if "," not in title:
             target = root / title
@@ -55,8 +58,8 @@ def apply_examples(root: Path, *, correction: bool) -> None:
             target.write_text(body, encoding="utf-8")
     company = root / "data/companies/example-labs.yaml"
     company.write_text(company.read_text(encoding="utf-8") +
-                       block("data/companies/example-labs.yaml, at the end of events:"),
-                       encoding="utf-8")
+                       block("data/companies/example-labs.yaml, at the end of events:") +
+                       block(COMMITMENT), encoding="utf-8")
     if correction:
         before = block("data/companies/example-labs.yaml, before")
         after = block("data/companies/example-labs.yaml, after")
@@ -88,6 +91,7 @@ def test_the_guide_titles_every_example_it_relies_on():
         "data/sources/examplewire-2026-01-15-example-labs-series-b.yaml",
         "data/companies/example-labs.yaml",
         "data/companies/example-labs.yaml, at the end of events:",
+        COMMITMENT,
         "site_src/articles/example-labs-series-b.md",
     ]
 
@@ -134,11 +138,11 @@ def test_explain_and_check_lines_in_the_guide_are_real(real_project: Path, capsy
     run = run_cli(capsys, real_project, "check", "--lenient", "--explain")
     explained = [ln for ln in run.lines if ln.startswith("data/companies/example-labs.yaml:")]
     documented = re.search(r"`(data/companies/example-labs\.yaml:\d+:\d+: events\[0\]\."
-                           r"post_money_valuation: 'USD 400 million' is read as [^`]+)`", guide)
+                           r"valuation: 'USD 400 million' is read as [^`]+)`", guide)
     assert documented and documented.group(1) in explained
     company = real_project / "data/companies/example-labs.yaml"
-    company.write_text(company.read_text().replace("post_money_valuation: USD 400 million",
-                                                   "post_money_valuation: 400M"))
+    company.write_text(company.read_text().replace("valuation: USD 400 million",
+                                                   "valuation: 400M"))
     run = run_cli(capsys, real_project, "check")
     documented = re.search(r"```text\n(data/companies/example-labs\.yaml:[^\n]+'400M'[^\n]+)\n"
                            r"1 error in 1 file\n```", guide)
@@ -174,6 +178,48 @@ def test_the_diff_lines_in_the_guide_are_real(real_project: Path):
     assert changes[0] == ("example-labs: post-money of 'Series A' changed from US$400 million to "
                           "US$420 million")
     assert f"`{changes[0]}`" in guide
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_the_commitment_example_gives_the_totals_the_guide_states(real_project: Path):
+    from generator.flows import investments_by
+
+    def totals() -> tuple[str, str, str]:
+        ds = load(real_project, Problems())
+        t = next(t for t in investments_by(ds.companies, "amazon")
+                 if t.company.id == "example-labs")
+        return t.paid.display(), t.ceiling.display(), t.outstanding.display()
+
+    apply_examples(real_project, correction=False)
+    assert totals() == ("US$250 million", "up to US$400 million", "up to US$150 million")
+    guide = _flat(guide_text())
+    assert ("Amazon has then paid in US$250 million; with its commitment, up to US$400 million, "
+            "of which up to US$150 million is not known to be paid.") in guide
+    company = real_project / "data/companies/example-labs.yaml"
+    company.write_text(company.read_text().replace("    paid_under: amazon-2026-02\n", ""))
+    assert totals()[1] == "up to US$550 million"
+    assert "the ceiling would wrongly read up to US$550 million" in guide
+
+
+def test_the_refusals_shown_in_the_guide_are_real(real_project: Path, capsys):
+    apply_examples(real_project, correction=False)
+    company = real_project / "data/companies/example-labs.yaml"
+    text = company.read_text()
+    guide = guide_text()
+    for old, new in (("    valuation_basis: post-money\n    investors:\n      - name: Example "
+                      "Ventures\n    status: reported",
+                      "    valuation_basis: secondary\n    investors:\n      - name: Example "
+                      "Ventures\n    status: reported"),
+                     ("amount_raised: USD 40 million", "amount_raised: USD 40 million to 50 million")):
+        assert text.count(old) == 1, old
+        company.write_text(text.replace(old, new))
+        run = run_cli(capsys, real_project, "check")
+        mine = [ln for ln in run.lines if ln.startswith("data/companies/example-labs.yaml:")]
+        assert len(mine) == 1, run.text
+        assert f"```text\n{mine[0]}\n```" in guide, mine[0]
 
 
 def test_money_and_date_tables_in_the_guide_are_true():
@@ -381,7 +427,7 @@ def test_diff_with_no_change(repo: Path, capsys):
 def test_diff_describes_changed_figures_in_words(repo: Path, capsys):
     acme = repo / "data/companies/acme-ai.yaml"
     edit(acme, "pre_money_valuation: USD 8.5 billion", "pre_money_valuation: USD 9 billion")
-    edit(acme, "post_money_valuation: USD 10 billion", "post_money_valuation: USD 10.5 billion")
+    edit(acme, "    valuation: USD 10 billion", "    valuation: USD 10.5 billion")
     edit(acme, "    status: reported\n    sources: [acme-news-2021, daily-2023]",
          "    status: confirmed\n    sources: [acme-news-2021, daily-2023]")
     edit(acme, "metrics:", """\
@@ -390,7 +436,8 @@ def test_diff_describes_changed_figures_in_words(repo: Path, capsys):
     kind: primary-round
     round: Series C
     amount_raised: USD 2 billion
-    post_money_valuation: USD 1.2 trillion
+    valuation: USD 1.2 trillion
+    valuation_basis: post-money
     investors:
       - company: bigcloud
         role: lead
@@ -449,7 +496,8 @@ def test_diff_new_and_removed_records(repo: Path, capsys):
     date: 2024-10
     kind: tender-offer
     amount_raised: USD 1.5 billion
-    post_money_valuation: about USD 12 billion
+    valuation: about USD 12 billion
+    valuation_basis: secondary
     status: rumored
     sources: [daily-2024]
 metrics:""")
@@ -479,7 +527,7 @@ rows:
     assert code == 0
     assert lines == [
         "acme-ai: new event 'tender-2024' (tender offer, 2024-10), raised US$1.5 billion, "
-        "post-money about US$12 billion, rumored, 1 source",
+        "valuation (implied by a share sale) about US$12 billion, rumored, 1 source",
         "newco: new company 'NewCo' (Chipmaker)",
         "newco: new relationship: acme-ai as compute customer, since 2024, reported, 1 source",
         "table 'chips': removed row 'x1' (X1)",
@@ -544,7 +592,7 @@ def test_diff_names_every_kind_of_change(repo: Path, capsys):
         "acme-ai: summary changed to \"A fictional AI lab, used by the tests.\"",
         "acme-ai: date of round 'Series A' changed from 2021-05 to 2021-06",
         "acme-ai: role of investor 'bigcloud' in 'Series A' changed from lead to co-lead",
-        "acme-ai: amount of investor 'Angel Fund' in 'Series A' added: US$5 million",
+        "acme-ai: amount paid by investor 'Angel Fund' in 'Series A' added: US$5 million",
         "acme-ai: round name of event 'series-b' (2023-02-01) changed from 'Series B' to "
         "'Series B-1'",
         "acme-ai: kind of 'Series B-1' changed from primary round to strategic investment",
@@ -563,12 +611,12 @@ def test_diff_names_every_kind_of_change(repo: Path, capsys):
 
 
 def test_diff_prints_the_checks_problems_when_the_data_has_errors(repo: Path, capsys):
-    edit(repo / "data/companies/acme-ai.yaml", "post_money_valuation: USD 10 billion",
-         "post_money_valuation: 10B")
+    edit(repo / "data/companies/acme-ai.yaml", "    valuation: USD 10 billion",
+         "    valuation: 10B")
     code, lines = diff_lines(capsys, repo, "HEAD")
     assert code == 1
     assert lines[0] == "the data has problems, so its changes cannot be described; fix these first:"
-    assert lines[1].startswith("data/companies/acme-ai.yaml:27:27: events[1].post_money_valuation: "
+    assert lines[1].startswith("data/companies/acme-ai.yaml:28:16: events[1].valuation: "
                                "'10B' is not in the money notation")
     assert lines[-1] == "1 error in 1 file"
 
@@ -660,3 +708,62 @@ def test_the_guides_links_to_its_own_sections_resolve():
     assert targets and targets <= slugs, targets - slugs
     for path in set(re.findall(r"\]\((?!#|https://)([^)#]+)", guide)):
         assert (REPO / path).exists(), path
+
+
+def test_the_diff_says_what_changed_in_bases_alternatives_and_money_counted_once(repo: Path,
+                                                                                 capsys):
+    acme = repo / "data/companies/acme-ai.yaml"
+    edit(acme, "    valuation_basis: post-money\n    investors:",
+         "    valuation_basis: not-stated\n    amount_committed: up to USD 3 billion\n"
+         "    investors:")
+    edit(acme, "        role: lead\n", "        role: lead\n        amount: USD 50 million\n"
+         "        committed: up to USD 200 million\n")
+    edit(acme, "    note: Reported by one outlet.\n",
+         "    note: Reported by one outlet.\n    paid_under: series-a\n    alternatives:\n"
+         "      - valuation: USD 12 billion to 14 billion\n        valuation_basis: secondary\n"
+         "        sources: [daily-2023]\n")
+    edit(acme, "metrics:", "  - id: series-c\n    date: 2024-03\n    kind: primary-round\n"
+         "    investors:\n      - company: bigcloud\n        amount: USD 50 million\n"
+         "        counted_in: series-a\n    status: reported\n    sources: [daily-2023]\n"
+         "metrics:")
+    code, lines = diff_lines(capsys, repo, "HEAD")
+    assert code == 0, lines
+    assert lines == [
+        "acme-ai: amount committed of 'Series A' added: up to US$3 billion",
+        "acme-ai: basis of the valuation of 'Series A' changed from post-money to not stated as "
+        "pre- or post-money",
+        "acme-ai: amount paid by investor 'bigcloud' in 'Series A' added: US$50 million",
+        "acme-ai: amount committed by investor 'bigcloud' in 'Series A' added: up to US$200 "
+        "million",
+        "acme-ai: 'Series B' is now paid under 'series-a'",
+        "acme-ai: alternative valuation of 'Series B' added: US$12–14 billion (implied by a share "
+        "sale), 1 source",
+        "acme-ai: new round 'series-c' (primary round, 2024-03), 1 investor, reported, 1 source",
+    ]
+
+
+def test_the_diff_lines_of_the_guide_about_bases_and_money_are_real(real_project: Path):
+    """The guide's examples are the shipped data's own changes: undone in a copy, then redone."""
+    after = load(real_project, Problems())
+    company = real_project / "data/companies/anthropic.yaml"
+    text = company.read_text()
+    for old, new in (("    valuation_basis: not-stated\n", "    valuation_basis: post-money\n"),
+                     ("        counted_in: amazon-2026-04\n", ""),
+                     (block_of(text, "    alternatives:\n      - valuation: USD 18.4 billion"), "")):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    company.write_text(text)
+    lines = describe(load(real_project, Problems()), after)
+    guide = guide_text()
+    for line in lines:
+        if "Microsoft and NVIDIA" in line or "'Series D' added" in line or "money of investor" in \
+                line:
+            assert f"\n{line}\n" in guide, line
+    assert sum(f"\n{ln}\n" in guide for ln in lines) == 3
+
+
+def block_of(text: str, start: str) -> str:
+    """The alternatives block beginning with ``start``, up to the event's next field."""
+    i = text.index(start)
+    j = text.index("\n    status:", i)
+    return text[i:j + 1]

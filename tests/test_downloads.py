@@ -35,7 +35,10 @@ def test_events_csv_has_every_event_with_exact_amounts(project):
                                                                 ("acme-ai", "series-b")]
     b = rows[1]
     assert (b["amount_raised"], b["amount_raised_currency"]) == ("1500000000", "USD")
-    assert (b["post_money_valuation"], b["post_money_valuation_currency"]) == ("10000000000", "USD")
+    assert (b["valuation"], b["valuation_currency"], b["valuation_basis"]) == (
+        "10000000000", "USD", "post-money")
+    assert (b["valuation_low"], b["valuation_high"], b["valuation_qualifier"]) == (
+        "10000000000", "10000000000", "")
     assert b["sources"] == "acme-news-2021 daily-2023" and b["status"] == "reported"
 
 
@@ -49,6 +52,7 @@ def test_json_holds_companies_sources_and_tables(project):
     assert [t["id"] for t in data["tables"]] == ["chips"]
     metric = data["companies"][0]["metrics"][0]
     assert metric["value"] == {"amount": "500000000", "currency": "USD", "qualifier": "about",
+                               "low": "500000000", "high": "500000000",
                                "text": "about USD 500 million"}
 
 

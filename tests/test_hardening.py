@@ -317,11 +317,11 @@ REFUSED = [
 
     # -- 32: HTML where only plain text goes, and the field refuses it -----------------------------
     refused("32-html-in-an-id", replace(C, "  - id: series-b", "  - id: '<img src=x>'"),
-            f"{C}:21:9: events[1].id: '<img src=x>' is not a valid id; use lower-case letters "
+            f"{C}:22:9: events[1].id: '<img src=x>' is not a valid id; use lower-case letters "
             "a-z, digits and single hyphens, such as 'series-h'"),
     refused("32-html-in-a-status",
             replace(C, "    status: reported", "    status: <b>reported</b>"),
-            f"{C}:28:13: events[1].status: '<b>reported</b>' is not allowed, expected one of "
+            f"{C}:30:13: events[1].status: '<b>reported</b>' is not allowed, expected one of "
             "confirmed, reported, rumored, unverified; did you mean 'reported'?"),
 
     # -- 34: raw HTML, event handlers, iframe/style, also through Markdown extensions ------------

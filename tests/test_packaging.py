@@ -79,8 +79,11 @@ def test_the_extras_and_the_runtime_dependencies():
                      "tools": ["check-jsonschema", "pip-tools", "pre-commit", "zizmor"]}
     assert "mkdocs>=1.6.1,<2" in data["dependencies"]  # MkDocs 2 has no plugins
     assert data["scripts"] == {"frontier-ledger": "generator.cli:main"}
+    assert "properdocs>=1.6.7,<2" in data["dependencies"]  # the second engine
     assert data["entry-points"]["mkdocs.plugins"] == {
         "frontier-ledger": "generator.mkdocs_glue:LedgerPlugin"}
+    assert data["entry-points"]["properdocs.plugins"] == {
+        "frontier-ledger": "generator.properdocs_glue:LedgerPlugin"}
 
 
 def test_the_lock_holds_each_pin_of_requirements_in():
@@ -421,7 +424,8 @@ def test_the_wheel_holds_every_file_of_the_generator_and_the_entry_points(wheel:
     assert sorted(n for n in names if not n.startswith(info + "/")) == _tracked("generator")
     assert entry_points.split() == [
         "[console_scripts]", "frontier-ledger", "=", "generator.cli:main",
-        "[mkdocs.plugins]", "frontier-ledger", "=", "generator.mkdocs_glue:LedgerPlugin"]
+        "[mkdocs.plugins]", "frontier-ledger", "=", "generator.mkdocs_glue:LedgerPlugin",
+        "[properdocs.plugins]", "frontier-ledger", "=", "generator.properdocs_glue:LedgerPlugin"]
     requires = [line.split(": ", 1)[1] for line in metadata.splitlines()
                 if line.startswith("Requires-Dist: ")]
     runtime = [r for r in requires if "extra ==" not in r]

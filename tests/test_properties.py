@@ -305,7 +305,8 @@ def test_unusual_unicode_in_chart_labels_builds(project: Path):
     extra = "".join(f"  - id: e{i}\n    date: 2022-0{1 + i % 9}\n    kind: primary-round\n"
                     f"    round: {json.dumps(n, ensure_ascii=False)}\n"
                     f"    amount_raised: USD {i + 1} million\n"
-                    f"    post_money_valuation: USD {i + 2} billion\n    investors:\n"
+                    f"    valuation: USD {i + 2} billion\n    valuation_basis: post-money\n"
+                    "    investors:\n"
                     f"      - name: {json.dumps(n[::-1].strip(), ensure_ascii=False)}\n"
                     "    status: confirmed\n"
                     "    sources: [acme-news-2021]\n" for i, n in enumerate(UNUSUAL))

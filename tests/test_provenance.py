@@ -130,14 +130,14 @@ CASES = [
          replace(C, "    status: reported\n    sources: [acme-news-2021, daily-2023]",
                  "    status: reported\n    status_confirmed: 2022-12-01\n"
                  "    sources: [acme-news-2021, daily-2023]"),
-         f"{C}:29:23: events[1].status_confirmed: status_confirmed (2022-12-01) is before the "
+         f"{C}:31:23: events[1].status_confirmed: status_confirmed (2022-12-01) is before the "
          "event's date (2023-02-01); it is the date of the latest source that confirms the "
          "status, on or after the event"),
     case("status-confirmed-in-the-future",
          replace(C, "    status: reported\n    sources: [acme-news-2021, daily-2023]",
                  "    status: reported\n    status_confirmed: 2099-01-01\n"
                  "    sources: [acme-news-2021, daily-2023]"),
-         f"{C}:29:23: events[1].status_confirmed: 2099-01-01 is in the future; give the date of "
+         f"{C}:31:23: events[1].status_confirmed: 2099-01-01 is in the future; give the date of "
          "the latest source that confirms the status"),
     # -- the lead article --------------------------------------------------------------------
     case("two-lead-articles",
@@ -183,7 +183,7 @@ def test_an_old_check_is_a_located_notice_that_does_not_fail(project, check, mon
     assert run.err == ""
     notice = NOTICE.format(days=97, today="2027-03-01")
     assert run.lines[:3] == [
-        f"{C}:44:15: notice: {notice}",
+        f"{C}:46:15: notice: {notice}",
         f"{B}:6:15: notice: {notice}",
         "2 notices in 2 files; no problems found (notices inform and do not fail the check)"]
     assert run.lines[3].startswith("checked in ")
@@ -212,7 +212,7 @@ def test_the_age_is_a_setting_and_the_date_is_passed_in(project):
     settings = Settings.for_project(project, as_of=dt.date(2026, 12, 1), freshness_days=5)
     problems, _ = render_pages(project, settings)
     assert [p.format() for p in problems.notices] == [
-        f"{C}:44:15: notice: " + NOTICE.format(days=7, today="2026-12-01").replace("90", "5"),
+        f"{C}:46:15: notice: " + NOTICE.format(days=7, today="2026-12-01").replace("90", "5"),
         f"{B}:6:15: notice: " + NOTICE.format(days=7, today="2026-12-01").replace("90", "5")]
     assert not problems.failed(strict=True)
 

@@ -70,8 +70,8 @@ def test_article_figures_are_computed_from_data(project):
 
 def test_changing_a_figure_changes_every_page_that_uses_it(project):
     f = project / "data/companies/acme-ai.yaml"
-    f.write_text(f.read_text().replace("post_money_valuation: USD 10 billion",
-                                       "post_money_valuation: USD 12 billion")
+    f.write_text(f.read_text().replace("valuation: USD 10 billion",
+                                       "valuation: USD 12 billion")
                  .replace("pre_money_valuation: USD 8.5 billion",
                           "pre_money_valuation: USD 10.5 billion"))
     problems, pages = _render(project)
@@ -115,13 +115,19 @@ def test_hostile_company_name_is_literal_text_in_every_generated_page(project):
 
 
 @pytest.mark.parametrize("body, message", [
-    ('{{ fig("acme-ai/series-c/post_money_valuation") }}',
+    ('{{ fig("acme-ai/series-c/valuation") }}',
      "company 'acme-ai' has no event 'series-c'; did you mean 'series-a' or 'series-b'?"),
-    ('{{ fig("acme/series-b/post_money_valuation") }}',
+    ('{{ fig("acme/series-b/valuation") }}',
      "unknown company 'acme'; did you mean 'acme-ai'?"),
-    ('{{ fig("acme-ai/series-b/post_money") }}',
-     "fig('acme-ai/series-b/post_money'): unknown field 'post_money'; did you mean "
-     "'post_money_valuation'?"),
+    ('{{ fig("acme-ai/series-b/valuaton") }}',
+     "fig('acme-ai/series-b/valuaton'): unknown field 'valuaton'; did you mean 'valuation'?"),
+    ('{{ fig("acme-ai/series-b/post_money_valuation") }}',
+     "fig('acme-ai/series-b/post_money_valuation'): 'post_money_valuation' is now 'valuation', "
+     "whose kind of price is the event's valuation_basis; write "
+     "fig('acme-ai/series-b/valuation')"),
+    ('{{ fig("acme-ai/series-b/valuation", alternative=1) }}',
+     "fig('acme-ai/series-b/valuation', alternative=1): the event records no other report of "
+     "valuation"),
     ('{{ cite("no-such-source") }}', "unknown source 'no-such-source'"),
     ('{{ figure("x") }}', "'figure' is undefined; check the spelling, or see CONTRIBUTING.md for "
                           "the names articles can use"),
@@ -240,7 +246,7 @@ def test_money_counted_inside_another_event_is_marked_and_checked(project):
                               "    sources: [acme-news-2021]\n  - id: series-b"))
     problems, _ = _render(project)
     assert [p.format() for p in problems.sorted()] == [
-        "data/companies/acme-ai.yaml:19:17: events[0].counted_in: 'series-c' is not another event "
+        "data/companies/acme-ai.yaml:20:17: events[0].counted_in: 'series-c' is not another event "
         "of this company; did you mean 'series-b'?"]
 
 

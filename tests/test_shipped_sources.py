@@ -16,7 +16,7 @@ import pytest
 from generator.load import load
 from generator.mkdocs_glue import build_site
 from generator.problems import Problems
-from generator.values import listing_page
+from generator.model import listing_page
 
 from support import REPO
 
@@ -39,7 +39,7 @@ WORKING_WORDS = re.compile(r"fact[\s-]+sheet", re.IGNORECASE)
 ], ids=["bare-host", "bare-host-slash", "section", "news-section", "hyphenated-section",
         "dated-article", "post-by-query", "numeric-article", "short-two-segments", "news-article"])
 def test_the_checks_rule_tells_listing_pages_from_articles(url: str, expected: str | None):
-    """The one implementation the check uses (generator.values.listing_page)."""
+    """The one implementation the check uses (generator.model.listing_page)."""
     assert listing_page(url) == expected
 
 

@@ -1,8 +1,8 @@
 """The shape of the code, held by rules read from its source (the ast module): no import cycle in
 generator/ (imports inside functions count), no module over 800 lines, no function over 100
 lines, no ``global`` statement, the shared types and the escaping importing nothing of the
-package, MkDocs and Material imported by the adapter alone, every module saying what it owns,
-the tools outside what a check or a build imports, and no test module importing another."""
+package, each engine imported by its adapter alone (Material by none), every module saying what
+it owns, the tools outside what a check or a build imports, and no test module importing another."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ TOOLS = REPO / "tools"
 MAX_MODULE_LINES = 800
 MAX_FUNCTION_LINES = 100
 LEAVES = ("generator.types", "generator.escape")
-ENGINE_ADAPTER = "generator.mkdocs_glue"  # the only module that may import mkdocs or material
+# the only module that may import each engine; none imports Material (the engines load it)
+ENGINE_ADAPTERS = {"mkdocs": "generator.mkdocs_glue", "properdocs": "generator.properdocs_glue",
+                   "material": None}
 
 
 def _modules(folder: Path) -> dict[str, Path]:
@@ -130,10 +132,14 @@ def test_the_shared_types_and_the_escaping_import_nothing_of_the_package(name: s
     assert {m for m in _imports(name, MODULES[name]) if m.split(".")[0] == "generator"} == set()
 
 
-def test_only_the_adapter_imports_mkdocs_or_material():
+@pytest.mark.parametrize("package", sorted(ENGINE_ADAPTERS))
+def test_only_its_adapter_imports_an_engine(package: str):
+    """Each engine is imported by its adapter alone, so that a build with ProperDocs never
+    imports mkdocs; the plugin, the commands and the finishing pass import no engine."""
     importers = {name for name, path in MODULES.items()
-                 if any(m.split(".")[0] in ("mkdocs", "material") for m in _imports(name, path))}
-    assert importers == {ENGINE_ADAPTER}
+                 if any(m.split(".")[0] == package for m in _imports(name, path))}
+    adapter = ENGINE_ADAPTERS[package]
+    assert importers == ({adapter} if adapter else set())
 
 
 def test_the_package_never_imports_the_tools():

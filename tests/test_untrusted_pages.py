@@ -17,6 +17,7 @@ test_untrusted_pages_browser.py.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -29,12 +30,13 @@ import pytest
 from support import REPO, make_project
 from generator.render import site_src as site_src_module
 from generator import site_paths
-from generator.engine import attribute_list_entries, clean_toc, toc_anchor
-from generator.mkdocs_glue import LedgerPlugin, build_site
+from generator.engine import (attribute_list_entries, clean_toc, edit_url, front_matter,
+                              toc_anchor)
+from generator.mkdocs_glue import build_site
 from generator.problems import Problems
 from generator.render.article_markup import check_article_markup
 from generator.render.site_src import claim_addresses
-from generator.types import Page
+from generator.types import Page, PageMeta
 
 Mutation = Callable[[Path], None]
 
@@ -668,15 +670,11 @@ def test_generated_templates_keep_their_attribute_lists(project: Path, check):
 # the table of contents is sanitised after conversion
 
 
-def _toc(*items):
-    from mkdocs.structure.toc import AnchorLink
-
-    out = []
-    for title, anchor, children in items:
-        link = AnchorLink(title, anchor, 2)
-        link.children = _toc(*children)
-        out.append(link)
-    return out
+def _entry(title: str, anchor: str) -> str:
+    """A table-of-contents entry as Material writes it (partials/toc-item.html)."""
+    return (f'<li class="md-nav__item">\n  <a href="#{anchor}" class="md-nav__link">\n    '
+            f'<span class="md-ellipsis">\n      \n        {title}\n      \n    </span>\n  </a>\n'
+            '</li>')
 
 
 @pytest.mark.parametrize("title, anchor, clean_title, clean_anchor", [
@@ -688,25 +686,26 @@ def _toc(*items):
     ("T", 'x" style="position:fixed;inset:0', "T", "x-style-position-fixed-inset-0"),
     ("T", "a b", "T", "a-b"),
     ("T", "café", "T", "caf"),
-    ("T", '"<>', "T", "section"),
+    ("T", '"', "T", "section"),
 ], ids=["plain", "entities", "style", "handler", "script", "quote-in-anchor", "space",
         "non-ascii", "nothing-left"])
 def test_clean_toc_leaves_plain_titles_and_safe_anchors(title, anchor, clean_title,
                                                        clean_anchor):
-    toc = _toc((title, anchor, [("Child <b>c</b>", anchor + "/c", [])]))
-    clean_toc(toc, "")
-    assert (toc[0].title, toc[0].id) == (clean_title, clean_anchor)
-    assert (toc[0].children[0].title, toc[0].children[0].id) == (
-        "Child c", toc_anchor(anchor + "/c"))
-    assert toc[0].url == "#" + clean_anchor
+    """On the finished page's HTML, in the table of contents beside the page and in the skip
+    link, both outside the content (where the sanitiser does not look)."""
+    skip = f'<a href="#{anchor}" class="md-skip">'
+    before = skip + _entry(title, anchor) + _entry("Child <b>c</b>", anchor + "-c")
+    after = _entry(title, anchor)
+    assert clean_toc(before, "", after) == (
+        f'<a href="#{clean_anchor}" class="md-skip">' + _entry(clean_title, clean_anchor) +
+        _entry("Child c", toc_anchor(anchor + "-c")), "", _entry(clean_title, clean_anchor))
 
 
 def test_a_renamed_anchor_is_renamed_in_the_content_too():
-    toc = _toc(('T', 'x" style="a', []))
     html = ('<h2 id="x&quot; style=&quot;a">T<a class="headerlink" href="#x&quot; style=&quot;a"'
             '>¶</a></h2><p><a href="#x&quot; style=&quot;a">back</a> <a href="#other">o</a> '
             '<span data-id="x&quot; style=&quot;a"></span></p>')
-    assert clean_toc(toc, html) == (
+    assert clean_toc(_entry("T", 'x" style="a'), html)[1] == (
         '<h2 id="x-style-a">T<a class="headerlink" href="#x-style-a">¶</a></h2><p><a '
         'href="#x-style-a">back</a> <a href="#other">o</a> <span data-id="x&quot; '
         'style=&quot;a"></span></p>')
@@ -738,13 +737,12 @@ def test_the_shipped_sites_table_of_contents_is_unchanged_by_the_cleaning(built_
     ("site_src/\u202eevil.md", "https://github.com/o/r/edit/main/site_src/%E2%80%AEevil.md"),
 ])
 def test_the_edit_link_is_percent_encoded(origin: str, expected: str):
-    plugin = LedgerPlugin()
-    plugin.config = SimpleNamespace(edit_url_base="https://github.com/o/r/edit/main/")
-    plugin.origins = {"x.md": origin}
-    plugin._held = {}
-    page = SimpleNamespace(file=SimpleNamespace(src_uri="x.md"), edit_url="unset")
-    plugin.on_page_context({}, page, None, None)
-    assert page.edit_url == expected
+    """The edit link is page metadata (edit_url in the front matter): the file's path
+    percent-encoded, so that no file name can leave the address."""
+    meta = PageMeta("T", "D", "article", origin)
+    assert edit_url("https://github.com/o/r/edit/main/", origin) == expected
+    assert f"edit_url: {json.dumps(expected)}" in front_matter(
+        meta, "https://github.com/o/r/edit/main/").split("\n")
 
 
 class _Tags(HTMLParser):

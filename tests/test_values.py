@@ -9,7 +9,8 @@ from hypothesis import given, strategies as st
 from pydantic_core import PydanticCustomError
 
 from generator.values import (
-    CURRENCIES, Money, PartialDate, parse_date, parse_decimal, parse_money, parse_slug, parse_url,
+    CURRENCIES, Money, PartialDate, one_amount, paid_amount, parse_date, parse_decimal, parse_money,
+    parse_slug, parse_url,
 )
 
 MONEY_EX = ("write it as 'USD 65 billion' (also 'about USD 86 billion', 'EUR 1.7 billion', "
@@ -48,6 +49,8 @@ def refusal(parse, value) -> str:
     ("about USD 86 billion", Decimal("86000000000"), "USD", "about"),
     ("more than USD 900 billion", Decimal("900000000000"), "USD", "more than"),
     ("less than USD 1 million", Decimal("1000000"), "USD", "less than"),
+    ("at least USD 30 billion", Decimal("30000000000"), "USD", "at least"),
+    ("up to USD 50 billion", Decimal("50000000000"), "USD", "up to"),
 ])
 def test_money_accepted(text: str, amount: Decimal, currency: str, qualifier: str):
     m = parse_money(text)
@@ -92,11 +95,33 @@ def test_money_accepted(text: str, amount: Decimal, currency: str, qualifier: st
     ("About USD 5 billion", "'About USD 5 billion' is not in the money notation (write 'about' "
                             f"in lower case); {MONEY_EX}"),
     ("approximately USD 5 billion", "'approximately USD 5 billion' is not in the money notation "
-                                    "(qualifiers are 'about', 'more than' or 'less than'; 'up to' "
-                                    f"amounts go in amount_committed); {MONEY_EX}"),
-    ("up to USD 5 billion", "'up to USD 5 billion' is not in the money notation (qualifiers are "
-                            "'about', 'more than' or 'less than'; 'up to' amounts go in "
-                            f"amount_committed); {MONEY_EX}"),
+                                    "(the qualifiers are 'about', 'more than', 'at least', 'less "
+                                    f"than' and 'up to'); {MONEY_EX}"),
+    ("over USD 5 billion", "'over USD 5 billion' is not in the money notation (the qualifiers are "
+                           "'about', 'more than', 'at least', 'less than' and 'up to'); "
+                           f"{MONEY_EX}"),
+    ("USD 29 billion to 27 billion", "'USD 29 billion to 27 billion' is not a range: its low end "
+                                     "(USD 29 billion) is above its high end (USD 27 billion); "
+                                     "write the smaller amount first"),
+    ("USD 5 billion to 5 billion", "'USD 5 billion to 5 billion' is not a range: both ends are "
+                                   "USD 5 billion; write one amount"),
+    ("USD 27 to 29 billion", "'USD 27 to 29 billion' has a scale word after one end of the range "
+                             "only; write it after both numbers, as in 'USD 27 billion to 29 "
+                             "billion'"),
+    ("more than USD 1 billion to 2 billion",
+     "'more than USD 1 billion to 2 billion' is a range with 'more than'; a range has two ends "
+     "already, so its only qualifier is 'about': write the range without 'more than', or one "
+     "amount such as 'more than USD 1 billion'"),
+    ("USD 27-29 billion", "'USD 27-29 billion' is not in the money notation (write a range as 'USD "
+                          "27 billion to 29 billion': the currency once, then each number with its "
+                          f"scale word, joined by 'to'); {MONEY_EX}"),
+    ("USD 27 billion to USD 29 billion",
+     "'USD 27 billion to USD 29 billion' is not in the money notation (write a range as 'USD 27 "
+     "billion to 29 billion': the currency once, then each number with its scale word, joined by "
+     f"'to'); {MONEY_EX}"),
+    ("USD 27 billion to 29000 trillion",
+     "'USD 27 billion to 29000 trillion' is more than USD 20 trillion, larger than any company or "
+     "deal; check the scale word (a thousand times too big is a common slip)"),
     ("USD .5 billion", f"'USD .5 billion' is not in the money notation; {MONEY_EX}"),
     ("USD 0", "'USD 0' is zero; an amount must be greater than zero (leave the field out when "
               "the amount is not known)"),
@@ -123,7 +148,66 @@ def test_money_refused(value, message: str):
     assert refusal(parse_money, value) == message
 
 
+@pytest.mark.parametrize("text, low, high, shown, notation, ends", [
+    ("USD 27 billion to 29 billion", "27000000000", "29000000000", "US$27–29 billion",
+     "USD 27 billion to 29 billion", ("27000000000", "29000000000")),
+    ("about USD 27 billion to 29 billion", "27000000000", "29000000000", "about US$27–29 billion",
+     "about USD 27 billion to 29 billion", ("27000000000", "29000000000")),
+    ("USD 500 million to 1.2 billion", "500000000", "1200000000",
+     "US$500 million to US$1.2 billion", "USD 500 million to 1.2 billion",
+     ("500000000", "1200000000")),
+    ("USD 1000 million to 2 billion", "1000000000", "2000000000", "US$1–2 billion",
+     "USD 1 billion to 2 billion", ("1000000000", "2000000000")),
+    ("SAR 27 to 32", "27", "32", "SAR 27–32", "SAR 27 to 32", ("27", "32")),
+], ids=lambda v: v if isinstance(v, str) else None)
+def test_money_ranges_keep_both_ends(text, low, high, shown, notation, ends):
+    m = parse_money(text)
+    assert (m.amount, m.high) == (Decimal(low), Decimal(high)) and m.is_range
+    assert m.display() == shown and str(m) == notation
+    assert (str(m.low_end), str(m.high_end)) == ends
+    assert m.point == (Decimal(low) + Decimal(high)) / 2  # where a chart draws it
+    assert parse_money(str(m)) == m
+
+
+@pytest.mark.parametrize("text, low_end, high_end", [
+    ("USD 5 billion", "5000000000", "5000000000"),
+    ("about USD 5 billion", "5000000000", "5000000000"),
+    ("more than USD 5 billion", "5000000000", None),
+    ("at least USD 5 billion", "5000000000", None),
+    ("less than USD 5 billion", None, "5000000000"),
+    ("up to USD 5 billion", None, "5000000000"),
+])
+def test_bounds_state_only_the_ends_the_source_gives(text, low_end, high_end):
+    m = parse_money(text)
+    assert (m.low_end, m.high_end) == (low_end and Decimal(low_end), high_end and Decimal(high_end))
+
+
+@pytest.mark.parametrize("parse, value, message", [
+    (one_amount, "USD 1 billion to 2 billion",
+     "'USD 1 billion to 2 billion' is a range, but this field takes one amount; give the figure "
+     "the sources support (with 'about' or a bound such as 'at least' if need be), and record a "
+     "figure that other reports give as an alternative"),
+    (paid_amount, "USD 1 billion to 2 billion",
+     "'USD 1 billion to 2 billion' is a range, but this field takes one amount; give the figure "
+     "the sources support (with 'about' or a bound such as 'at least' if need be), and record a "
+     "figure that other reports give as an alternative"),
+    (paid_amount, "up to USD 5 billion",
+     "'up to USD 5 billion' is a ceiling, but this field is money paid in; put an 'up to' amount "
+     "in amount_committed (or committed, for one investor) and the part known to be paid here"),
+    (paid_amount, "less than USD 5 billion",
+     "'less than USD 5 billion' is a ceiling, but this field is money paid in; put an 'up to' "
+     "amount in amount_committed (or committed, for one investor) and the part known to be paid "
+     "here"),
+], ids=["one-amount-range", "paid-range", "paid-up-to", "paid-less-than"])
+def test_fields_that_take_one_amount_refuse_ranges_and_ceilings(parse, value, message):
+    assert refusal(parse, value) == message
+
+
 def test_money_shows_the_exact_amount_it_understood():
+    assert parse_money("up to USD 50 billion").exact() == "up to USD 50,000,000,000"
+    assert parse_money("up to USD 50 billion").display() == "up to US$50 billion"
+    assert parse_money("USD 27 billion to 29 billion").exact() == \
+        "USD 27,000,000,000 to 29,000,000,000"
     assert parse_money("USD 1.5 billion").exact() == "USD 1,500,000,000"
     assert parse_money("about USD 86 billion").exact() == "about USD 86,000,000,000"
     assert parse_money("USD 1.2345 thousand").exact() == "USD 1,234.5"
@@ -134,7 +218,7 @@ def test_money_shows_the_exact_amount_it_understood():
 @given(st.sampled_from(sorted(CURRENCIES)),
        st.integers(min_value=1, max_value=10**13),
        st.sampled_from(["", "thousand", "million", "billion"]),
-       st.sampled_from(["", "about", "more than", "less than"]))
+       st.sampled_from(["", "about", "more than", "at least", "less than", "up to"]))
 def test_money_round_trips_through_its_notation(cur, digits, scale, qualifier):
     number = Decimal(digits).scaleb(-2)  # up to two decimals
     text = f"{qualifier + ' ' if qualifier else ''}{cur} {number}{' ' + scale if scale else ''}"
@@ -349,3 +433,20 @@ def test_a_released_document_finds_its_positions_again(tmp_path):
     gone = parse_yaml(text, "data/companies/acme.yaml", Problems())
     gone.release(tmp_path / "deleted.yaml", "data/companies/deleted.yaml")
     assert gone.where(("events", 1, "sources", 0)) == (1, 1)
+
+
+@given(st.sampled_from(sorted(CURRENCIES)),
+       st.integers(min_value=1, max_value=10**11), st.integers(min_value=1, max_value=10**11),
+       st.sampled_from(["", "thousand", "million", "billion"]), st.sampled_from(["", "about"]))
+def test_ranges_round_trip_and_keep_their_order(cur, a, b, scale, qualifier):
+    low, high = sorted((Decimal(a).scaleb(-2), Decimal(b).scaleb(-2)))
+    sc = f" {scale}" if scale else ""
+    text = f"{qualifier + ' ' if qualifier else ''}{cur} {low}{sc} to {high}{sc}"
+    try:
+        m = parse_money(text)
+    except PydanticCustomError as exc:  # equal ends, the cap, or fractions of a cent
+        assert low == high or "larger than any company" in exc.message() or \
+            "fractions of a cent" in exc.message()
+        return
+    assert m.amount < m.high
+    assert parse_money(str(m)) == m

@@ -81,7 +81,8 @@ PAYLOADS = [
 CORPUS = [p.replace("XSSN", f"xss{i:02d}") for i, p in enumerate(PAYLOADS)]
 WITH_CHART = 10  # the first companies get a second valuation mark, hence a chart of their own
 CHARTED = ("  - id: e2\n    date: 2024-06\n    kind: primary-round\n    round: {p}\n"
-           "    amount_raised: USD 20 million\n    post_money_valuation: USD {v} billion\n"
+           "    amount_raised: USD 20 million\n    valuation: USD {v} billion\n"
+           "    valuation_basis: post-money\n"
            "    status: confirmed\n    sources: [{sid}]\n")
 
 
@@ -106,7 +107,8 @@ def write_corpus(root: Path) -> list[str]:
             f"headquarters: {q(p)}\n"
             f"summary: {q(p)}\nevents:\n  - id: e1\n    date: 2024-01\n    kind: primary-round\n"
             f"    round: {q(p)}\n    amount_raised: USD 10 million\n"
-            f"    post_money_valuation: USD {i + 1} billion\n    investors:\n"
+            f"    valuation: USD {i + 1} billion\n    valuation_basis: post-money\n"
+            "    investors:\n"
             f"      - name: {q(p)}\n        role: lead\n    status: reported\n"
             f"    sources: [{sid}]\n    note: {q(p)}\n" + (CHARTED.format(p=q(p), sid=sid, v=i + 2)
                                                          if i < WITH_CHART else ""),
@@ -122,7 +124,7 @@ def write_corpus(root: Path) -> list[str]:
         body = (f"# {{{{ company(\"{cid}\").name }}}}\n\n"
                 f"{{{{ link(\"{cid}\") }}}} raised {{{{ fig(\"{cid}/e1/amount_raised\") }}}} in "
                 f"{{{{ fig(\"{cid}/e1/round\") }}}}, at "
-                f"{{{{ fig(\"{cid}/e1/post_money_valuation\") }}}}.\n\n"
+                f"{{{{ fig(\"{cid}/e1/valuation\") }}}}.\n\n"
                 f"- {{{{ company(\"{cid}\").headquarters }}}}\n"
                 f"- {{{{ company(\"{cid}\").summary }}}}\n"
                 f"- {{{{ event(\"{cid}\", \"e1\").note }}}}\n"

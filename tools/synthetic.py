@@ -162,7 +162,7 @@ def _events(rng, c: dict, strategic: list[dict], founded: int, srcs: list[str]
             ev["round"] = next(rounds)
             ev["id"] = ev["round"].lower().replace(" ", "-")
             ev["amount_raised"] = _money(post * rng.uniform(0.08, 0.25))
-            ev["post_money_valuation"] = _money(post)
+            ev["valuation"], ev["valuation_basis"] = _money(post), "post-money"
             inv = [{"name": f"{rng.choice(SYLLABLES).capitalize()} Fund {rng.randint(1, 9)}",
                     "role": "lead"}]
             if strategic and rng.random() < 0.6:
@@ -179,18 +179,18 @@ def _events(rng, c: dict, strategic: list[dict], founded: int, srcs: list[str]
             ev["round"] = f"{s['name']} investment"
             raised = post * rng.uniform(0.05, 0.12)
             ev["amount_raised"] = _money(raised)
-            ev["amount_committed"] = _money(raised * 3)
-            ev["post_money_valuation"] = _money(post)
+            ev["amount_committed"] = f"up to {_money(raised * 3)}"
+            ev["valuation"], ev["valuation_basis"] = _money(post), "post-money"
             ev["investors"] = [{"company": s["id"], "amount": _money(raised)}]
         elif ek == "tender-offer":
             ev["id"] = f"tender-{year}"
             ev["round"] = "Employee tender offer"
             ev["amount_raised"] = _money(post * 0.03)
-            ev["post_money_valuation"] = _money(post * 1.1)
+            ev["valuation"], ev["valuation_basis"] = _money(post * 1.1), "secondary"
         else:
             ev["id"] = f"talks-{year}"
             ev["round"] = "Talks for a new round"
-            ev["post_money_valuation"] = f"about {_money(post * 2.5)}"
+            ev["valuation"], ev["valuation_basis"] = f"about {_money(post * 2.5)}", "target"
             ev["status"] = "rumored"
         if k % 3 == 1:
             ev["note"] = (f"Reported by {PUBLISHERS[k % len(PUBLISHERS)]} citing people "
@@ -214,8 +214,8 @@ def _company_lines(rng, c: dict, founded: int, events: list[dict]) -> list[str]:
     lines.append("events:")
     for e in events:
         lines.append(f"  - id: {e['id']}")
-        for key in ("date", "kind", "round", "amount_raised", "amount_committed",
-                    "post_money_valuation"):
+        for key in ("date", "kind", "round", "amount_raised", "amount_committed", "valuation",
+                    "valuation_basis"):
             if key in e:
                 v = e[key]
                 lines.append(f"    {key}: {_q(v) if key == 'round' else v}")
@@ -298,7 +298,7 @@ def _rounds_of(c: dict) -> list[dict]:
 
 
 def _site_src(src: Path, labs: list[dict], n_articles: int) -> int:
-    """Home, methodology and articles whose figures are bound to the data; returns how many
+    """Home, methodology, about and articles whose figures are bound to the data; returns how many
     articles."""
     (src / "articles").mkdir(parents=True, exist_ok=True)
     priced = [c for c in labs if len(_rounds_of(c)) >= 3]
@@ -307,15 +307,19 @@ def _site_src(src: Path, labs: list[dict], n_articles: int) -> int:
         "---\ntitle: Frontier Ledger (benchmark)\ndescription: A synthetic project for the scale "
         "benchmark.\n---\n# Frontier Ledger (benchmark)\n\n"
         f'{{{{ link("{a["id"]}") }}}} was last valued at '
-        f'{{{{ fig("{a["id"]}/{_rounds_of(a)[-1]["id"]}/post_money_valuation") }}}}; '
+        f'{{{{ fig("{a["id"]}/{_rounds_of(a)[-1]["id"]}/valuation") }}}}; '
         f'{{{{ link("{b["id"]}") }}}} at '
-        f'{{{{ fig("{b["id"]}/{_rounds_of(b)[-1]["id"]}/post_money_valuation") }}}}.\n\n'
+        f'{{{{ fig("{b["id"]}/{_rounds_of(b)[-1]["id"]}/valuation") }}}}.\n\n'
         "See the [companies](companies/index.md) and the [valuations](valuations.md).\n",
         encoding="utf-8")
     (src / "methodology.md").write_text(
         "---\ntitle: Methodology\ndescription: How the benchmark project chooses its figures.\n---\n"
         "# Methodology\n\nFigures come from the data files, each with a status and sources; the "
         '{{ page_link("sources.md", "sources page") }} lists them all.\n', encoding="utf-8")
+    # every page mkdocs.yml's nav names (the shipped site's About page)
+    (src / "about.md").write_text(
+        "---\ntitle: About\ndescription: What the benchmark project is.\n---\n"
+        "# About\n\nA synthetic project for the scale benchmark.\n", encoding="utf-8")
     per_article = 12
     for k in range(n_articles):
         paras = []
@@ -327,9 +331,9 @@ def _site_src(src: Path, labs: list[dict], n_articles: int) -> int:
                  f'{{{{ fig("{c["id"]}/{last}/amount_raised") }}}} in '
                  f'{{{{ fig("{c["id"]}/{last}/date") }}}} at a '
                  f'{{{{ term("post-money-valuation") }}}} of '
-                 f'{{{{ fig("{c["id"]}/{last}/post_money_valuation") }}}}, '
-                 f'{{{{ ratio(fig("{c["id"]}/{last}/post_money_valuation"), '
-                 f'fig("{c["id"]}/{first}/post_money_valuation")) }}}} its first mark, '
+                 f'{{{{ fig("{c["id"]}/{last}/valuation") }}}}, '
+                 f'{{{{ ratio(fig("{c["id"]}/{last}/valuation"), '
+                 f'fig("{c["id"]}/{first}/valuation")) }}}} its first mark, '
                  f'{{{{ months(fig("{c["id"]}/{last}/date"), fig("{c["id"]}/{first}/date")) }}}} '
                  "earlier. Investors priced the company on its growth; the round's terms were "
                  "not disclosed, and the figures are as reported.")
@@ -354,7 +358,7 @@ def edit_company(path: Path, k: int) -> str:
     def bump(m):
         return f"{m.group(1)}{float(m.group(2)) + 1 + k:g}{m.group(3)}"
 
-    new, n = re.subn(r"(post_money_valuation: (?:about )?USD )([0-9.]+)( (?:million|billion))",
+    new, n = re.subn(r"(valuation: (?:about )?USD )([0-9.]+)( (?:million|billion))",
                       bump, text, count=1)
     if n != 1:
         raise RuntimeError(f"{path}: no valuation to edit")

@@ -18,7 +18,7 @@ class Col:
 
     key: str
     label: str
-    kind: str = "text"  # text | date | money | number | status
+    kind: str = "text"  # text | date | money | number | status | year
 
 
 @dataclass

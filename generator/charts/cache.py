@@ -138,7 +138,8 @@ def module_digest(*names: str) -> str:
 
 def _enc(v: Any) -> Any:
     if isinstance(v, Money):
-        return {"$money": [str(v.amount), v.currency, v.qualifier]}
+        return {"$money": [str(v.amount), v.currency, v.qualifier,
+                           None if v.high is None else str(v.high)]}
     if isinstance(v, PartialDate):
         return {"$date": [v.year, v.month, v.day]}
     if isinstance(v, Decimal):
@@ -157,7 +158,8 @@ def _dec(v: Any) -> Any:
         if len(v) == 1:
             (k, x), = v.items()
             if k == "$money":
-                return Money(Decimal(x[0]), x[1], x[2])
+                return Money(Decimal(x[0]), x[1], x[2],
+                             Decimal(x[3]) if len(x) > 3 and x[3] is not None else None)
             if k == "$date":
                 return PartialDate(*x)
             if k == "$dec":

@@ -18,9 +18,10 @@ from .. import engine
 from ..escape import csv_cell, md
 from ..markup import cite_marks, rel, status_badge
 from ..model import STATUS_MEANING
+from ..downloads import MONEY_SUFFIXES, money_cells
 from ..values import Money
 from .base import Chart, Col
-from .words import csv_value, display, plain
+from .words import csv_value, display
 
 
 def _align(c: Col) -> str:
@@ -32,7 +33,7 @@ def table_html(ch: Chart) -> str:
     def cell(v: Any, kind: str) -> str:
         if kind == "status" and v in STATUS_MEANING:
             return str(status_badge(v))
-        return str(md(display(v)))
+        return str(md(display(v, kind)))
 
     head = "".join(f'<th{_align(c)}>{md(c.label)}</th>' for c in ch.columns)
     body = []
@@ -43,14 +44,15 @@ def table_html(ch: Chart) -> str:
 
 
 def csv_text(ch: Chart) -> str:
-    """The chart's data as CSV: amounts as exact numbers with their currency and qualifier in
-    columns of their own, and the sources of each row."""
+    """The chart's data as CSV: amounts as exact numbers with their low and high ends, currency
+    and qualifier in columns of their own (as in downloads/events.csv), and the sources of each
+    row."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     header: list[str] = []
     for c in ch.columns:
         if c.kind == "money":
-            header += [c.key, f"{c.key}_currency", f"{c.key}_qualifier"]
+            header += [f"{c.key}{suffix}" for suffix in MONEY_SUFFIXES]
         else:
             header.append(c.key)
     header.append("sources")
@@ -60,8 +62,7 @@ def csv_text(ch: Chart) -> str:
         for c in ch.columns:
             v = r.get(c.key)
             if c.kind == "money":
-                out += ([plain(v.amount), v.currency, v.qualifier] if isinstance(v, Money)
-                        else ["", "", ""])
+                out += [csv_value(x) for x in money_cells(v if isinstance(v, Money) else None)]
             else:
                 out.append(csv_cell(csv_value(v)))
         out.append(" ".join(r.get("sources", ())))

@@ -68,7 +68,7 @@ def build(ds, instance: Instance, b: SpecBuilder) -> Chart:
                 + f". Smallest shown: {last['company']} ({last['year']}), {last['base'].display()}.")
     notes = ["The base deal is the offering before the over-allotment option (greenshoe); the "
              "lighter, dashed extension shows the total with it where that is known."]
-    cols_out = [Col("company", "Company"), Col("year", "Year"), Col("base", "Base deal", "money"),
+    cols_out = [Col("company", "Company"), Col("year", "Year", "year"), Col("base", "Base deal", "money"),
                 Col("total", "With over-allotment", "money"), Col("status", "Status", "status")]
     return chart(ID, t.title, takeaway, alt_text, notes, cols_out, table,
                  dedup(s for r in rows_in for s in r.sources), instance.origin, spec)

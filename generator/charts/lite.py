@@ -36,6 +36,13 @@ class _Channel(_Obj):
         super().__init__(field=field_, type=_TYPES[kind], **kwargs)
 
 
+class _Secondary(_Obj):
+    """A second position channel (y2): a field without a type, as Altair writes it."""
+
+    def __init__(self, shorthand: str, **kwargs: Any):
+        super().__init__(field=shorthand.partition(":")[0], **kwargs)
+
+
 class _Value:
     def __init__(self, value: Any):
         self.value = value
@@ -68,6 +75,9 @@ class _Chart:
 
     def mark_text(self, **kwargs: Any) -> "_Chart":
         return self._mark("text", kwargs)
+
+    def mark_rule(self, **kwargs: Any) -> "_Chart":
+        return self._mark("rule", kwargs)
 
     def encode(self, **channels: Any) -> "_Chart":
         c = self._copy()
@@ -102,6 +112,7 @@ class Lite:
 
     Chart = _Chart
     X = Y = Shape = Size = Stroke = Fill = FillOpacity = _Channel
+    Y2 = _Secondary
     Scale = Axis = _Obj
 
     @staticmethod

@@ -25,6 +25,12 @@ STATUS_FILL = {"confirmed": 1.0, "reported": 0.3, "rumored": 0.0, "unverified": 
 STATUS_SHAPE = {"confirmed": "circle", "reported": "circle", "rumored": "diamond",
                 "unverified": "triangle-up"}
 
+# The kind of price a valuation is, in a company's own chart (its marks are one company's, so
+# colour tells the kinds apart). Talks and targets are grey: they are not prices of a deal.
+BASIS_COLOR = {"post-money": PALETTE[0], "pre-money": PALETTE[3], "not-stated": PALETTE[7],
+               "secondary": PALETTE[1], "ipo": PALETTE[2], "market-value": PALETTE[5],
+               "deal-value": PALETTE[4], "offer-declined": PALETTE[6], "target": NEUTRAL}
+
 LOG_RATIO = 10  # a value axis spanning this ratio or more is logarithmic
 LABS = ("ai-lab",)  # the kinds of company drawn as labs (and coloured first)
 

@@ -4,17 +4,19 @@ a chart's data table."""
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from ..markup import short_date
-from ..values import CURRENCIES, Money, PartialDate
+from ..values import CURRENCIES, LOWER_BOUNDS, UPPER_BOUNDS, Money, PartialDate
 
 
-def bn(money: Money) -> float:
-    """An amount in billions of its currency, for plotting (the tables keep the exact figure).
-    The check caps every amount (values.CURRENCIES, at most 3·10^16), so this float is finite."""
-    return float(money.amount / Decimal(10**9))
+def bn(value: Money | Decimal) -> float:
+    """An amount in billions of its currency, for plotting (the tables keep the exact figure): a
+    number as it is, an amount where a chart draws it (a range at its middle). The check caps
+    every amount (values.CURRENCIES, at most 3·10^16), so this float is finite."""
+    point = value.point if isinstance(value, Money) else value
+    return float(point / Decimal(10**9))
 
 
 def cur_label(currency: str) -> str:
@@ -51,17 +53,25 @@ def status_phrase(status: str) -> str:
     return "" if status == "confirmed" else f", {status}"
 
 
+def _four(a: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """A positive number to four significant figures."""
+    q = Decimal(10) ** (int(math.floor(math.log10(a))) - 3)
+    r = (a / q).quantize(Decimal(1), rounding=rounding) * q
+    return r.normalize() if r != r.to_integral() else r.quantize(Decimal(1))
+
+
 def rounded(mn: Money) -> str:
-    """A sum shown to four significant figures: 'about US$138.3 billion'."""
+    """A sum shown to four significant figures: 'about US$138.3 billion' (a range, each end)."""
     a = mn.amount
     if a <= 0:
         return mn.display()
-    q = Decimal(10) ** (int(math.floor(math.log10(a))) - 3)
-    r = (a / q).quantize(Decimal(1)) * q
-    if r == a:
+    # a bound or a range is rounded outward, so that it stays true
+    high = _four(mn.high, ROUND_CEILING) if mn.high is not None else None
+    r = _four(a, ROUND_FLOOR if mn.qualifier in LOWER_BOUNDS or high is not None else
+              ROUND_CEILING if mn.qualifier in UPPER_BOUNDS else ROUND_HALF_EVEN)
+    if r == a and (high is None or high == mn.high):
         return mn.display()
-    return Money(r.normalize() if r != r.to_integral() else r.quantize(Decimal(1)), mn.currency,
-                 mn.qualifier or "about").display()
+    return Money(r, mn.currency, mn.qualifier or "about", high).display()
 
 
 def plain(d: Decimal) -> str:
@@ -69,10 +79,12 @@ def plain(d: Decimal) -> str:
     return s.rstrip("0").rstrip(".") if "." in s else s
 
 
-def display(v: Any) -> str:
-    """A cell of the chart's data table, as readers see it."""
+def display(v: Any, kind: str = "text") -> str:
+    """A cell of the chart's data table, as readers see it (a year without a separator)."""
     if v is None:
         return "—"
+    if kind == "year":
+        return str(v)
     if isinstance(v, Money):
         return v.display()
     if isinstance(v, PartialDate):

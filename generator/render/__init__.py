@@ -29,12 +29,13 @@ from typing import Any, Iterable
 from .. import engine
 from .. import model as m
 from ..crossref import unused_sources
-from ..facts import (incoming_relations, latest_event, latest_mark, parent_of, relations,
-                     secondary_only, valuation_marks)
-from ..markup import cite_marks, on_page, rel, status_badge
+from ..facts import (basis_label, chart_gap, event_title, incoming_relations, latest_event,
+                     latest_mark, parent_of, relations, secondary_only, valuation_marks)
+from ..flows import investments_by, investors_in
+from ..markup import cite_marks, on_page, rel, settle_citations, status_badge
 from ..problems import Problems
 from ..types import Page, PageMeta, PageState
-from .api import Api, investors_text, template_globals
+from .api import Api, event_cell, investors_text, template_globals
 from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
 from .pagination import paginate, pager_nav, pager_steps, source_span
 from .pages import PageKind, PageSpec, Site
@@ -117,7 +118,13 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     env.globals.update({
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
         "relations": lambda c: relations(ds.companies, c, incoming),
-        "investors_text": lambda e: investors_text(ds.companies, e),
+        "investors_text": lambda c, e: investors_text(ds.companies, c, e),
+        "event_cell": lambda e, field, sources=(): event_cell(
+            e, field, sources, secondary=lambda s: secondary_only(ds.sources, s)),
+        "event_title": event_title, "basis_label": basis_label,
+        "chart_gap": chart_gap,
+        "investors_in": lambda c: investors_in(ds.companies, c),
+        "investments_by": lambda c: investments_by(ds.companies, c.id),
         "parent_of": lambda c: parent_of(ds.companies, c),
         "cite_marks": lambda sources, status="confirmed": cite_marks(
             sources, status, secondary=secondary_only(ds.sources, sources)),
@@ -164,6 +171,7 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
                                spec.context, problems)
         if body is None:
             return None
+        body = settle_citations(body)
         footer = sources_footer(site.ds.sources, source_page)
         cited.update(state.sources)
     meta = PageMeta(spec.title, spec.description, kind.name, spec.origin,
@@ -171,7 +179,8 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
                     og_type=kind.og_type, search_boost=kind.search_boost, jsonld=spec.jsonld,
                     last_checked=spec.last_checked)
     body = with_meta_line(body, meta_line(meta))
-    return Page(spec.path, (engine.front_matter(meta) + body + footer).encode("utf-8"), spec.origin)
+    source = engine.page_source(meta, body + footer, settings.edit_url_base)
+    return Page(spec.path, source.encode("utf-8"), spec.origin)
 
 
 @dataclass

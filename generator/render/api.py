@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
 from .. import engine
 from .. import model as m
 from ..escape import md
-from ..facts import latest_check, secondary_only, weakest
-from ..markup import cite_marks, current_page, link, rel
+from ..bounds import Span, Unbounded
+from ..facts import event_name, in_sentence, latest_check, secondary_only, weakest
+from ..markup import cite_marks, current_page, deferred_marks, differ_marks, link, rel
 from ..suggest import suggest
 from ..types import RenderError
 from ..values import Money, PartialDate
@@ -22,14 +23,23 @@ from ..values import Money, PartialDate
 
 @dataclass(frozen=True)
 class Figure:
-    """A value from the data with its provenance; renders as the value plus its citations."""
+    """A value from the data with its provenance; renders as the value plus its citations.
+    ``computed``: the result of arithmetic on figures, whose citations go to the end of its
+    sentence (markup.settle_citations); ``differ``: the sources of other reports' figures for
+    the same field ('reports differ'); ``basis``: a valuation's kind of price, in words; ``span``:
+    what the figure says about a number (exact, about, a bound, a range), for arithmetic;
+    ``secondary``: it rests on secondary sources only (facts.secondary_only) and shows the mark."""
 
     value: Any
     sources: tuple[str, ...]
     status: str
     label: str = ""
     unit: str = ""  # shown after a number ("700 W"); arithmetic uses the number alone
-    secondary: bool = False  # it rests on secondary sources only (facts.secondary_only)
+    computed: bool = False
+    differ: tuple[str, ...] = ()
+    basis: str = ""
+    span: Span | None = None
+    secondary: bool = False
 
     def text(self) -> str:
         v = self.value
@@ -44,8 +54,11 @@ class Figure:
         return f"{out} {self.unit}" if self.unit else out
 
     def __html__(self) -> str:
-        return str(md(self.text()) + cite_marks(self.sources, self.status,
-                                                secondary=self.secondary))
+        if self.computed:
+            return str(md(self.text())) + deferred_marks(self.sources, self.status,
+                                                         self.secondary)
+        out = md(self.text()) + cite_marks(self.sources, self.status, secondary=self.secondary)
+        return str(out + differ_marks(self.differ) if self.differ else out)
 
     def __str__(self) -> str:
         return self.text()
@@ -54,7 +67,6 @@ class Figure:
     def plain(self) -> Markup:
         """The value without citations (for a second mention in the same sentence)."""
         return md(self.text())
-
 
 
 class Api:
@@ -81,23 +93,48 @@ class Api:
         current_page().event_dates.append(e.date)  # the page's "data as of"
         return e
 
-    def fig(self, path: str) -> Figure:
-        """``fig('anthropic/series-h/post_money_valuation')``: one field of one event."""
+    FIELDS = ("date", "amount_raised", "amount_committed", "pre_money_valuation", "valuation",
+              "round")
+    MOVED = {"post_money_valuation": "valuation"}
+
+    def fig(self, path: str, alternative: int | None = None) -> Figure:
+        """``fig('anthropic/series-h/valuation')``: one field of one event (its basis, for a
+        valuation, in ``.basis``); ``alternative=1``: the first other report of that field."""
         parts = str(path).split("/")
         if len(parts) != 3:
             raise RenderError(f"fig('{path}'): expected 'company/event/field', such as "
-                              "'anthropic/series-h/post_money_valuation'")
+                              "'anthropic/series-h/valuation'")
         e = self.event_record(parts[0], parts[1])
-        fields = ["date", "amount_raised", "amount_committed", "pre_money_valuation",
-                  "post_money_valuation", "round"]
-        if parts[2] not in fields:
-            raise RenderError(f"fig('{path}'): unknown field '{parts[2]}'{suggest(parts[2], fields)}")
-        value = getattr(e, parts[2])
+        name = parts[2]
+        if name in self.MOVED:
+            raise RenderError(f"fig('{path}'): '{name}' is now '{self.MOVED[name]}', whose kind of "
+                              f"price is the event's valuation_basis; write "
+                              f"fig('{parts[0]}/{parts[1]}/{self.MOVED[name]}')")
+        if name not in self.FIELDS:
+            raise RenderError(f"fig('{path}'): unknown field '{name}'{suggest(name, self.FIELDS)}")
+        value = getattr(e, name)
         if value is None:
-            raise RenderError(f"fig('{path}'): event '{parts[1]}' of '{parts[0]}' has no "
-                              f"{parts[2]}")
-        return Figure(value, tuple(e.sources), e.status, f"{parts[0]} {parts[1]} {parts[2]}",
-                      secondary=self._secondary(e.sources))
+            raise RenderError(f"fig('{path}'): event '{parts[1]}' of '{parts[0]}' has no {name}")
+        alts = [a for a in e.alternatives if a.field == name]
+        basis = e.basis_words() if name == "valuation" else (
+            m.BASIS_LABEL["pre-money"][1] if name == "pre_money_valuation" else "")
+        if alternative is None:
+            return Figure(value, tuple(e.sources), e.status, f"{parts[0]} {parts[1]} {name}",
+                          differ=tuple(s for a in alts for s in a.sources), basis=basis,
+                          span=Span.of(value) if isinstance(value, Money) else None,
+                          secondary=self._secondary(e.sources))
+        if not isinstance(alternative, int) or isinstance(alternative, bool) or \
+                not 1 <= alternative <= len(alts):
+            shown = repr(alternative) if len(repr(alternative)) <= 30 else "that"
+            have = (f"numbers its other reports of {name} 1 to {len(alts)}" if len(alts) > 1 else
+                    f"has one other report of {name}: alternative=1" if alts else
+                    f"records no other report of {name}")
+            raise RenderError(f"fig('{path}', alternative={shown}): the event {have}")
+        a = alts[alternative - 1]
+        words = m.BASIS_LABEL[a.valuation_basis][1] if a.valuation_basis else basis
+        return Figure(a.value, tuple(a.sources), a.status or e.status,
+                      f"{parts[0]} {parts[1]} {name} ({alternative})", basis=words,
+                      span=Span.of(a.value), secondary=self._secondary(a.sources))
 
     def metric(self, company_id: str, kind: str, date: str) -> Figure:
         c = self.company_record(company_id)
@@ -138,18 +175,21 @@ class Api:
     MAX_DIGITS = 6
 
     @classmethod
-    def _num(cls, f: Any) -> Decimal:
+    def _span(cls, name: str, f: Any) -> Span:
+        """What a figure says about its number, for arithmetic."""
         v = f.value if isinstance(f, Figure) else f
+        if isinstance(f, Figure) and f.span is not None:
+            return f.span
         if isinstance(v, Money):
-            return v.amount
+            return Span.of(v)
         if isinstance(v, (int, Decimal)) and not isinstance(v, bool):
             if abs(v) > cls.RESULT_MAX:
                 raise RenderError("cannot compute with a number larger than 10^18; the numbers in "
                                   "the data are far smaller")
-            return Decimal(v)
+            return Span.exact(v)
         shown = repr(v) if len(repr(v)) <= 60 else f"{repr(v)[:57]}..."
-        raise RenderError(f"cannot compute with {shown}; expected a figure holding an amount or "
-                          "number")
+        raise RenderError(f"{name}(): cannot compute with {shown}; expected a figure holding an "
+                          "amount or number")
 
     @classmethod
     def _digits(cls, name: str, digits: Any) -> Decimal:
@@ -162,8 +202,12 @@ class Api:
         return Decimal(1).scaleb(-digits)
 
     @classmethod
-    def _in_range(cls, name: str, result: Decimal) -> Decimal:
-        if abs(result) > cls.RESULT_MAX:
+    def _in_range(cls, name: str, result: Span) -> Span:
+        try:
+            result.check_bounded(f"{name}()'s result")
+        except Unbounded as exc:
+            raise RenderError(str(exc)) from None
+        if any(x is not None and abs(x) > cls.RESULT_MAX for x in result.ends()):
             raise RenderError(f"{name}(): the result is larger than 10^18, beyond what a page "
                               "shows; check the figures")
         return result
@@ -172,57 +216,67 @@ class Api:
     def _value(f: Any) -> Any:
         return f.value if isinstance(f, Figure) else None
 
-    def _secondary(self, sources: Any) -> bool:
-        return secondary_only(self.ds.sources, sources)
-
     @staticmethod
-    def _merge(*figs: Any) -> dict[str, Any]:
-        """What a figure computed from ``figs`` carries: the sources of them all, the weakest
-        status, and the secondary mark if any of them rests on secondary sources only."""
+    def _merge(*figs: Any) -> tuple[tuple[str, ...], str]:
         sources: list[str] = []
         statuses = []
         for f in figs:
             if isinstance(f, Figure):
                 sources += [s for s in f.sources if s not in sources]
                 statuses.append(f.status)
-        return {"sources": tuple(sources), "status": weakest(statuses),
-                "secondary": any(isinstance(f, Figure) and f.secondary for f in figs)}
+        return tuple(sources), weakest(statuses)
+
+    def _computed(self, value: Any, span: Span | None, *figs: Any, unit: str = "") -> Figure:
+        """A figure computed from ``figs``: the sources of them all, the weakest status, and the
+        secondary mark if any of them rests on secondary sources only."""
+        sources, status = self._merge(*figs)
+        secondary = any(isinstance(f, Figure) and f.secondary for f in figs)
+        return Figure(value, sources, status, unit=unit, computed=True, span=span,
+                      secondary=secondary)
+
+    def _secondary(self, sources: Iterable[str]) -> bool:
+        return secondary_only(self.ds.sources, sources)
+
+    def _quotient(self, name: str, a: Figure, b: Figure) -> Span:
+        den = self._span(name, b)
+        if den.hi is not None and den.hi == 0:
+            raise RenderError(f"{name}(): division by zero")
+        num = self._span(name, a)
+        if (num.lo is not None and num.lo < 0) or (den.lo is not None and den.lo < 0):
+            raise RenderError(f"{name}(): both figures must be positive")
+        return num / den
 
     def ratio(self, a: Figure, b: Figure, digits: int = 1) -> Figure:
-        """a ÷ b, shown as '2.5×'."""
+        """a ÷ b, shown as '2.5×' (a range '9.9–10.6×', a bound 'more than 4.0×')."""
         step = self._digits("ratio", digits)
-        den = self._num(b)
-        if den == 0:
-            raise RenderError("ratio(): division by zero")
-        q = self._in_range("ratio", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
-        return Figure(f"{q}×", **self._merge(a, b))
+        q = self._in_range("ratio", self._quotient("ratio", a, b)).rounded(step)
+        return self._computed(q.words(str, "×"), q, a, b)
 
     def growth(self, a: Figure, b: Figure, digits: int = 0) -> Figure:
-        """Change from b to a in per cent, shown as '154%'."""
+        """Change from b to a in per cent, shown as '+154%'."""
         step = self._digits("growth", digits)
-        den = self._num(b)
-        if den == 0:
-            raise RenderError("growth(): division by zero")
-        pct = self._in_range("growth", (self._num(a) - den) / den * 100).quantize(
-            step, rounding=ROUND_HALF_EVEN)
-        return Figure(f"{pct:+}%".replace("+", "+" if pct > 0 else ""), **self._merge(a, b))
+        pct = self._in_range("growth", self._quotient("growth", a, b).map(
+            lambda r: (r - 1) * 100)).rounded(step)
+        return self._computed(pct.words(lambda d: f"{d:+}".replace("+", "+" if d > 0 else ""),
+                                        "%", signed=True), pct, a, b)
 
     def diff(self, a: Figure, b: Figure) -> Figure:
-        """a − b for two amounts of the same currency."""
+        """|a − b| for two amounts of the same currency."""
         va, vb = self._value(a), self._value(b)
         if not (isinstance(va, Money) and isinstance(vb, Money)) or va.currency != vb.currency:
             raise RenderError("diff(): both figures must be amounts in the same currency")
-        d = self._in_range("diff", abs(va.amount - vb.amount))
-        return Figure(Money(d, va.currency), **self._merge(a, b))
+        sa, sb = self._span("diff", a), self._span("diff", b)
+        big, small = (sa, sb) if va.point >= vb.point else (sb, sa)  # by the figures as given
+        d = self._in_range("diff", big.left_after(small))
+        return self._computed(d.money(va.currency), d, a, b)
 
     def per(self, a: Figure, b: Figure, unit: str, digits: int = 1) -> Figure:
         """a ÷ b as a quantity with a unit: per(cell(fp8), cell(watts), "TFLOPS per watt")."""
         step = self._digits("per", digits)
-        den = self._num(b)
-        if den == 0:
-            raise RenderError("per(): division by zero")
-        q = self._in_range("per", self._num(a) / den).quantize(step, rounding=ROUND_HALF_EVEN)
-        return Figure(q, **self._merge(a, b), unit=str(unit))
+        q = self._in_range("per", self._quotient("per", a, b)).rounded(step)
+        lo, hi = q.ends()
+        value = lo if lo is not None and lo == hi and not q.approx else q.words(str)
+        return self._computed(value, q, a, b, unit=str(unit))
 
     def months(self, a: Figure, b: Figure) -> Figure:
         """Whole months between two dated figures (a after b), shown as '3 months'."""
@@ -232,15 +286,18 @@ class Api:
             raise RenderError("months(): both figures must be dates with a month, such as "
                               "fig('anthropic/series-h/date')")
         n = abs((da.year - db.year) * 12 + da.month - db.month)
-        return Figure(f"{n} month{'s' if n != 1 else ''}", **self._merge(a, b))
+        return self._computed(f"{n} month{'s' if n != 1 else ''}", None, a, b)
 
     def total(self, *figs: Figure) -> Figure:
         vals = [self._value(f) for f in figs]
         if not vals or not all(isinstance(v, Money) for v in vals) or \
                 len({v.currency for v in vals}) != 1:
             raise RenderError("total(): every figure must be an amount in one currency")
-        amount = self._in_range("total", sum((v.amount for v in vals), Decimal(0)))
-        return Figure(Money(amount, vals[0].currency), **self._merge(*figs))
+        span = Span.exact(0)
+        for f in figs:
+            span = span + self._span("total", f)
+        span = self._in_range("total", span)
+        return self._computed(span.money(vals[0].currency), span, *figs)
 
     # -- links
     def link(self, company_id: str) -> Markup:
@@ -283,19 +340,50 @@ class Api:
 
 
 
-def investors_text(companies: dict[str, m.Company], e: m.Event) -> Markup:
-    """The investors of an event, linked to their profiles, with their role when they led."""
+def investors_text(companies: dict[str, m.Company], c: m.Company, e: m.Event) -> Markup:
+    """The investors of an event, linked to their profiles, with their role when they led and
+    the money of each line: paid in, committed, or the same money as another event's."""
     parts = []
     for inv in e.investors:
         if inv.company:
-            c = companies[inv.company]
-            parts.append(link(inv.name or c.name, f"companies/{c.id}.md"))
+            other = companies[inv.company]
+            part = link(inv.name or other.name, f"companies/{other.id}.md")
         else:
-            parts.append(md(inv.name))
-        if inv.role != "participant":
-            parts[-1] = Markup(f"{parts[-1]} ({inv.role})")
+            part = md(inv.name)
+        extra = [inv.role] if inv.role != "participant" else []
+        if inv.amount is not None:
+            extra.append(f"paid {inv.amount.display()}")
+        if inv.committed is not None:
+            extra.append(f"committed {inv.committed.display()}")
+        inner = c.event(inv.counted_in) if inv.counted_in else None
+        if inner is not None:
+            extra.append(f"the same money as its {event_name(inner)} of {inner.date.display()}, "
+                         "counted there")
+        parts.append(Markup(f"{part} ({md('; '.join(extra))})") if extra else part)
     return Markup(", ").join(parts)
 
+
+def event_cell(e: m.Event, field: str, sources: Any = (), *,
+               secondary: Callable[[Iterable[str]], bool] = lambda sources: False) -> Markup:
+    """One amount of an event in a table: the figure (with ``sources`` cited, when the row cites
+    them here); for a valuation, its kind of price; and where other reports give another figure,
+    'reports differ' with that figure and its citations. ``secondary(sources)``: whether what
+    cites them rests on secondary sources only (facts.secondary_only), which adds the mark."""
+    value = getattr(e, field)
+    if value is None:
+        return Markup("—")
+    out = md(value.display()) + (cite_marks(sources, secondary=secondary(sources)) if sources
+                                 else Markup(""))
+    if field == "valuation" and e.valuation_basis:
+        out += Markup(f'<br><span class="fl-kind">{md(m.BASIS_LABEL[e.valuation_basis][0])}'
+                      "</span>")
+    for a in (a for a in e.alternatives if a.field == field):
+        basis = (f", {in_sentence(m.BASIS_LABEL[a.valuation_basis][0])}"
+                 if a.valuation_basis and a.valuation_basis != e.valuation_basis else "")
+        out += Markup(f'<br><span class="fl-differ">reports differ: {md(a.value.display())}'
+                      f"{md(basis)}</span>") + cite_marks(a.sources, a.status or "confirmed",
+                                                          secondary=secondary(a.sources))
+    return out
 
 
 def template_globals(api: Api) -> dict[str, Any]:

@@ -93,7 +93,8 @@ def _companies(site: Site) -> Iterable[PageSpec]:
 
 def _valuations(site: Site) -> Iterable[PageSpec]:
     yield PageSpec("valuations.md", "data/companies", "Valuations compared",
-                   "Post-money valuation marks across companies, with status and sources.",
+                   "Every valuation with its kind of price, status and sources, and the "
+                   "post-money valuations compared across companies.",
                    data_as_of=site.latest_event)
 
 
@@ -138,6 +139,19 @@ def _data(site: Site) -> Iterable[PageSpec]:
         "description": "Companies, funding and valuation events with status and sources, and the "
                        "source records themselves.",
         "license": LICENCE["url"],
+        "variableMeasured": [
+            {"@type": "PropertyValue", "name": "valuation",
+             "description": "The price an event puts on a whole company, with its basis."},
+            {"@type": "PropertyValue", "name": "valuation_basis",
+             "description": "What kind of price a valuation is: post-money, pre-money, "
+                            "not-stated (pre- or post-money), secondary (implied by a sale of "
+                            "existing shares), ipo (at the IPO price), market-value, deal-value, "
+                            "offer-declined, target (talks or a target)."},
+            {"@type": "PropertyValue", "name": "amount_raised",
+             "description": "Money paid in (for tender offers and secondary sales, shares sold)."},
+            {"@type": "PropertyValue", "name": "amount_committed",
+             "description": "Money committed, an 'up to' amount, including what was paid at "
+                            "once."}],
         "distribution": [{"@type": "DataDownload", "contentUrl": path,
                           "encodingFormat": "text/csv" if path.endswith(".csv")
                           else "application/json"} for path in files

@@ -14,7 +14,7 @@ import jinja2
 from pydantic import BaseModel, Field
 
 from .. import engine, site_paths
-from ..markup import on_page
+from ..markup import on_page, settle_citations
 from ..problems import Problems
 from ..reader import parse_yaml, read_file
 from ..types import Page, PageMeta, PageState
@@ -116,6 +116,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             text = render_template(env, origin, origin, {}, problems, line_offset=offset)
             if text is None:
                 continue
+            text = settle_citations(text)
             footer = sources_footer(sources, source_page)
             as_of = data_as_of(max(state.event_dates, default=None))
             out.cited.update(state.sources)
@@ -128,8 +129,8 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
                         search_boost=kind.search_boost, show_toc=not fm.hide_toc,
                         jsonld=article_json_ld(fm) if dated else None)
         text = with_meta_line(text, meta_line(meta))  # pages stating events show "data as of"
-        out.pages.append(Page(rel_doc, (engine.front_matter(meta) + text + footer).encode("utf-8"),
-                              origin))
+        source = engine.page_source(meta, text + footer, settings.edit_url_base)
+        out.pages.append(Page(rel_doc, source.encode("utf-8"), origin))
         out.found[rel_doc].append(out.pages[-1])
         if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
             out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes,

@@ -1,0 +1,287 @@
+"""Running an engine, written once for every engine (it imports none; it is given a
+generator.engines.Engine): ``build_site``, the atomic build, and ``serve``, the preview with live
+reload, both around the engine's own build.
+
+:func:`build_site` builds into a fresh folder and swaps it into place only when everything
+succeeded and every page carries the finishing pass's mark (a page without it was written by an
+engine that did not run the plugin: the build fails, naming it), so a failed build leaves the
+previous ``site/`` as it was. :func:`serve` makes the engine's live-reload server deliver its
+script as a file of the site's own origin, which the pages' policy allows
+(generator.plugin.serve_script_as_file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+from .engines import DEFAULT_ENGINE, Engine, EngineMissing, load_engine
+from .escape import escape_unseen
+from .finish import unfinished_pages
+from .plugin import Session, _docs_rel, attach, check_and_render, serve_script_as_file
+from .problems import Problems
+from .settings import Settings
+from .sitedir import (SITE_MARKER, SITE_MARKER_TEXT, clean_leftovers, shown_path, site_target,
+                      source_date_epoch)
+
+# ---------------------------------------------------------------------------------------------
+# The commands
+
+
+class _ReportHandler(logging.Handler):
+    """MkDocs's log lines, printed as a report prints its lines: any control, line-breaking or
+    invisible character a file name or a message holds is written as an escape (each line of a
+    message stays a line). Written to ``sys.stderr`` as it is when a line is logged."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            text = self.format(record)
+            print("\n".join(escape_unseen(line) for line in text.split("\n")), file=sys.stderr)
+        except Exception:  # noqa: BLE001 - logging's own way of reporting a handler that failed
+            self.handleError(record)
+
+
+def _log_to_report(engine: Engine, level: int = logging.WARNING) -> logging.Handler:
+    """Route the engine's log through :class:`_ReportHandler` (once), showing ``level`` and
+    above."""
+    logger = logging.getLogger(engine.logger())
+    handler = next((h for h in logger.handlers if isinstance(h, _ReportHandler)), None)
+    if handler is None:
+        handler = _ReportHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+        logger.addHandler(handler)
+    handler.setLevel(level)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    return handler
+
+
+@contextlib.contextmanager
+def _dated(root: Path) -> Iterator[None]:
+    """SOURCE_DATE_EPOCH set for the length of a build (unless it is set already), so that two
+    builds of one commit are byte-identical. MkDocs reads the build's date from the environment
+    only (mkdocs.utils.get_build_datetime), so this is the one setting given that way, by the
+    command around MkDocs and for that call alone."""
+    epoch = source_date_epoch(root)
+    if not epoch or os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+
+
+def build_site(root: Path, site_dir: Path, *, strict: bool = True, site_url: str | None = None,
+               settings: Settings | None = None, engine: str = DEFAULT_ENGINE) -> int:
+    """Check and build into a new folder; swap it in only if everything passed. Simultaneous
+    builds of one project take turns (:func:`generator.cachedir.build_lock`). ``site_url``: the
+    address the site is built for, instead of mkdocs.yml's; ``settings``: the run's settings
+    (the plugin completes them with mkdocs.yml's folders); ``engine``: mkdocs or properdocs."""
+    from .cachedir import build_lock
+
+    try:
+        eng = load_engine(engine)
+    except EngineMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    root = Path(root).resolve()
+    with build_lock(root):
+        target, refusal = site_target(root, site_dir)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 1
+        clean_leftovers(root, target)
+        with _dated(root):
+            return _build_site(eng, root, target, strict=strict, site_url=site_url,
+                               settings=settings)
+
+
+def _build_site(eng: Engine, root: Path, site_dir: Path, *, strict: bool, site_url: str | None,
+                settings: Settings | None) -> int:
+    """The build itself, into ``site_dir``: absolute, and accepted by :func:`site_target`."""
+    # Folders of this build alone, new (nothing of that name is ever reused or removed first):
+    # the site is built into one, and the previous site moved into the other while the new one
+    # takes its place. Left behind by a build that was killed, they are removed by the next.
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=site_dir.parent,
+                                    prefix=f".{site_dir.name}.building-{os.getpid()}-"))
+        os.chmod(tmp, 0o755)  # as MkDocs makes it (mkdtemp's folder is the user's alone)
+    except OSError as exc:
+        print(f"{shown_path(site_dir, root)}: cannot build here: {exc.strerror}",
+              file=sys.stderr)
+        return 1
+    try:
+        return _build_into(eng, root, site_dir, tmp, strict=strict, site_url=site_url,
+                           settings=settings)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # gone already when the build succeeded
+
+
+def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: bool,
+                site_url: str | None, settings: Settings | None) -> int:
+    t0 = time.perf_counter()
+    _log_to_report(eng)
+    stopped = f"build stopped; {site_dir.name}/ was left as it was"
+    try:
+        cfg = eng.load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=strict,
+                          **({"site_url": site_url} if site_url else {}))
+    except eng.abort as exc:
+        print(f"mkdocs.yml: {exc}", file=sys.stderr)
+        print(stopped, file=sys.stderr)
+        return 1
+    session = Session(settings=settings)
+    plugin = attach(cfg, session)
+    data_root = (root / plugin.config.data_root).resolve() if plugin is not None else root
+    run = session.settings_for(data_root, site_src=_docs_rel(cfg, data_root),
+                               site_url=cfg.site_url,
+                               **({"edit_url_base": plugin.config.edit_url_base} if plugin else {}),
+                               **({"templates": plugin.config.templates} if plugin else {}))
+    problems = Problems()
+    rendered = check_and_render(run, problems)
+    charts = rendered.charts if rendered is not None else None
+    if problems.failed(strict=strict):
+        if charts is not None:
+            charts.abandon()
+        print(problems.report(), file=sys.stderr)
+        print(stopped, file=sys.stderr)
+        return 1
+    if problems.notices:  # they inform, and the build goes on
+        print(problems.report())
+    session.prepared = rendered  # the plugin takes them (on_files): each page's Markdown is let
+    del rendered  # go of once it is read
+    try:
+        eng.build(cfg)
+    except Exception as exc:  # the engine reports its own problems through logging
+        if charts is not None:
+            charts.abandon()
+        print(session.failed or escape_unseen(f"build failed: {exc}"), file=sys.stderr)
+        print(stopped, file=sys.stderr)
+        return 1
+    finally:
+        session.prepared = None
+    # No silent loss: every page went through the finishing pass (sanitised, with its policy),
+    # or the site is not published. An engine that ignores plugins would have written pages of
+    # its own from the raw articles.
+    unfinished = unfinished_pages(tmp)
+    if unfinished:
+        report = Problems()
+        for rel in unfinished:
+            report.error(f"{site_dir.name}/{rel}", "was not finished: the frontier-ledger plugin "
+                         f"did not run on it (mkdocs.yml lists it under plugins; {eng.name} "
+                         "must run it)")
+        print(report.report(), file=sys.stderr)
+        print(stopped, file=sys.stderr)
+        return 1
+    (tmp / SITE_MARKER).write_text(SITE_MARKER_TEXT, encoding="utf-8")
+    if site_dir.exists():
+        old = Path(tempfile.mkdtemp(dir=site_dir.parent,
+                                    prefix=f".{site_dir.name}.old-{os.getpid()}-"))
+        os.replace(site_dir, old)  # onto the empty folder just made
+        os.replace(tmp, site_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(tmp, site_dir)
+    n = sum(1 for _ in site_dir.rglob("index.html"))
+    print(f"built {n} pages into {site_dir} in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# serve
+
+
+class _NoDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+def serve(root: Path, addr: str, settings: Settings | None = None,
+          engine: str = DEFAULT_ENGINE) -> int:
+    """Serve the site at ``addr`` (host:port), with live reload, rebuilding after every change to
+    data, templates, articles or configuration; MkDocs's own serve loop, written with its public
+    pieces (load_config, build, its live-reload server) so that every rebuild's plugin gets this
+    command's :class:`Session`. Rebuilds are "dirty" builds in MkDocs's sense: everything is
+    checked and rendered again, but only the pages and files whose content changed are converted
+    and written (a changed template or mkdocs.yml changes every page, so all are). As with mkdocs
+    serve --dirty, a page that disappears stays in the preview until serve restarts. The site is
+    served at the root of the address, whatever its published sub-path is. ``engine``: mkdocs or
+    properdocs."""
+    from .charts import ChartStore
+
+    try:
+        eng = load_engine(engine)
+    except EngineMissing as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    _log_to_report(eng, logging.INFO)
+    root = Path(root).resolve()
+    run = settings or Settings.for_project(root, serve=True)
+    session = Session(settings=run.but(serve=True), serving=True,
+                      store=ChartStore(run.chart_folder(), keep_in_memory=True))
+    host, _, port = addr.rpartition(":")
+    serve_url = f"http://{host}:{port}/"
+    site_dir = tempfile.mkdtemp(prefix="mkdocs_")
+
+    def get_config():
+        config = eng.load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir,
+                                 dev_addr=addr, site_url=serve_url)
+        config.watch.extend([str(root / "data"), str(root / "templates")])
+        attach(config, session)
+        return config
+
+    def builder(config=None) -> None:
+        eng.build(config or get_config(), serve_url=serve_url, dirty=True)
+
+    quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
+    logging.getLogger(eng.logger("commands.build")).addFilter(quiet)
+    try:
+        config = get_config()
+    except eng.abort as exc:
+        print(f"mkdocs.yml: {exc}", file=sys.stderr)
+        return 1
+    config.plugins.on_startup(command="serve", dirty=True)
+    server = serve_script_as_file(eng.livereload.LiveReloadServer(
+        builder=builder, host=host, port=int(port), root=site_dir), eng)
+    server.error_handler = lambda code: _error_page(site_dir, code)
+    try:
+        builder(config)
+        server.watch(config.docs_dir)
+        if config.config_file_path:
+            server.watch(config.config_file_path)
+        server = config.plugins.on_serve(server, config=config, builder=builder)
+        for item in config.watch:
+            server.watch(item)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            logging.getLogger(eng.logger()).info("Shutting down...")
+        finally:
+            server.shutdown()
+    except (eng.abort, eng.plugin_error) as exc:
+        print(escape_unseen(str(exc)), file=sys.stderr)
+        return 1
+    finally:
+        config.plugins.on_shutdown()
+        logging.getLogger(eng.logger("commands.build")).removeFilter(quiet)
+        shutil.rmtree(site_dir, ignore_errors=True)
+    return 0
+
+
+def _error_page(site_dir: str, code: int) -> bytes | None:
+    """The site's own 404 (or 500) page, as MkDocs's serve answers with it."""
+    if code in (404, 500):
+        page = os.path.join(site_dir, f"{code}.html")
+        if os.path.isfile(page):
+            with open(page, "rb") as f:
+                return f.read()
+    return None

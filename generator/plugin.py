@@ -1,0 +1,420 @@
+"""The plugin the engine runs, written once for every engine (it imports none): it hands the engine
+the pages the core rendered and finishes each page as the engine writes it.
+
+``on_files`` takes the pages :func:`generator.engine_run.build_site` checked and rendered (or,
+when the engine runs the plugin itself, as ``mkdocs serve`` or ``mkdocs build`` would, loads and
+renders them) and hands them over as in-memory files (nothing is written into ``site_src/``).
+Any problem stops the build with the located report. Each page, as it is written, goes through
+the finishing pass (generator.finish: sanitised content, Material's table wrappers, a safe table
+of contents, the charts' SVGs, the CSP and the finishing mark), and so does Material's 404 page.
+What one command shares with the plugin instances the engine makes for it (one per build, and
+serve rebuilds) is a :class:`Session`. Each engine's adapter (generator.mkdocs_glue,
+generator.properdocs_glue) makes the plugin class from :class:`PluginEvents` and its engine's
+``BasePlugin``, and the configuration class with :func:`config_class`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import shutil
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import engine, finish, site_paths
+from .load import load
+from .problems import Problems
+from .render import Rendered, render
+from .settings import Settings
+from .types import FilePage
+
+# Generated files larger than this are written to a temporary folder for MkDocs to copy.
+SPILL_BYTES = 1 << 20
+# the files holding the charts' SVGs as placed in pages (see on_post_page)
+_CHART_FILE = re.compile(r"charts/([a-z0-9][a-z0-9-]*)\.inline\.svg")
+
+
+def config_class(config_base: type, options: Any) -> type:
+    """The plugin's settings in mkdocs.yml, as the engine's ``Config`` subclass (``options``: its
+    ``config.config_options`` module)."""
+    c = options
+    return type("LedgerConfig", (config_base,), {
+        # project folder holding data/ and templates/, relative to mkdocs.yml
+        "data_root": c.Type(str, default="."),
+        "templates": c.Type(str, default="templates"),
+        "edit_url_base": c.Optional(c.Type(str)),  # e.g. https://github.com/OWNER/REPO/edit/main/
+        "strict_data": c.Type(bool, default=True),  # warnings in data fail the build
+    })
+
+
+@dataclass
+class Session:
+    """What one command shares with the plugin: MkDocs makes a new plugin for every build (serve
+    for every rebuild), so what outlives one build lives here. ``settings``: the run's settings,
+    which the plugin completes with mkdocs.yml's folders and address; ``prepared``: the pages
+    build_site checked and rendered, for the plugin to take (once); ``store``: the chart caches
+    (serve keeps one, with built charts in memory, across rebuilds); ``digests``: serve only, for
+    each site folder, a digest of every generated file as the last successful build wrote it;
+    ``failed``: the report of charts that could not be rendered, for build_site to print."""
+
+    settings: Settings | None = None
+    serving: bool = False
+    prepared: Rendered | None = None
+    store: Any = None
+    digests: dict[str, dict[str, bytes]] = field(default_factory=dict)
+    failed: str | None = None
+
+    def settings_for(self, root: Path, **values: Any) -> Settings:
+        if self.settings is None:
+            return Settings.for_project(root, serve=self.serving, **values)
+        return self.settings.but(root=root, **values)
+
+
+def attach(config: Any, session: Session) -> "PluginEvents | None":
+    """Give the plugin of a loaded configuration the command's session; the plugin (None when
+    mkdocs.yml does not use it)."""
+    for plugin in config.plugins.values():
+        if isinstance(plugin, PluginEvents):
+            plugin.session = session
+            return plugin
+    return None
+
+
+def check_and_render(settings: Settings, problems: Problems, store: Any = None
+                     ) -> Rendered | None:
+    """Load and render by ``settings``; None when the data has errors. Charts missing from the
+    cache are rendered in the background while MkDocs works (see charts.pipeline);
+    LedgerPlugin.on_env waits for them."""
+    ds = load(settings.root, problems, **settings.load_options())
+    if problems.errors:
+        return None
+    return render(ds, settings, problems, store=store)
+
+
+def _docs_rel(config, root: Path) -> str:
+    # not resolved: a docs folder that is a link is reported by the check, never followed here
+    return Path(os.path.relpath(config.docs_dir, root)).as_posix()
+
+
+def _unmodified() -> bool:
+    return False
+
+
+class PluginEvents:
+    """The plugin's events. An adapter's plugin class is ``PluginEvents`` and its engine's
+    ``BasePlugin``, with ``engine`` (generator.engines.Engine) set."""
+
+    engine: Any = None
+    config: Any
+
+    def __init__(self) -> None:
+        self.session = Session()  # build_site and serve give theirs (see attach)
+        self.origins: dict[str, str] = {}
+        self._spilled: str | None = None  # folder of the large generated files of this build
+        self.charts: Any = None  # the charts of the pages being built
+        self._held: dict[str, bytes] = {}  # page HTML between conversion and writing
+        self._chart_svgs: dict[str, str] = {}
+        self._digests: dict[str, bytes] | None = None
+
+    def on_config(self, config):
+        self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
+        return config
+
+    def _rendered(self, config) -> Rendered:
+        rendered, self.session.prepared = self.session.prepared, None
+        if rendered is not None:
+            return rendered
+        # serve, or mkdocs build run directly
+        settings = self.session.settings_for(self.root, site_src=_docs_rel(config, self.root),
+                                             templates=self.config.templates,
+                                             site_url=config.site_url,
+                                             edit_url_base=self.config.edit_url_base)
+        problems = Problems()
+        rendered = check_and_render(settings, problems, self.session.store)
+        if problems.failed(strict=self.config.strict_data):
+            if rendered is not None:
+                rendered.charts.abandon()
+            raise self.engine.plugin_error("the data or articles have problems:\n" +
+                                           problems.report())
+        log = logging.getLogger(self.engine.logger("plugins.frontier_ledger"))
+        for w in problems.warnings + problems.notices:
+            log.info(w.format())
+        assert rendered is not None
+        return rendered
+
+    def on_files(self, files, config):
+        rendered = self._rendered(config)
+        self.charts = rendered.charts
+        pages = rendered.pages
+        del rendered
+        self._refuse_unsafe_files(files, config)
+        self.origins = {}
+        self._discard_spilled()
+        File = self.engine.file
+        for page in pages:
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                files.remove(existing)
+            if isinstance(page, FilePage):
+                files.append(File.generated(config, page.path, abs_src_path=str(page.source)))
+            elif isinstance(page.content, bytes) and len(page.content) > SPILL_BYTES:
+                # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies) waits
+                # on disk, not in memory, until MkDocs copies it after the last page is written
+                files.append(File.generated(config, page.path, abs_src_path=self._spill(page)))
+            else:
+                files.append(File.generated(config, page.path, content=page.content))
+            self.origins[page.path] = page.origin
+        # Markdown that the core did not render (not under site_src) is never published raw.
+        for f in list(files.documentation_pages()):
+            if f.src_uri not in self.origins:
+                files.remove(f)
+        # in the order of an exported docs folder, so that both builds list pages alike; the
+        # theme's own files after them, as the engine had them
+        docs = os.path.normpath(config.docs_dir)
+        ours = [f for f in files if f.src_dir is None or os.path.normpath(f.src_dir) == docs]
+        theme = [f for f in files if not (f.src_dir is None or os.path.normpath(f.src_dir) == docs)]
+        return type(files)(sorted(ours, key=lambda f: engine.docs_order(f.src_uri)) + theme)
+
+    def _refuse_unsafe_files(self, files, config) -> None:
+        # MkDocs collects everything under docs_dir and follows links while doing so; a file that is
+        # a link, lies under a linked folder, is not a regular file or resolves outside docs_dir is
+        # never published (the check reports these first; this is the second line of defence).
+        docs = Path(config.docs_dir)
+        docs_rel = _docs_rel(config, self.root)
+        refused = Problems()
+        for f in list(files):
+            if f.generated_by or f.src_dir is None or \
+                    os.path.normpath(f.src_dir) != os.path.normpath(docs):
+                continue  # the theme's own files, and pages generated here
+            p, bad = docs, ""
+            for part in Path(f.src_uri).parts:
+                p = p / part
+                if p.is_symlink():
+                    bad = "is a symbolic link; links are never followed"
+                    break
+            else:
+                if not p.is_file():
+                    bad = "is not a regular file; commit a plain file here"
+                elif docs.resolve() not in p.resolve().parents:
+                    bad = "lies outside the folder of articles and pages"
+            where = p.relative_to(docs).as_posix()
+            if not bad:
+                # what site_src/ may hold (pages, and assets of the listed types), as the check
+                # has it: any other file would be published as it is
+                if any(site_paths.ignored(part) for part in Path(f.src_uri).parts):
+                    files.remove(f)  # hidden: never published (MkDocs excludes it too)
+                    continue
+                got = site_paths.path_problem(f.src_uri)
+                if got is not None:
+                    where, bad = got
+                elif any(os.path.isfile(os.path.join(d, f.src_uri)) for d in config.theme.dirs):
+                    bad = "has the path of one of the theme's own files, which it would replace"
+            if bad:
+                files.remove(f)
+                refused.error(f"{docs_rel}/{where}", bad)
+        if refused.items:
+            raise self.engine.plugin_error("the data or articles have problems:\n" +
+                                           refused.report())
+
+    def _spill(self, page) -> str:
+        if self._spilled is None:
+            self._spilled = tempfile.mkdtemp(prefix="fl-files-")
+        path = os.path.join(self._spilled, hashlib.sha256(page.path.encode()).hexdigest())
+        with open(path, "wb") as f:
+            f.write(page.content)
+        return path
+
+    def _discard_spilled(self) -> None:
+        if self._spilled is not None:
+            shutil.rmtree(self._spilled, ignore_errors=True)
+            self._spilled = None
+
+    def on_pre_build(self, config):
+        self._held = {}
+
+    def on_nav(self, nav, config, files):
+        self._chart_svgs = {}
+        for f in files:
+            m = _CHART_FILE.fullmatch(f.src_uri)
+            if m and f.generated_by is not None and f.abs_src_path:
+                self._chart_svgs[m.group(1)] = f.abs_src_path
+        # serve: a generated file whose content is what the last build wrote is not built again
+        # (MkDocs's dirty build skips files that are not "modified"); see serve()
+        if not self.session.serving:
+            return nav
+        state = self.session.digests.setdefault(os.path.abspath(config.site_dir), {})
+        self._digests = {}
+        for f in files:
+            if f.generated_by is None or f._content is None:
+                continue
+            content = f._content if isinstance(f._content, bytes) else f._content.encode("utf-8")
+            digest = hashlib.blake2b(content, digest_size=16).digest()
+            self._digests[f.src_uri] = digest
+            if state.get(f.src_uri) == digest and os.path.isfile(f.abs_dest_path):
+                f.is_modified = _unmodified  # an instance attribute: this file only
+        return nav
+
+    def on_build_error(self, error):
+        if self.charts is not None:
+            self.charts.abandon()  # the build stopped: its chart workers stop too
+        self._discard_spilled()
+        for state in self.session.digests.values():
+            state.clear()  # what is on disk is not known: the next build writes everything
+
+    def on_page_markdown(self, markdown, page, config, files):
+        # Memory (thousands of pages): MkDocs converts every page before it writes any, and keeps
+        # each page's Markdown, HTML and source file until the build ends. A build lets go of each
+        # as soon as nothing needs it any more: the generated source here (it has been read), the
+        # Markdown once converted (on_page_content) and the HTML once the page is written
+        # (on_post_page). Empty strings, not None: MkDocs reads None as "not read yet". serve keeps
+        # them (its rebuilds compare generated files with the last build's).
+        if not self.session.serving and page.file.generated_by is not None and \
+                page.file.abs_src_path is None:
+            page.file.content_string = ""
+        return markdown
+
+    def on_page_content(self, html, page, config, files):
+        # Sanitised before anything reads it (the search index, next), by the finishing pass's
+        # own code; the page is finished as a whole when it is written (on_post_page).
+        html = finish.clean_content(html)
+        if self.session.serving:
+            return html
+        # MkDocs converts every page before it writes the first, so a build of thousands of pages
+        # held all their HTML at once (about 60 KB of memory a profile: one dash makes Python
+        # store a text at two bytes a character). Until the page is written it waits here
+        # compressed (zlib level 1, a tenth of a millisecond a page), and on_page_context puts it
+        # back. The Markdown is let go: converted, the page's title was taken while converting.
+        page.markdown = ""
+        self._held[page.file.src_uri] = zlib.compress(html.encode("utf-8"), 1)
+        return ""
+
+    def on_page_context(self, context, page, config, nav):
+        held = self._held.pop(page.file.src_uri, None)
+        if held is not None:
+            page.content = zlib.decompress(held).decode("utf-8")
+        # The edit link is the page's metadata (edit_url in its front matter, written by render;
+        # overrides/partials/actions.html shows it), as in an exported project: none of the
+        # engine's own, which would point at the generated page's path.
+        page.edit_url = None
+        return context
+
+    # before the search plugin indexes the page's HTML (both engines' event_priority(100) sets
+    # this attribute, and they run the events in its order)
+    on_page_context.mkdocs_priority = 100  # type: ignore[attr-defined]
+
+    def on_env(self, env, config, files):
+        # Every page has been converted, and MkDocs is about to copy the files and write the
+        # pages: the charts rendered in the background must be there now.
+        failed = self.charts.finish() if self.charts is not None else []
+        if failed:
+            report = Problems()
+            report.items.extend(failed)
+            self.session.failed = report.report()  # build_site prints it as the check would
+            raise self.engine.plugin_error("the data or articles have problems:\n" +
+                                           report.report())
+        # Material's templates are compiled on every build; keep their bytecode (jinja2 checks each
+        # template's source against it) in the project's cache folder, outside its tree: bytecode
+        # is loaded with pickle and marshal, i.e. runs, so never from a folder a pull request can
+        # write. Best effort: without the folder every template is compiled, as before.
+        from .cachedir import bytecode_cache
+
+        cache = bytecode_cache(self.root, "jinja-theme")
+        if cache is not None:
+            env.bytecode_cache = cache
+        return env
+
+    def on_post_page(self, output, page, config):
+        try:
+            output = finish.finish_page(output, self._chart_svg)
+        except finish.Unfinished as exc:
+            raise self.engine.plugin_error(f"{page.file.src_uri}: {exc}") from None
+        if not self.session.serving:
+            page.content = ""  # written next; the search index has taken its text already
+        return output
+
+    def _chart_svg(self, chart_id: str) -> str:
+        path = self._chart_svgs.get(chart_id)
+        if path is None:
+            return ""  # no such chart: nothing is placed
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+
+    def on_serve(self, server, config, builder):
+        # `mkdocs serve` run directly: its live-reload script, inline in every page, would be
+        # blocked by the pages' policy; the server delivers it as a file of the site instead
+        return serve_script_as_file(server, self.engine)
+
+    def on_post_build(self, config):
+        # Material's 404 page is not a Page, so on_post_page never saw it.
+        p = Path(config.site_dir) / engine.NOT_FOUND_PAGE
+        if p.is_file():
+            html = p.read_text(encoding="utf-8")
+            if not self.session.serving or not engine.is_finished(html):
+                p.write_text(finish.finish_theme_page(html), encoding="utf-8")
+        state = self.session.digests.get(os.path.abspath(config.site_dir))
+        if state is not None and self._digests is not None:
+            state.clear()
+            state.update(self._digests)
+        self._discard_spilled()  # copied into the site by now
+
+
+# ---------------------------------------------------------------------------------------------
+# serve
+
+LIVERELOAD_PATH = "/.fl-livereload.js"
+
+
+def serve_script_as_file(server: Any, engine: Engine) -> Any:
+    """The engine's live-reload ``server``, made to deliver its script as a file of the site's
+    own origin (the plugin does this in on_serve, so ``mkdocs serve`` run directly reloads too).
+
+    The engine puts the script inline into every page, and the Content-Security-Policy of every
+    page (which serve keeps, so that the preview behaves as the site will) blocks inline scripts
+    whose hash it does not list; this one changes on every request, so the browser never
+    reloaded. A script from 'self' is allowed, so the page gets ``<script
+    src="/.fl-livereload.js" data-epoch=… data-request-id=…>`` instead, and the file holds the
+    engine's own script. A server of a version we do not know is left as it is, and says so."""
+    lr = engine.livereload
+    if isinstance(server, getattr(lr, "LiveReloadServer", ())) and \
+            getattr(server, "_fl_script", None) is not None:
+        return server  # done already
+    source = getattr(lr, "_SCRIPT_TEMPLATE_STR", "")
+    head, sep, _ = source.rpartition("livereload(${epoch}, ${request_id});")
+    if not sep or "var livereload = function(epoch, requestId)" not in head or \
+            not isinstance(server, getattr(lr, "LiveReloadServer", ())):
+        logging.getLogger(engine.logger("plugins.frontier_ledger")).warning(
+            "this %s's live reload is not known to Frontier Ledger: pages will not reload by "
+            "themselves (the pages' Content-Security-Policy blocks its inline script); use "
+            "./ledger serve", engine.name)
+        return server
+    script = (head + ";(function(s) { livereload(parseFloat(s.dataset.epoch), "
+              "parseFloat(s.dataset.requestId)); })(document.currentScript);\n").encode("utf-8")
+    base = type(server)
+
+    class Server(base):  # type: ignore[misc, valid-type]
+        _fl_script = script
+
+        def _inject_js_into_html(self, content, epoch):
+            try:
+                end = content.rindex(b"</body>")
+            except ValueError:
+                end = len(content)
+            tag = (f'<script src="{LIVERELOAD_PATH}" data-epoch="{int(epoch)}" '
+                   f'data-request-id="{int(lr._timestamp())}"></script>').encode()
+            return content[:end] + tag + content[end:]
+
+        def _serve_request(self, environ, start_response):
+            if environ.get("PATH_INFO") == LIVERELOAD_PATH:
+                start_response("200 OK", [("Content-Type", "application/javascript"),
+                                          ("Content-Length", str(len(self._fl_script))),
+                                          ("Cache-Control", "no-store")])
+                return [self._fl_script]
+            return super()._serve_request(environ, start_response)
+
+    server.__class__ = Server
+    return server
