@@ -101,7 +101,8 @@ def differ_marks(sources: Iterable[str]) -> Markup:
 # of the figures it is computed from go at the end of its sentence, unless the sentence already
 # cites them, and its status with them. What is left in its place until the page is finished:
 _DEFERRED = re.compile("\ue000([0-9]+)\ue001")
-_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$)|[ \t]*\|(?=[ \t]|$)|\n")
+# (a table cell ends at its '|', the row's last one too, before the line break)
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$)|[ \t]*\|(?=[ \t\n]|$)|\n")
 _CITED = re.compile(r'<sup class="fl-(?:cite|differ)">(.*?)</sup>', re.S)
 _RUN = re.compile(r"([0-9]+)(?:–([0-9]+))?")
 _BADGE = re.compile(r'fl-status--([a-z]+)"')
