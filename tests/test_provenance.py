@@ -278,6 +278,86 @@ def test_a_figure_resting_on_secondary_sources_only_is_marked_on_the_page(projec
     assert "fl-secondary" not in series_b
 
 
+def test_a_figure_computed_from_one_resting_on_secondary_sources_is_marked(project):
+    """A computed figure's citations go to the end of its sentence (issue 15); the secondary mark
+    goes with them when any figure it comes from rests on secondary sources only."""
+    replace("site_src/articles/first.md", "\n\nThe {{ term(",
+            "\n\nThe X2 draws {{ ratio(cell('chips', 'x2', 'max_tdp_w'), "
+            "cell('chips', 'x1', 'max_tdp_w')) }} as much as the X1 does. The X1 draws "
+            "{{ ratio(cell('chips', 'x1', 'max_tdp_w'), cell('chips', 'x1', 'max_tdp_w')) }} "
+            "itself.\n\nThe {{ term(")(project)
+    article = _pages(project)["articles/first.md"].replace("&#46;", ".")
+    badge = ('<span class="fl-status fl-status--reported" title="named outlets reported it, '
+             'citing people familiar; the company did not confirm it">reported</span>')
+    cites = ('<sup class="fl-cite">[<a href="#fl-src-1" title="Source 1">1</a>,'
+             '<a href="#fl-src-2" title="Source 2">2</a>]</sup>')
+    # the X2's power rests on secondary sources only (daily-2023); the X1's on a primary page;
+    # the second ratio cites nothing new in its paragraph, and is not marked
+    assert (f"\nThe X2 draws 1.4× as much as the X1 does{cites} {badge} {MARK}. The X1 draws 1.0× "
+            "itself.\n") in article
+
+
+def test_a_computed_figure_carries_the_mark_unless_its_sentence_shows_it():
+    import html
+
+    from generator.markup import SECONDARY_ONLY, on_page, settle_citations
+    from generator.render.api import Figure
+    from generator.types import PageState
+
+    with on_page(PageState("x.md")):
+        def computed(text: str, source: str, secondary: bool = False) -> str:
+            return Figure(text, (source,), "confirmed", computed=True,
+                          secondary=secondary).__html__()
+
+        marked = Figure("1 W", ("a",), "confirmed", secondary=True).__html__()
+        text = (f"It is {computed('2×', 'a', True)} bigger. And {computed('3×', 'b')} here.\n\n"
+                f"Now {marked} is {computed('4×', 'c', True)}.")
+        out = html.unescape(settle_citations(text))
+    cite = '<sup class="fl-cite">[<a href="#fl-src-{0}" title="Source {0}">{0}</a>]</sup>'
+    mark = (f'<a class="fl-secondary" href="sources.md#secondary-only" title="{SECONDARY_ONLY}" '
+            f'aria-label="{SECONDARY_ONLY}">secondary only</a>')
+    assert out == (f"It is 2× bigger{cite.format(1)} {mark}. And 3× here{cite.format(2)}.\n\n"
+                   f"Now 1 W{cite.format(1)} {mark} is 4×{cite.format(3)}.")
+
+
+def test_a_computed_figure_in_a_rows_last_cell_cites_inside_the_cell():
+    """The end of a table row ('|' then the line break) ends the cell: the citation stays in the
+    table instead of falling after the row's last '|', where Markdown drops it."""
+    import html
+
+    from generator.markup import on_page, settle_citations
+    from generator.render.api import Figure
+    from generator.types import PageState
+
+    with on_page(PageState("x.md")):
+        text = (f"| a | {Figure('4×', ('a',), 'confirmed', computed=True).__html__()} |\n"
+                f"| b | {Figure('5×', ('b',), 'reported', computed=True).__html__()} |")
+        out = html.unescape(settle_citations(text))
+    cite = '<sup class="fl-cite">[<a href="#fl-src-{0}" title="Source {0}">{0}</a>]</sup>'
+    badge = ('<span class="fl-status fl-status--reported" title="named outlets reported it, '
+             'citing people familiar; the company did not confirm it">reported</span>')
+    assert out == f"| a | 4×{cite.format(1)} |\n| b | 5×{cite.format(2)} {badge} |"
+
+
+def test_another_reports_figure_resting_on_secondary_sources_is_marked(project):
+    """'reports differ' on a profile: the other report's figure carries the mark when its sources
+    are secondary only, and the downloads say so beside it."""
+    write(W, COPY)(project)
+    replace(C, "    note: Reported by one outlet.\n",
+            "    note: Reported by one outlet.\n    alternatives:\n"
+            "      - valuation: USD 12 billion\n        sources: [wire-2023-copy]\n")(project)
+    files = _pages(project)
+    row = next(ln for ln in files["companies/acme-ai.md"].splitlines()
+               if ln.startswith("| 1 Feb 2023 |"))
+    assert "reports differ: US&#36;12 billion</span>" in row
+    assert row.split("reports differ:")[1].count("secondary only</a>") == 1
+    assert "secondary only" not in row.split("reports differ:")[0]  # the round itself: no mark
+    events = list(csv.DictReader(io.StringIO(files["downloads/events.csv"].decode())))
+    assert events[1]["alternatives"] == ("valuation: USD 12 billion (sources wire-2023-copy; "
+                                         "secondary sources only)")
+    assert events[1]["secondary_sources_only"] == "false"
+
+
 def test_the_downloads_carry_the_mark_the_check_date_and_the_copy(project):
     with_copy()(project)
     replace(S2, "tier: outlet", "tier: secondary")(project)  # Series B: one primary, one secondary
@@ -290,6 +370,10 @@ def test_the_downloads_carry_the_mark_the_check_date_and_the_copy(project):
     assert acme["last_checked"] == "2026-11-24"
     assert acme["metrics"][0]["secondary_sources_only"] is True
     assert data["licence"]["url"] == "https://creativecommons.org/licenses/by/4.0/"
+    investments = list(csv.DictReader(io.StringIO(files["downloads/investments.csv"].decode())))
+    assert [(i["event_id"], i["investor_name"], i["secondary_sources_only"])
+            for i in investments] == [("series-a", "", "false"),
+                                      ("series-a", "Angel Fund", "false")]
     companies = list(csv.DictReader(io.StringIO(files["downloads/companies.csv"].decode())))
     assert [c["last_checked"] for c in companies] == ["2026-11-24", "2026-11-24"]
     sources = list(csv.DictReader(io.StringIO(files["downloads/sources.csv"].decode())))
