@@ -253,7 +253,8 @@ SOURCES_CSV = CsvFile(
 
 LICENSE_TEXT = f"""Frontier Ledger: the data files
 
-The files in this folder (the CSV files and frontier-ledger.json) are published under the {LICENCE["name"]}:
+The files in this folder (the CSV files and frontier-ledger.json) are published under the
+{LICENCE["name"]}:
 {LICENCE["url"]}
 
 {textwrap.fill(LICENCE["notice"], 96)}
