@@ -189,6 +189,20 @@ def test_an_old_check_is_a_located_notice_that_does_not_fail(project, check, mon
     assert run.lines[3].startswith("checked in ")
 
 
+def test_an_export_prints_the_notices_and_goes_on(project, tmp_path, capsys, monkeypatch):
+    from generator.cli import main
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch("2027-03-01"))
+    assert main(["--root", str(project), "export", str(tmp_path / "out")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    notice = NOTICE.format(days=97, today="2027-03-01")
+    assert out[:3] == [
+        f"{C}:46:15: notice: {notice}",
+        f"{B}:6:15: notice: {notice}",
+        "2 notices in 2 files; no problems found (notices inform and do not fail the check)"]
+    assert out[3].startswith("wrote ")
+
+
 def test_notices_are_counted_apart_from_the_problems_that_fail(project, check, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", _epoch("2027-03-01"))
     replace(S1, "tier: primary", "tier: primry")(project)
