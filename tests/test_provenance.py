@@ -372,6 +372,17 @@ def test_another_reports_figure_resting_on_secondary_sources_is_marked(project):
     assert events[1]["secondary_sources_only"] == "false"
 
 
+def test_data_as_of_is_said_once_a_page_and_a_chart_names_its_newest_source(project):
+    """The dates line's "data as of" is the latest event the page states; a chart on the page
+    says how new its sources are in other words, so the page never gives two "data as of"."""
+    profile = _pages(project)["companies/acme-ai.md"]
+    assert profile.lower().count("data as of") == 1  # the dates line (front matter: data_as_of)
+    assert "Data as of 1 February 2023 &#40;latest event&#41;" in profile
+    assert ('Sources: <sup class="fl-cite">[<a href="#fl-src-1" title="Source 1">1</a>,'
+            '<a href="#fl-src-2" title="Source 2">2</a>]</sup> · newest source 2 February 2023'
+            ) in profile
+
+
 def test_the_downloads_carry_the_mark_the_check_date_and_the_copy(project):
     with_copy()(project)
     replace(S2, "tier: outlet", "tier: secondary")(project)  # Series B: one primary, one secondary

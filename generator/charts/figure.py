@@ -78,7 +78,8 @@ def figure_markup(ch: Chart, anchor: str, picture: str) -> Markup:
     links = " · ".join(f"[{label}]({rel(f'charts/{ch.id}{ext}')})" for label, ext in (
         ("CSV", ".csv"), ("Vega-Lite spec", ".vl.json"), ("SVG", ".svg"), ("PNG", ".png"))
         if ext != ".png" or ch.png_download)
-    when = f" · data as of {e(ch.data_as_of.display())}" if ch.data_as_of else ""
+    # the newest source, said as such: "data as of" is the page's, the latest event it states
+    when = f" · newest source {e(ch.data_as_of.display())}" if ch.data_as_of else ""
     n = len(ch.rows)
     parts = [
         "",
