@@ -383,6 +383,18 @@ def test_data_as_of_is_said_once_a_page_and_a_chart_names_its_newest_source(proj
             ) in profile
 
 
+def test_a_charts_data_table_marks_the_rows_resting_on_secondary_sources(project):
+    replace(C, "    status: reported\n    sources: [acme-news-2021, daily-2023]",
+            "    status: reported\n    sources: [daily-2023]")(project)
+    profile = _pages(project)["companies/acme-ai.md"]
+    table = profile.split('<div class="fl-chart__table">', 1)[1].split("</div>", 1)[0]
+    rows = table.split("<tr>")[2:]  # the header, then one row per valuation
+    reported = ('<span class="fl-status fl-status--reported" title="named outlets reported it, '
+                'citing people familiar; the company did not confirm it">reported</span>')
+    assert rows[0].startswith("<td>May 2021</td>") and "fl-secondary" not in rows[0]
+    assert rows[1].endswith(f"<td>{reported} {MARK}</td></tr></tbody></table>")
+
+
 def test_the_downloads_carry_the_mark_the_check_date_and_the_copy(project):
     with_copy()(project)
     replace(S2, "tier: outlet", "tier: secondary")(project)  # Series B: one primary, one secondary

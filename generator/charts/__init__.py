@@ -28,6 +28,7 @@ from typing import Any, Iterable
 from markupsafe import Markup
 
 from .. import engine
+from ..facts import secondary_only
 from ..markup import current_page
 from ..problems import Problems
 from ..suggest import suggest
@@ -108,6 +109,8 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
         dates = [ds.sources[s].published for s in ch.sources
                  if s in ds.sources and ds.sources[s].published is not None]
         ch.data_as_of = max(dates) if dates else None
+        ch.secondary_rows = tuple(i for i, r in enumerate(ch.rows)
+                                  if secondary_only(ds.sources, r.get("sources", ())))
         out.append(ch)
     return out
 

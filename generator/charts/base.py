@@ -41,6 +41,9 @@ class Chart:
     # (a 2x PNG costs twice the SVG to render and ~280 KB a profile: 1.4 GB for 5,000 companies).
     png_download: bool = True
     data_as_of: PartialDate | None = None  # the newest publication date among its sources
+    # the rows (by index) whose figures rest on secondary sources only (facts.secondary_only):
+    # like data_as_of, said of the sources' records, so set on every build, never cached
+    secondary_rows: tuple[int, ...] = ()
 
     @property
     def base(self) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .. import engine
 from ..escape import csv_cell, md
-from ..markup import cite_marks, rel, status_badge
+from ..markup import cite_marks, rel, secondary_mark, status_badge
 from ..model import STATUS_MEANING
 from ..downloads import MONEY_SUFFIXES, money_cells
 from ..values import Money
@@ -29,16 +29,20 @@ def _align(c: Col) -> str:
 
 
 def table_html(ch: Chart) -> str:
-    """The chart's data as an HTML table."""
+    """The chart's data as an HTML table; a row resting on secondary sources only has the mark
+    after its status (or, without a status column, its first cell)."""
     def cell(v: Any, kind: str) -> str:
         if kind == "status" and v in STATUS_MEANING:
             return str(status_badge(v))
         return str(md(display(v, kind)))
 
     head = "".join(f'<th{_align(c)}>{md(c.label)}</th>' for c in ch.columns)
+    marked = next((j for j, c in enumerate(ch.columns) if c.kind == "status"), 0)
     body = []
-    for r in ch.rows:
-        cells = "".join(f"<td{_align(c)}>{cell(r.get(c.key), c.kind)}</td>" for c in ch.columns)
+    for i, r in enumerate(ch.rows):
+        mark = f" {secondary_mark()}" if i in ch.secondary_rows else ""
+        cells = "".join(f"<td{_align(c)}>{cell(r.get(c.key), c.kind)}"
+                        f"{mark if j == marked else ''}</td>" for j, c in enumerate(ch.columns))
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
