@@ -32,7 +32,7 @@ def run_check(root: Path | None = None, *, explain: bool = False,
 
     settings = settings or Settings.for_project(root, check=True)
     problems = Problems()
-    ds = load(settings.root, problems, kinds=settings.kinds.data, cache=record_cache(settings))
+    ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
     pages = []
     if not problems.errors:
         rendered = render(ds, settings, problems)

@@ -110,7 +110,7 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None
     LedgerPlugin.on_env waits for them."""
     from .recordcache import record_cache
 
-    ds = load(settings.root, problems, kinds=settings.kinds.data, cache=record_cache(settings))
+    ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
     if problems.errors:
         return None
     return render(ds, settings, problems, store=store)
@@ -171,7 +171,7 @@ class PluginEvents:
             raise self.engine.plugin_error("the data or articles have problems:\n" +
                                            problems.report())
         log = logging.getLogger(self.engine.logger("plugins.frontier_ledger"))
-        for w in problems.warnings:
+        for w in problems.warnings + problems.notices:
             log.info(w.format())
         assert rendered is not None
         return rendered
