@@ -40,7 +40,7 @@ def rename_company(root: Path, k: int) -> None:
 def add_company(root: Path, k: int) -> None:
     (root / f"data/companies/added-{k}.yaml").write_text(
         f"id: added-{k}\nname: Added {k}\nkind: cloud-provider\nfounded: 2020\n"
-        f"summary: A company the test added.\n", encoding="utf-8")
+        f"summary: A company the test added.\nlast_checked: 2026-11-01\n", encoding="utf-8")
 
 
 def edit_template(root: Path, k: int) -> None:
