@@ -125,6 +125,21 @@ def _unmodified() -> bool:
     return False
 
 
+def _linker(f: Any) -> Any:
+    """``f.copy_file`` for a build into a new folder: a hard link to the file, where the file
+    system allows one, else the engine's copy."""
+    copy = f.copy_file
+
+    def copy_file(dirty: bool = False) -> None:
+        dest = f.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.link(f.abs_src_path, dest)
+        except OSError:
+            copy(dirty)
+    return copy_file
+
+
 class PluginEvents:
     """The plugin's events. An adapter's plugin class is ``PluginEvents`` and its engine's
     ``BasePlugin``, with ``engine`` (generator.engines.Engine) set."""
@@ -190,7 +205,12 @@ class PluginEvents:
             if existing is not None:
                 files.remove(existing)
             if isinstance(page, FilePage):
-                files.append(File.generated(config, page.path, abs_src_path=str(page.source)))
+                f = File.generated(config, page.path, abs_src_path=str(page.source))
+                if self.session.incremental and not self.session.serving:
+                    # a chart's files, from the chart cache: linked, not copied, into the new
+                    # folder of a build (nothing writes into a built site's files)
+                    f.copy_file = _linker(f)  # an instance attribute: this file only
+                files.append(f)
             elif isinstance(page.content, bytes) and len(page.content) > SPILL_BYTES:
                 # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies) waits
                 # on disk, not in memory, until MkDocs copies it after the last page is written
