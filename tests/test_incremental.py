@@ -176,3 +176,19 @@ def test_a_profile_template_that_reads_the_whole_dataset_is_rendered_every_time(
     add_company(project, 1)
     _built_equal(project)
     assert "One of 3 companies." in (project / "site/companies/acme-ai/index.html").read_text()
+
+
+def test_a_check_after_an_edit_reports_what_a_clean_check_reports(project, check):
+    assert check(project).code == 0
+    assert check(project).code == 0  # the profiles' cache holds both profiles now
+    _sub(project / "data/companies/acme-ai.yaml", r"^  - company: bigcloud$",
+         "  - company: bigcluod")
+    run = check(project)
+    assert run.code == 1
+    assert run.text.splitlines()[:2] == [
+        "data/companies/acme-ai.yaml:40:14: relationships[0].company: unknown company "
+        "'bigcluod': there is no file data/companies/bigcluod.yaml; did you mean 'bigcloud'?",
+        "1 error in 1 file"]
+    _sub(project / "data/companies/acme-ai.yaml", r"^  - company: bigcluod$",
+         "  - company: bigcloud")
+    assert check(project).code == 0

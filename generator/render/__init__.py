@@ -153,11 +153,12 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
 def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any,
                    source_page: dict[str, str]) -> Any:
     """The cache of rendered profiles (generator.render.reuse) for the company profiles of a
-    build, when their template uses only what its key covers; else None (always rendered)."""
+    build or a check (kept apart: a check places no charts), when their template uses only what
+    its key covers; else None (always rendered)."""
     from ..charts.figure import figure_markup
     from .reuse import PROFILE_NAMES, ProfileCache, template_names
 
-    if kind.name != "company" or settings.check or settings.clean or kind.template is None:
+    if kind.name != "company" or settings.clean or kind.template is None:
         return None
     try:
         source, names = template_names(env, kind.template)
