@@ -43,6 +43,18 @@ def add_company(root: Path, k: int) -> None:
         f"summary: A company the test added.\nlast_checked: 2026-11-01\n", encoding="utf-8")
 
 
+def edit_source(root: Path, k: int) -> None:
+    """A source the Acme AI profile cites: its title, and whether it is a copy (issue 16)."""
+    path = root / "data/sources/acme-news-2021.yaml"
+    _sub(path, r"^title: .*$", f"title: Acme AI raises its Series A ({k})")
+    _sub(path, r"^tier: .*$", f"tier: {'secondary' if k % 2 else 'primary'}")
+
+
+def edit_glossary(root: Path, k: int) -> None:
+    with open(root / "data/glossary/post-money-valuation.yaml", "a", encoding="utf-8") as f:
+        f.write(f"# edited {k}\n")
+
+
 def edit_template(root: Path, k: int) -> None:
     with open(root / "templates/company.md.j2", "a", encoding="utf-8") as f:
         f.write(f"\n\nA line the template gained ({k}).\n")
@@ -72,8 +84,9 @@ def edit_theme(root: Path, k: int) -> None:
     path.write_text(new if n else text + "\n" + block + "\n", encoding="utf-8")
 
 
-EDITS = {f.__name__: f for f in (edit_data, rename_company, add_company, edit_template,
-                                 edit_article, add_article, edit_settings, edit_theme)}
+EDITS = {f.__name__: f for f in (edit_data, rename_company, add_company, edit_source,
+                                 edit_glossary, edit_template, edit_article, add_article,
+                                 edit_settings, edit_theme)}
 
 
 def _built_equal(root: Path) -> None:
@@ -108,7 +121,12 @@ def _rebuilt(site: Path) -> set[str]:
                         "companies/index.html", "data/index.html"}),
     ("edit_article", {"articles/first/index.html"}),  # the index lists titles only
     ("edit_template", {"companies/acme-ai/index.html", "companies/bigcloud/index.html"}),
-], ids=["a company file", "a company's name", "an article", "the profile template"])
+    # a source turned secondary: every page showing a figure it backs marks it, and the lists
+    ("edit_source", {"companies/acme-ai/index.html", "companies/bigcloud/index.html",
+                     "articles/first/index.html", "tables/chips/index.html", "index.html",
+                     "companies/index.html", "valuations/index.html", "sources/index.html",
+                     "data/index.html"}),
+], ids=["a company file", "a company's name", "an article", "the profile template", "a source"])
 def test_an_edit_rebuilds_the_pages_that_read_what_changed(project, edit, rebuilt):
     assert build_site(project, Path("site")) == 0
     assert build_site(project, Path("site")) == 0
