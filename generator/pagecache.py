@@ -2,15 +2,16 @@
 renders only the pages whose inputs changed (the plugin decides, generator.plugin).
 
 A page's key is a hash of everything that shapes its finished HTML: its Markdown as the core
-rendered it (which holds all it read of the data, the templates and the articles), the SVG of each
-chart it places, and the site's part (:func:`site_key`): the engine and the versions of Markdown,
-its extensions and the theme, the code of the finishing pass, mkdocs.yml as loaded (extensions and
-their settings, navigation, theme options, the address), the theme's override templates, the list
-of files (a link is checked against it) and the build's date. A page whose key is the one its
-last build recorded is not converted or rendered again: its finished HTML is hard-linked from the
-cache into the new site, and what the rest of the build needs of it (its title, its anchors and
-the anchors it links to, for MkDocs's link check; its entries of the search index) comes from its
-record.
+rendered it (which holds all it read of the data, the templates and the articles), the file of
+each chart it places (named in the chart cache by what the chart was rendered from), and the
+site's part (generator.plugin's ``_site_key``): the engine and the versions of Markdown, its
+extensions and the theme, the generator's code (the finishing pass among it), mkdocs.yml as
+loaded (extensions and their settings, navigation, theme options, the address), the theme's
+override templates, the list of files (a link is checked against it) and the build's date. A
+page whose key is the one its last build recorded is not converted or rendered again: its
+finished HTML is hard-linked from the cache into the new site, and what the rest of the build
+needs of it (its title, its anchors and the anchors it links to, for MkDocs's link check; its
+entries of the search index) comes from its record.
 
 Where it lives: ``pages/`` of the project's cache folder (generator.cachedir), outside the
 project's tree, private to the user, never read from anywhere a pull request can write::

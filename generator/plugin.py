@@ -344,8 +344,8 @@ class PluginEvents:
     def _site_key(self, config, files) -> str:
         """What shapes every page alike (see generator.pagecache): the engine, Markdown, its
         extensions and the theme (their versions), the generator's code (this plugin and the
-        finishing pass among it), the configuration as loaded, the theme's override templates, the list of files
-        and the build's date."""
+        finishing pass among it), the configuration as loaded, the theme's override templates,
+        the list of files and the build's date."""
         from importlib import metadata
 
         from .pagecache import CACHE_VERSION, digest, folder_digest
@@ -387,8 +387,8 @@ class PluginEvents:
                 continue  # not ours to record
             markdown = f.content_string
             charts = sorted(set(_CHART_PLACED.findall(markdown)))
-            key = digest(site, f.src_uri, markdown,
-                         *(os.path.basename(self._chart_svgs.get(c, "")) for c in charts))
+            # a chart's file is named by what it was rendered from, in the chart cache in use
+            key = digest(site, f.src_uri, markdown, *(self._chart_svgs.get(c, "") for c in charts))
             rec = self._cache.get(f.src_uri, key)
             if rec is not None and self._cache.place(rec, f.abs_dest_path):
                 f.is_modified = _unmodified  # an instance attribute: this file only
