@@ -381,6 +381,7 @@ class PluginEvents:
         if self._cache is None:
             return
         site = self._site_key(config, files)
+        in_nav = {p.file.src_uri for p in nav.pages}
         for f in files.documentation_pages():
             self._order.append(f.src_uri)
             if f.generated_by is None or f._content is None:
@@ -393,6 +394,11 @@ class PluginEvents:
             if rec is not None and self._cache.place(rec, f.abs_dest_path):
                 f.is_modified = _unmodified  # an instance attribute: this file only
                 self._reused[f.src_uri] = rec
+                if f.src_uri not in in_nav and not self.session.serving:
+                    # memory: nothing reads it any more (a navigation page's metadata is read
+                    # again, see _restore_reused); at 5,000 companies the pages' Markdown is
+                    # 100 MB. Empty, not None: MkDocs reads None as "not read yet".
+                    f.content_string = ""
             else:
                 self._keys[f.src_uri] = key
 
