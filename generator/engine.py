@@ -272,6 +272,86 @@ def wrap_tables(html: str) -> str:
     return _TABLE_TAG.sub(tag, html)
 
 
+# Tables on a phone: a table too wide for the screen is shown as cards, one a row, each value
+# with its column's heading before it (ledger.css, under a media query; a table of many columns is
+# shown so at every width, the cards side by side). The labels are written here, at build time,
+# from the table's own header row, into every body cell as data-label (the stylesheet shows it with
+# CSS generated content, which screen readers skip: they announce the column's header of the real
+# table); the table and its parts get their ARIA roles, so that assistive technology still finds a
+# table after the stylesheet has changed how its parts are displayed. What content wrote into
+# these attributes was removed by the sanitiser; the labels are made again on every pass, so a
+# page finished twice is the same page.
+WIDE_TABLE_COLUMNS = 7  # from this many columns a table is cards at every width
+_LABELLED = re.compile(r'(<table class="fl-table"[^>]*>)(.*?)(</table>)', re.S)
+_HEAD = re.compile(r"<thead\b[^>]*>\s*<tr\b[^>]*>(.*?)</tr>", re.S)
+_TH = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.S)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>")
+_PART = re.compile(r"<(table|thead|tbody|tfoot|tr)\b([^>]*)>")
+_ROLE = re.compile(r'\s+role="[^"]*"')
+_PART_ROLE = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tfoot": "rowgroup",
+              "tr": "row", "td": "cell"}
+
+
+def _span(attrs: str) -> int:
+    m = re.search(r'\bcolspan="(\d+)"', attrs)
+    return max(1, min(int(m.group(1)), 1000)) if m else 1
+
+
+def _header_labels(body: str) -> list[str] | None:
+    head = _HEAD.search(body)
+    if head is None:
+        return None
+    labels: list[str] = []
+    for m in _TH.finditer(head.group(1)):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", m.group(2))).strip()
+        labels += [text.replace('"', "&quot;")] * _span(m.group(1))
+    return labels or None
+
+
+def _label_rows(body: str, labels: list[str]) -> str:
+    def row(m: re.Match) -> str:
+        col = 0
+
+        def cell(c: re.Match) -> str:
+            nonlocal col
+            tag, attrs = c.group(1), _ROLE.sub("", c.group(2))
+            here, col = col, col + _span(attrs)
+            if tag == "th":
+                return f'<th{attrs} role="rowheader">'
+            label = labels[here] if here < len(labels) else ""
+            return f'<td{attrs} role="cell"' + (f' data-label="{label}">' if label else ">")
+        return m.group(1) + _CELL.sub(cell, m.group(2)) + m.group(3)
+
+    head = _HEAD.search(body)
+    cut = head.end() if head else 0
+    heads = re.sub(r"<th\b([^>]*)>", lambda t: f'<th{_ROLE.sub("", t.group(1))} '
+                   f'role="columnheader">', body[:cut])
+    return heads + _ROW.sub(row, body[cut:])
+
+
+def label_tables(html: str) -> str:
+    """Every fl-table with a header row: each body cell labelled with its column's heading,
+    the table marked to be shown as cards on narrow screens (or always, from
+    WIDE_TABLE_COLUMNS columns), and its ARIA roles."""
+    if 'class="fl-table"' not in html:
+        return html
+
+    def table(m: re.Match) -> str:
+        opening, body, closing = m.groups()
+        labels = _header_labels(body)
+        if labels is None or "<table" in body:
+            return m.group(0)
+        cards = "wide" if len(labels) >= WIDE_TABLE_COLUMNS else "narrow"
+        body = _PART.sub(lambda p: f'<{p.group(1)}{_ROLE.sub("", p.group(2))} '
+                         f'role="{_PART_ROLE[p.group(1)]}">' if p.group(1) != "table"
+                         else p.group(0), _label_rows(body, labels))
+        opening = _ROLE.sub("", opening[:-1]) + f' role="table" data-cards="{cards}">'
+        return opening + body + closing
+
+    return _LABELLED.sub(table, html)
+
+
 # Content-Security-Policy for every page: scripts only from the site itself or inline scripts whose
 # hash is listed; nothing from any other host.
 CSP = ("default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; "
