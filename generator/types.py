@@ -81,6 +81,7 @@ class PageMeta:
     kind: str  # the name of its page kind (generator.render.pages)
     edit_path: str  # the project file a contributor edits for this page
     published: str | None = None  # ISO dates, articles
+    author: str | None = None  # who wrote it, articles
     updated: str | None = None
     reading_minutes: int | None = None
     data_as_of: str | None = None  # the date of the newest source the page cites, for readers

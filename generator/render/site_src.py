@@ -21,7 +21,8 @@ from ..types import Page, PageMeta, PageState
 from ..validate import validate
 from ..values import DateField, Line, Paragraph
 from .article_markup import check_article_markup
-from .frame import article_json_ld, meta_line, reading_minutes, sources_footer, with_meta_line
+from .frame import (ARTICLE_AUTHOR, article_json_ld, meta_line, reading_minutes, sources_footer,
+                    with_meta_line)
 from .sandbox import make_env, render_template
 
 MAX_ARTICLE_BYTES = 512 * 1024
@@ -118,6 +119,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
         dated = kind is article
         meta = PageMeta(fm.title, fm.description, kind.name, origin,
                         published=str(fm.published) if fm.published else None,
+                        author=ARTICLE_AUTHOR if dated else None,
                         updated=str(fm.updated) if fm.updated else None,
                         reading_minutes=reading_minutes(text) if dated else None,
                         data_as_of=as_of or None, og_type=kind.og_type,
