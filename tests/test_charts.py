@@ -414,7 +414,7 @@ def test_built_pages_hold_svg_table_and_working_download_links(chart_project):
                              body) or re.search(r'class="fl-chart__svg" role="img" aria-label="[^"]{40,}"',
                                                 body), cid
             assert "<svg" in body and 'viewBox="' in body
-            assert '<details class="fl-chart__data">' in body and '<table class="fl-table">' in body
+            assert '<details class="fl-chart__data">' in body and '<table class="fl-table" role="table"' in body
             assert re.search(r'<sup class="fl-cite">\[<a href="#fl-src-\d+"', body)
             links = re.findall(r'<a href="([^"]+)">(CSV|Vega-Lite spec|SVG|PNG)</a>', body)
             # a company's own chart has no PNG download (see charts.Chart.png_download)
