@@ -150,7 +150,7 @@ class SpecBuilder:
             part = [{"date": r["date"], "value": r["value"], "text": r["text"]}
                     for r in rows if (r["align"], r["dx"], r["dy"]) == key]
             layers.append(alt.Chart(self.data(part)).mark_text(
-                align=align, baseline="middle", dx=dx, dy=dy, fontSize=11.5).encode(
+                align=align, baseline="middle", dx=dx, dy=dy, fontSize=12).encode(
                 x=x, y=y, text="text:N"))
         return layers
 
