@@ -5,7 +5,7 @@ the words and table that go with it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import model as m
@@ -51,6 +51,7 @@ class Timeline:
     colors: dict[str, str]  # company id → colour (comparisons)
     origin: str
     basis: str | None = None
+    publishers: dict[str, str] = field(default_factory=dict)  # source id → publisher, for tips
 
     @property
     def single(self) -> bool:
@@ -188,8 +189,8 @@ def _spec(b: SpecBuilder, t: Timeline, plot: _Plot, pairs: list, companies: list
             x=X, y=plot.yaxis.encoding(alt, "lo", title), y2=alt.Y2("hi"),
             stroke=alt.Stroke("color:N", scale=None)))
     pts = [{"date": iso(e.date), "value": bn(e.valuation.point), "id": c.id,
-            "color": t.color(c, e), "fo": STATUS_FILL[e.status], "shape": STATUS_SHAPE[e.status]}
-           for c, e in pairs]
+            "color": t.color(c, e), "fo": STATUS_FILL[e.status], "shape": STATUS_SHAPE[e.status],
+            "tip": mark_tip(t, c, e)} for c, e in pairs]
     layers += b.status_points(X, Y, pts, color_field="color")
     ends = [] if t.single else _ends(plot, pairs, companies, t.colors)
     layers += b.label_layers(_labels(t, plot, pairs, companies, ends), X, Y)
@@ -210,6 +211,14 @@ def _spec(b: SpecBuilder, t: Timeline, plot: _Plot, pairs: list, companies: list
                                   "shape": "circle"} for c in companies], "Company"))
     legends.append(b.legend(status_legend_items([e.status for _, e in pairs]), "Status"))
     return b.finish(drawn, *legends)
+
+
+def mark_tip(t: Timeline, c: m.Company, e: m.Event) -> str:
+    """What a mark is, in words, its parts joined by ' · ' (the page's script shows one a line):
+    whose event, the value, its kind of price, the date, the status and the sources."""
+    sources = list_words(list(dict.fromkeys(t.publishers.get(s, s) for s in e.sources)))
+    return " · ".join([f"{c.name}, {event_name(e)}", e.valuation.display(), basis_label(e),
+                       short_date(e.date), e.status, f"Source: {sources}"])
 
 
 def _words(t: Timeline, plot: _Plot, pairs: list, companies: list[m.Company]
