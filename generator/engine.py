@@ -39,7 +39,8 @@ def front_matter(meta: PageMeta, edit_url_base: str | None = None) -> str:
     so the text must already be inert), the search weight as Material's ``search.boost``, a page
     without table of contents as ``hide: [toc]``, and with ``edit_url_base`` the page's edit link
     as ``edit_url`` (overrides/partials/actions.html shows it: the file a contributor edits, not
-    the page's own path, so no engine setting can make it); every value written as JSON."""
+    the page's own path, so no engine setting can make it), its share card with its alt text
+    (entity-escaped like the title) and size; every value written as JSON."""
     fields: list[tuple[str, Any]] = [
         ("title", str(md(meta.title))), ("description", str(md(meta.description))),
         ("page_kind", meta.kind), ("published", meta.published), ("updated", meta.updated),
@@ -49,6 +50,10 @@ def front_matter(meta: PageMeta, edit_url_base: str | None = None) -> str:
         ("hide", None if meta.show_toc else ["toc"]),
         ("search", {"boost": meta.search_boost} if meta.search_boost is not None else None),
         ("jsonld", meta.jsonld),
+        ("share_image", meta.share_image),
+        ("share_alt", str(md(meta.share_alt)) if meta.share_alt else None),
+        ("share_width", meta.share_size[0] if meta.share_size else None),
+        ("share_height", meta.share_size[1] if meta.share_size else None),
     ]
     lines = ["---"] + [f"{k}: {front_matter_value(v)}" for k, v in fields if v is not None]
     return "\n".join(lines + ["---\n"])

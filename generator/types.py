@@ -89,3 +89,7 @@ class PageMeta:
     search_boost: float | None = None  # how much search favours the page (None: as any page)
     show_toc: bool = True  # the table of contents beside the page
     jsonld: str | None = None  # structured data (JSON-LD) about the page, JSON for HTML
+    # the picture link previews show (generator.share): its site path, alt text and size
+    share_image: str | None = None
+    share_alt: str | None = None
+    share_size: tuple[int, int] | None = None

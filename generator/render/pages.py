@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
+from ..facts import latest_mark
 from .frame import company_json_ld, json_ld
 from .pagination import Pager, numbered, paginate, span
 
@@ -32,6 +33,7 @@ class PageSpec:
     context: dict[str, Any] = field(default_factory=dict)
     data_as_of: str | None = None  # when the page cites no source itself
     jsonld: str | None = None
+    key_figure: tuple[str, str] | None = None  # (label, value) its share card shows
 
 
 @dataclass
@@ -46,6 +48,7 @@ class Site:
     newest_source: str | None  # the date of the newest source record, for pages about all data
     articles: list[dict] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the downloads by path
+    share: Any = None  # the pages' share cards (generator.share.ShareCards)
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,10 @@ class PageKind:
 def _profiles(site: Site) -> Iterable[PageSpec]:
     ds = site.ds
     for c in sorted(ds.companies.values(), key=lambda c: c.id):
+        latest = latest_mark(c)
+        figure = (f"Latest {latest.basis_words()}", latest.valuation.display()) if latest else None
         yield PageSpec(f"companies/{c.id}.md", ds.origin("companies", c.id), c.name, c.summary,
-                       {"c": c}, jsonld=company_json_ld(c))
+                       {"c": c}, jsonld=company_json_ld(c), key_figure=figure)
 
 
 def _companies(site: Site) -> Iterable[PageSpec]:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from .. import engine, site_paths
 from ..markup import on_page, settle_citations
 from ..problems import Problems
+from ..share import SHARE_SIZE, Card, ShareCards
 from ..reader import parse_yaml, read_file
 from ..types import Page, PageMeta, PageState
 from ..validate import validate
@@ -78,10 +79,12 @@ class HandPages:
 
 
 def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, problems: Problems,
-                    source_page: dict[str, str], article: Any, page: Any) -> HandPages:
+                    source_page: dict[str, str], article: Any, page: Any,
+                    share: ShareCards | None = None) -> HandPages:
     """Hand-written pages and articles: front matter checked, markup checked, Jinja run in the
     sandbox under each page's budget (``settings.limits``). ``article`` and ``page``: the page
-    kinds of the files under ``articles/`` and of the others."""
+    kinds of the files under ``articles/`` and of the others; ``share``: their share cards."""
+    share = share if share is not None else ShareCards(None)
     site_src = settings.site_src
     src = settings.root / site_src
     out = HandPages()
@@ -117,6 +120,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             footer, as_of = sources_footer(sources, source_page)
             out.cited.update(state.sources)
         dated = kind is article
+        image, alt = share.add(rel_doc, origin, Card(fm.title, description=fm.description))
         meta = PageMeta(fm.title, fm.description, kind.name, origin,
                         published=str(fm.published) if fm.published else None,
                         author=ARTICLE_AUTHOR if dated else None,
@@ -124,7 +128,8 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
                         reading_minutes=reading_minutes(text) if dated else None,
                         data_as_of=as_of or None, og_type=kind.og_type,
                         search_boost=kind.search_boost, show_toc=not fm.hide_toc,
-                        jsonld=article_json_ld(fm) if dated else None)
+                        jsonld=article_json_ld(fm) if dated else None, share_image=image,
+                        share_alt=alt, share_size=SHARE_SIZE)
         text = with_meta_line(text, meta_line(meta))  # pages that cite sources show "data as of"
         source = engine.page_source(meta, text + footer, settings.edit_url_base)
         out.pages.append(Page(rel_doc, source.encode("utf-8"), origin))
