@@ -161,3 +161,35 @@ def test_without_javascript_a_chart_is_one_picture_with_its_alt_text(browser, se
 
 def test_the_charts_script_is_small():
     assert len(gzip.compress(SCRIPT.read_bytes(), 9)) <= 5_000
+
+
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_every_page_names_a_share_image_that_exists(browser, served_site, kind):
+    """og:image and the Twitter card's image: an absolute address on the site (site_url), a PNG
+    of the size the page says, with alt text."""
+    import struct
+    import urllib.error
+    import urllib.request
+
+    context, page, _ = _open(browser, served_site + PAGE_KINDS[kind], 1280)
+    try:
+        meta = page.evaluate("""() => Object.fromEntries([...document.querySelectorAll(
+            'meta[property^="og:image"], meta[name^="twitter:"]')].map(m =>
+            [m.getAttribute('property') || m.getAttribute('name'), m.getAttribute('content')]))""")
+    finally:
+        context.close()
+    site_url = served_site  # the build's site_url is the address it is served from
+    assert meta["og:image"].startswith(site_url) and meta["og:image"].endswith(".png")
+    assert meta["twitter:image"] == meta["og:image"]
+    assert meta["twitter:card"] == "summary_large_image"
+    assert len(meta["og:image:alt"]) > 10 and meta["twitter:image:alt"] == meta["og:image:alt"]
+    if kind == "company profile":
+        assert meta["og:image:alt"] == "Anthropic. Latest post-money valuation: US$965 billion"
+    try:
+        with urllib.request.urlopen(meta["og:image"]) as r:
+            png = r.read()
+    except urllib.error.HTTPError as exc:  # pragma: no cover - the failure says which
+        pytest.fail(f"{meta['og:image']}: {exc}")
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    size = struct.unpack(">II", png[16:24])
+    assert size == (int(meta["og:image:width"]), int(meta["og:image:height"])) == (1200, 630)
