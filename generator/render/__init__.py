@@ -70,7 +70,7 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
     kinds = {k.name: k for k in settings.kinds.pages}
     share = ShareCards(None if settings.check else settings.chart_folder() / "share-cards")
     hand = render_site_src(ds.sources, settings, template_globals(api), problems, source_page,
-                           kinds.get("article"), kinds.get("page"), share)
+                           kinds.get("article"), kinds.get("page"), share, api.articles)
     # the check leaves out the downloads (about a second for a thousand companies): only the
     # data page's list of their sizes uses them
     files = dataset_files(ds) if not settings.check else dict.fromkeys(

@@ -80,20 +80,25 @@ class HandPages:
 
 def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, problems: Problems,
                     source_page: dict[str, str], article: Any, page: Any,
-                    share: ShareCards | None = None) -> HandPages:
+                    share: ShareCards | None = None, articles: list | None = None
+                    ) -> HandPages:
     """Hand-written pages and articles: front matter checked, markup checked, Jinja run in the
     sandbox under each page's budget (``settings.limits``). ``article`` and ``page``: the page
-    kinds of the files under ``articles/`` and of the others; ``share``: their share cards."""
+    kinds of the files under ``articles/`` and of the others; ``share``: their share cards;
+    ``articles``: the list to put the rendered articles in (the Api's, which lists them), which
+    are rendered first."""
     share = share if share is not None else ShareCards(None)
     site_src = settings.site_src
     src = settings.root / site_src
-    out = HandPages()
+    out = HandPages() if articles is None else HandPages(articles=articles)
     bodies: dict[str, str] = {}
     # compiled anew each time, never from a cache: the compiled form carries the budget's checks
     env = make_env(jinja2.FunctionLoader(lambda name: (bodies[name], name, lambda: True)),
                    settings.limits)
     env.globals.update(globals_)
-    for path in sorted(markdown_files(src, site_src, problems)):
+    first = src / site_paths.ARTICLES  # articles before the pages that list them
+    for path in sorted(markdown_files(src, site_src, problems),
+                       key=lambda p: (not p.is_relative_to(first), p)):
         rel_doc = path.relative_to(src).as_posix()
         origin = f"{site_src}/{rel_doc}"
         out.found.setdefault(rel_doc, [])
@@ -137,6 +142,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
         if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
             out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes})
     out.articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
+    out.pages.sort(key=lambda p: Path(p.path))  # in path order, as they are found
     return out
 
 
