@@ -277,15 +277,17 @@ def wrap_tables(html: str) -> str:
     return _TABLE_TAG.sub(tag, html)
 
 
-# Tables on a phone: a table too wide for the screen is shown as cards, one a row, each value
-# with its column's heading before it (ledger.css, under a media query; a table of many columns is
-# shown so at every width, the cards side by side). The labels are written here, at build time,
-# from the table's own header row, into every body cell as data-label (the stylesheet shows it with
-# CSS generated content, which screen readers skip: they announce the column's header of the real
-# table); the table and its parts get their ARIA roles, so that assistive technology still finds a
-# table after the stylesheet has changed how its parts are displayed. What content wrote into
-# these attributes was removed by the sanitiser; the labels are made again on every pass, so a
-# page finished twice is the same page.
+# Tables on a phone: every table with a header row is shown as cards, one a row, its first cell
+# (what the row is about) as the card's title and each other value after its column's heading
+# (ledger.css, under a media query; a table of many columns is shown so at every width, the cards
+# side by side; the header row stays in the page, visually hidden). The labels are written here,
+# at build time, from the table's own header row, into every body cell as data-label; the
+# stylesheet shows them as CSS generated content with the alternative text "", so that screen
+# readers, which announce the real table's column headers, do not read a label twice. The table and
+# its parts get their ARIA roles, so that assistive technology still finds a table after the
+# stylesheet has changed how its parts are displayed. What content wrote into these attributes
+# was removed by the sanitiser (data-label) or is replaced (role); the labels are made again on
+# every pass, so a page finished twice is the same page.
 WIDE_TABLE_COLUMNS = 7  # from this many columns a table is cards at every width
 _LABELLED = re.compile(r'(<table class="fl-table"[^>]*>)(.*?)(</table>)', re.S)
 _HEAD = re.compile(r"<thead\b[^>]*>\s*<tr\b[^>]*>(.*?)</tr>", re.S)
