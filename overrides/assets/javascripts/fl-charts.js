@@ -1,12 +1,8 @@
-/* Frontier Ledger: a chart's marks told on a tap, hover or focus. An enhancement: without it
-   every chart is a picture with its alt text, takeaway and data table. Each mark carries what it
-   is in data-tip (written at build time, generator/charts/svg.py); this script makes those marks
-   focusable with that text as their accessible name, and shows it beside the mark. Text only
-   (textContent), no request, no inline code: it runs under the pages' Content-Security-Policy. */
+/* Frontier Ledger: a chart's marks told on a tap, hover or focus (README, "Charts on a phone").
+   Marks carry their words in data-tip; text only, no request, no inline code (CSP). */
 (function () {
   "use strict";
-  var NEAR = 24; // px: a tap this close to a mark shows it (marks are small on a phone)
-  var tip = null, shown = null;
+  var tip, shown, SEP = " · ";
 
   function hide() {
     if (tip) tip.hidden = true;
@@ -18,23 +14,23 @@
     if (!tip) {
       tip = document.createElement("div");
       tip.className = "fl-tip";
-      tip.setAttribute("aria-hidden", "true"); // the mark's own name says the same
+      tip.setAttribute("aria-hidden", "true"); // the mark's own name says it
     }
     if (tip.parentNode !== box) box.appendChild(tip);
-    tip.textContent = mark.getAttribute("data-tip").split(" · ").join("\n");
+    tip.textContent = mark.getAttribute("data-tip").split(SEP).join("\n");
     tip.hidden = false;
     var b = box.getBoundingClientRect(), m = mark.getBoundingClientRect();
-    var x = m.left + m.width / 2 - b.left, w = tip.offsetWidth, h = tip.offsetHeight;
-    var left = Math.max(0, Math.min(x - w / 2, b.width - w));
-    var top = m.top - b.top - h - 8;
+    var w = tip.offsetWidth, h = tip.offsetHeight, top = m.top - b.top - h - 8;
     if (top < 0) top = m.bottom - b.top + 8;
-    tip.style.left = left + "px";
+    var left = m.left + m.width / 2 - b.left - w / 2;
+    tip.style.left = Math.max(0, Math.min(left, b.width - w)) + "px";
     tip.style.top = Math.min(top, Math.max(0, b.height - h)) + "px";
     shown = mark;
   }
 
-  function nearest(box, x, y) {
-    var best = null, dist = NEAR;
+  // a tap within 24 px of a mark shows it: marks are small on a phone
+  function near(box, x, y) {
+    var best = null, dist = 24;
     box.querySelectorAll("[data-tip]").forEach(function (m) {
       var r = m.getBoundingClientRect();
       var d = Math.hypot(r.left + r.width / 2 - x, r.top + r.height / 2 - y);
@@ -43,11 +39,14 @@
     return best;
   }
 
+  function mark(e) {
+    return e.target.closest && e.target.closest("[data-tip]");
+  }
+
   function enhance(box) {
     var marks = box.querySelectorAll("[data-tip]"), svg = box.querySelector("svg");
     if (!marks.length || !svg) return;
-    // the container stops being one picture: its marks are named one by one, and the rest of
-    // the drawing (axes, labels, legends) stays hidden from assistive technology
+    // no longer one picture: each mark is named, the rest of the drawing stays hidden
     box.setAttribute("role", "group");
     svg.querySelectorAll("text, g[aria-label]").forEach(function (t) {
       t.setAttribute("aria-hidden", "true");
@@ -56,22 +55,20 @@
     marks.forEach(function (m) {
       m.setAttribute("tabindex", "0");
       m.setAttribute("role", "img");
-      m.setAttribute("aria-label", m.getAttribute("data-tip").split(" · ").join(", "));
+      m.setAttribute("aria-label", m.getAttribute("data-tip").split(SEP).join(", "));
     });
     box.addEventListener("click", function (e) {
-      var m = e.target.closest && e.target.closest("[data-tip]") ||
-        nearest(box, e.clientX, e.clientY);
+      var m = mark(e) || near(box, e.clientX, e.clientY);
       if (m) show(m); else hide();
     });
     box.addEventListener("pointerover", function (e) {
-      var m = e.target.closest && e.target.closest("[data-tip]");
-      if (m && e.pointerType === "mouse") show(m);
+      if (mark(e) && e.pointerType === "mouse") show(mark(e));
     });
     box.addEventListener("pointerout", function (e) {
-      if (e.pointerType === "mouse" && shown && e.target === shown) hide();
+      if (e.pointerType === "mouse" && e.target === shown) hide();
     });
     box.addEventListener("focusin", function (e) {
-      if (e.target.hasAttribute("data-tip")) show(e.target);
+      if (mark(e)) show(mark(e));
     });
     box.addEventListener("focusout", hide);
   }
