@@ -683,3 +683,18 @@ def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project, browser):
         httpd.shutdown()
 
 
+
+
+def test_a_marks_words_stay_text_in_the_placed_svg():
+    """Vega writes a mark's description entity-escaped; the placed SVG keeps it so, as data-tip
+    (the page's script shows it with textContent), and drops the standalone SVG's ARIA roles."""
+    from generator.charts.svg import inline_svg
+
+    svg = ('<svg class="marks" width="10" height="10"><g role="graphics-object" '
+           'aria-roledescription="group mark container"><path aria-label="&lt;img src=x '
+           'onerror=alert(1)&gt; &amp; &quot;x&quot;" role="graphics-symbol" '
+           'aria-roledescription="symbol mark" d="M0,0"/></g></svg>')
+    assert inline_svg(svg, "c") == (
+        '<svg aria-hidden="true" focusable="false" class="marks" width="10" height="10"><g>'
+        '<path data-tip="&lt;img src=x onerror=alert(1)&gt; &amp; &quot;x&quot;" d="M0,0"/>'
+        '</g></svg>')
