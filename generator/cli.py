@@ -31,7 +31,7 @@ def run_check(root: Path | None = None, *, explain: bool = False,
 
     settings = settings or Settings.for_project(root, check=True)
     problems = Problems()
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    ds = load(settings.root, problems, **settings.load_options())
     pages = []
     if not problems.errors:
         rendered = render(ds, settings, problems)

@@ -23,14 +23,18 @@ class Checker:
     """What a kind's cross-check reports through: problems located at a record's field, and
     references to other records that must arrive."""
 
-    def __init__(self, ds: Dataset, problems: Problems, today: _dt.date):
+    def __init__(self, ds: Dataset, problems: Problems, today: _dt.date,
+                 as_of: _dt.date | None = None, max_age: int = 90):
         self.ds, self.problems, self.today = ds, problems, today
+        self.as_of, self.max_age = as_of, max_age
 
-    def err(self, folder: str, rid: str, path: tuple, msg: str, *, warning: bool = False) -> None:
+    def err(self, folder: str, rid: str, path: tuple, msg: str, *, warning: bool = False,
+            notice: bool = False) -> None:
         rel = self.ds.origin(folder, rid)
         line, col = self.ds.where(rel, path)
-        (self.problems.warn if warning else self.problems.error)(
-            rel, msg, line=line, column=col, field=format_path(path))
+        report = self.problems.notify if notice else \
+            self.problems.warn if warning else self.problems.error
+        report(rel, msg, line=line, column=col, field=format_path(path))
 
     def ref(self, folder: str, rid: str, path: tuple, target_kind: str, target: str) -> None:
         """``target`` must be the id of a record of ``target_kind`` (or of a refused file of it,
@@ -46,9 +50,10 @@ class Checker:
             self.ref(folder, rid, path + (j,), "sources", s)
 
 
-def cross_check(ds: Dataset, problems: Problems, today: _dt.date) -> None:
+def cross_check(ds: Dataset, problems: Problems, today: _dt.date, *,
+                as_of: _dt.date | None = None, max_age: int = 90) -> None:
     """Every kind's cross-check, on the records that were read and valid."""
-    checker = Checker(ds, problems, today)
+    checker = Checker(ds, problems, today, as_of, max_age)
     for kind in ds.kinds:
         if kind.cross_check is not None:
             kind.cross_check(checker, ds.records[kind.folder])
@@ -68,6 +73,7 @@ def check_companies(c: Checker, companies: dict[str, Any]) -> None:
                   f"{c.ds.origin('companies', other.id)}; one company, one file")
         else:
             by_skeleton[key] = cid
+        _check_freshness(c, co)
         ids: dict[str, int] = {}
         for i, e in enumerate(co.events):
             if e.id in ids:
@@ -92,6 +98,21 @@ def check_companies(c: Checker, companies: dict[str, Any]) -> None:
             c.sources("companies", cid, ("relationships", i, "sources"), r.sources)
 
 
+def _check_freshness(c: Checker, co: m.Company) -> None:
+    """last_checked is not in the future, and is a notice when older than the documented age
+    before the build's date."""
+    checked = co.last_checked.earliest
+    if checked > c.today:
+        c.err("companies", co.id, ("last_checked",), f"{co.last_checked} is in the future; give "
+              "the day the record was last checked")
+    elif c.as_of is not None and (c.as_of - checked).days > c.max_age:
+        days = (c.as_of - checked).days
+        c.err("companies", co.id, ("last_checked",), f"the record was last checked on "
+              f"{co.last_checked}, {days} days before the build's date ({c.as_of.isoformat()}); "
+              f"records are checked at least every {c.max_age} days: check that it is still "
+              "current, then set last_checked to the day you did", notice=True)
+
+
 def _check_event(c: Checker, co: m.Company, i: int, e: m.Event) -> None:
     cid = co.id
     c.sources("companies", cid, ("events", i, "sources"), e.sources)
@@ -107,6 +128,9 @@ def _check_event(c: Checker, co: m.Company, i: int, e: m.Event) -> None:
         _check_event_ref(c, co, ("events", i, "counted_in"), e, e.counted_in)
     if e.paid_under is not None:
         _check_paid_under(c, co, i, e)
+    if e.status_confirmed is not None and e.status_confirmed.earliest > c.today:
+        c.err("companies", cid, ("events", i, "status_confirmed"), f"{e.status_confirmed} is in "
+              "the future; give the date of the latest source that confirms the status")
     if e.date.earliest > c.today:
         c.err("companies", cid, ("events", i, "date"), f"{e.date} is in the future; events "
               "record what already happened (talks and plans are events of their own, "
@@ -213,9 +237,11 @@ def check_sources(c: Checker, sources: dict[str, Any]) -> None:
         if s.published is not None and s.published.earliest > c.today:
             c.err("sources", sid, ("published",), f"{s.published} is in the future; give the "
                   "date the source was published")
-        if s.accessed.earliest > c.today:
-            c.err("sources", sid, ("accessed",), f"{s.accessed} is in the future; give the date "
-                  "the source was read")
+        read, where = (s.read_via.accessed, ("read_via", "accessed")) if s.read_via else \
+            (s.accessed, ("accessed",))
+        if read.earliest > c.today:
+            c.err("sources", sid, where, f"{read} is in the future; give the date the source "
+                  "was read")
 
 
 def check_glossary(c: Checker, terms: dict[str, Any]) -> None:

@@ -67,6 +67,8 @@ FIELD_WORDS = {
     "title": "title", "url": "address", "published": "published", "accessed": "accessed",
     "description": "description", "label": "label", "company": "company", "unit": "unit",
     "currency": "currency", "type": "type", "required": "required", "role": "role",
+    "last_checked": "last checked", "status_confirmed": "status last confirmed", "tier": "tier",
+    "syndicated_from": "story carried from",
 }
 AMOUNTS = (("amount_raised", "raised"), ("amount_committed", "committed"),
            ("pre_money_valuation", "pre-money"))
@@ -248,6 +250,8 @@ def event_changes(cid: str, old: m.Event, new: m.Event, new_all: list[m.Event]) 
     out.append(link_change(f"{cid}: {ref}", "counted in", old.counted_in, new.counted_in))
     out.append(link_change(f"{cid}: {ref}", "paid under", old.paid_under, new.paid_under))
     out += _alternative_changes(cid, ref, old, new)
+    out.append(field_change(cid, f"{FIELD_WORDS['status_confirmed']} of {ref}",
+                            old.status_confirmed, new.status_confirmed))
     out += sourced_changes(cid, ref, old, new)
     o_inv = {_investor_key(i): i for i in old.investors}
     n_inv = {_investor_key(i): i for i in new.investors}
@@ -304,13 +308,14 @@ def company_lines(cid: str, old: m.Company | None, new: m.Company | None) -> lis
         out.append(f"{cid}: new company {q(new.name)} ({m.KIND_LABEL[new.kind]})")
         old = m.Company.model_construct(id=cid, name=new.name, kind=new.kind, founded=new.founded,
                                         headquarters=new.headquarters, website=new.website,
-                                        summary=new.summary, ticker=new.ticker, events=[],
-                                        metrics=[], relationships=[])
+                                        summary=new.summary, ticker=new.ticker,
+                                        last_checked=new.last_checked, events=[], metrics=[],
+                                        relationships=[])
     else:
         out.append(field_change(cid, "name", old.name, new.name))
         out.append(field_change(cid, "kind", old.kind, new.kind,
                                 shown=lambda k: m.KIND_LABEL.get(k, k)))
-        for fld in ("founded", "headquarters", "website", "ticker"):
+        for fld in ("founded", "headquarters", "website", "ticker", "last_checked"):
             out.append(field_change(cid, FIELD_WORDS[fld], getattr(old, fld), getattr(new, fld)))
         out.append(text_change(cid, "summary", old.summary, new.summary))
     # events, by id
@@ -428,22 +433,43 @@ def table_lines(tid: str, old: m.Table | None, new: m.Table | None) -> list[str]
     return [x for x in out if x]
 
 
+def _read_via_words(v: m.ReadVia | None) -> str:
+    if v is None:
+        return "nothing"
+    return f"a {v.kind} at {q(v.publisher)} ({clean(v.url)}, read {v.accessed})"
+
+
 def source_lines(sid: str, old: m.Source | None, new: m.Source | None) -> list[str]:
     if new is None:
         assert old is not None
         return [f"removed source {q(sid)} ({clean(old.publisher)}, \"{clean(old.title)}\")"]
     if old is None:
-        tail = "" if new.url_verified else " (address not verified)"
+        tail = ""
+        if new.read_via is not None:
+            tail += f", read via {_read_via_words(new.read_via)}"
+        if new.exact_url_unknown:
+            tail += " (exact address not known)"
+        elif not new.url_verified:
+            tail += " (address not verified)"
         return [f"new source {q(sid)}: {clean(new.publisher)}, \"{clean(new.title)}\", published "
-                f"{new.published or 'undated'}{tail}"]
+                f"{new.published or 'undated'}, {new.tier}{tail}"]
     p = f"source {q(sid)}"
     out = [field_change(p, "publisher", old.publisher, new.publisher),
+           field_change(p, FIELD_WORDS["syndicated_from"], old.syndicated_from,
+                        new.syndicated_from),
            text_change(p, "title", old.title, new.title),
            field_change(p, "address", old.url, new.url),
            field_change(p, "published", old.published, new.published),
-           field_change(p, "accessed", old.accessed, new.accessed)]
+           field_change(p, "accessed", old.accessed, new.accessed),
+           field_change(p, "tier", old.tier, new.tier, shown=str)]
+    if old.read_via != new.read_via:
+        out.append(f"{p}: page read changed from {_read_via_words(old.read_via)} to "
+                   f"{_read_via_words(new.read_via)}")
     if old.url_verified != new.url_verified:
         out.append(f"{p}: address is now {'verified' if new.url_verified else 'not verified'}")
+    if old.exact_url_unknown != new.exact_url_unknown:
+        out.append(f"{p}: exact address is now "
+                   f"{'marked not known' if new.exact_url_unknown else 'given'}")
     out.append(text_change(p, "note", old.note, new.note))
     return [x for x in out if x]
 

@@ -155,6 +155,8 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         print(problems.report(), file=sys.stderr)
         print(stopped, file=sys.stderr)
         return 1
+    if problems.notices:  # they inform, and the build goes on
+        print(problems.report())
     session.prepared = rendered  # the plugin takes them (on_files): each page's Markdown is let
     del rendered  # go of once it is read
     try:

@@ -70,6 +70,8 @@ def export_project(root: Path, out: Path, *, engine: str = DEFAULT_ENGINE) -> in
     if problems.failed(strict=True):
         print(problems.report(), file=sys.stderr)
         return 1
+    if problems.notices:  # they inform, as in a build, and the export goes on
+        print(problems.report())
     _clear(out)
     written = _write_docs(pages, docs, out / "docs")
     custom = cfg.theme.custom_dir
@@ -103,7 +105,7 @@ def _rendered(settings: Settings, problems: Problems) -> list:
     from .load import load
     from .render import render
 
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    ds = load(settings.root, problems, **settings.load_options())
     if problems.errors:
         return []
     rendered = render(ds, settings, problems)

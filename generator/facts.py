@@ -1,5 +1,6 @@
 """Facts computed from the data that pages and charts both state: a company's valuation marks and
-latest deal, the company it now belongs to, relationships seen from both sides, the weakest status.
+latest deal, the company it now belongs to, relationships seen from both sides, the weakest status,
+whether a figure rests on secondary sources only, and the latest event and check.
 
 Pure queries over records; no markup.
 """
@@ -150,3 +151,21 @@ def dedup(items: Iterable[str]) -> list[str]:
 def sources_of(items: Iterable[Any]) -> list[str]:
     """The sources cited by some records, each once, in order of first citation."""
     return dedup(s for e in items for s in e.sources)
+
+
+def secondary_only(sources: dict[str, m.Source], cited: Iterable[str]) -> bool:
+    """Whether what cites ``cited`` rests on secondary sources only: none of them is a primary
+    document or a news organisation's own page that was read (Source.first_hand)."""
+    known = [sources[s] for s in cited if s in sources]
+    return bool(known) and not any(s.first_hand for s in known)
+
+
+def latest_event(companies: Iterable[m.Company]) -> m.Event | None:
+    """The most recent event of some companies (the first of a day, by company and event id)."""
+    events = [(e.date, c.id, e.id, e) for c in companies for e in c.events]
+    return max(events, key=lambda x: (x[0], x[1], x[2]))[3] if events else None
+
+
+def latest_check(companies: Iterable[m.Company]) -> Any:
+    """The latest day a company record was checked (None without companies)."""
+    return max((c.last_checked for c in companies), default=None)

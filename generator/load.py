@@ -132,16 +132,19 @@ def _claimed_id(path: Path, rel: str) -> str | None:
 
 
 def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
-         kinds: tuple[DataKind, ...] = DATA_KINDS) -> Dataset:
+         kinds: tuple[DataKind, ...] = DATA_KINDS, as_of: _dt.date | None = None,
+         max_age: int = 90) -> Dataset:
     """Read and check every data file under ``root/data``, of the data ``kinds``. Inspect
-    ``problems`` afterwards."""
+    ``problems`` afterwards. ``today`` (the clock by default): what counts as the future;
+    ``as_of``: the build's date, against which a record last checked more than ``max_age`` days
+    before gets a notice (None: ages are not checked)."""
     today = today or _dt.date.today()
     ds = Dataset(root=root, kinds=tuple(kinds))
     files = find_files(root, problems, ds.refused, ds.kinds)
     for kind in ds.kinds:
         for path, rel in files[kind.folder]:
             _load_file(ds, kind, path, rel, problems)
-    cross_check(ds, problems, today)
+    cross_check(ds, problems, today, as_of=as_of, max_age=max_age)
     return ds
 
 

@@ -66,11 +66,27 @@ def status_badge(status: str) -> Markup:
                   f'title="{STATUS_MEANING[status]}">{status}</span>')
 
 
-def cite_marks(sources: Iterable[str], status: str = "confirmed") -> Markup:
+# What the mark beside a figure resting on secondary sources only says (generator.facts.
+# secondary_only); the sources page explains it at #secondary-only.
+SECONDARY_ONLY = ("secondary only: no primary source or news outlet's own page behind this was "
+                  "read, only copies, summaries, aggregators or addresses cited elsewhere")
+
+
+def secondary_mark() -> Markup:
+    """The mark of a figure resting on secondary sources only: a short visible word linked to
+    the explanation on the sources page; its accessible name (and tooltip) says what it means.
+    It is not a status."""
+    return Markup(f'<a class="fl-secondary" href="{rel("sources.md#secondary-only")}" '
+                  f'title="{SECONDARY_ONLY}" aria-label="{SECONDARY_ONLY}">secondary only</a>')
+
+
+def cite_marks(sources: Iterable[str], status: str = "confirmed", *,
+               secondary: bool = False) -> Markup:
     """Superscript links to the page's numbered source list; runs of three or more numbers are
-    shown as a range (8–14). A status other than confirmed is spelled out after them."""
+    shown as a range (8–14). A status other than confirmed is spelled out after them, and
+    ``secondary`` (the sources are all secondary) adds its mark."""
     state = _page.get()
-    return _marks(sorted({state.number(sid) for sid in sources}), status)
+    return _marks(sorted({state.number(sid) for sid in sources}), status, secondary)
 
 
 def differ_marks(sources: Iterable[str]) -> Markup:
@@ -85,16 +101,18 @@ def differ_marks(sources: Iterable[str]) -> Markup:
 # of the figures it is computed from go at the end of its sentence, unless the sentence already
 # cites them, and its status with them. What is left in its place until the page is finished:
 _DEFERRED = re.compile("\ue000([0-9]+)\ue001")
-_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$)|[ \t]*\|(?=[ \t]|$)|\n")
+# (a table cell ends at its '|', the row's last one too, before the line break)
+_SENTENCE_END = re.compile(r"[.!?;:](?=\s|$)|[ \t]*\|(?=[ \t\n]|$)|\n")
 _CITED = re.compile(r'<sup class="fl-(?:cite|differ)">(.*?)</sup>', re.S)
 _RUN = re.compile(r"([0-9]+)(?:–([0-9]+))?")
 _BADGE = re.compile(r'fl-status--([a-z]+)"')
 
 
-def deferred_marks(sources: Iterable[str], status: str) -> str:
-    """A place-holder for the citations of a computed figure (see :func:`settle_citations`)."""
+def deferred_marks(sources: Iterable[str], status: str, secondary: bool = False) -> str:
+    """A place-holder for the citations of a computed figure (see :func:`settle_citations`);
+    ``secondary``: it is computed from a figure resting on secondary sources only."""
     state = _page.get()
-    state.deferred.append((sorted({state.number(sid) for sid in sources}), status))
+    state.deferred.append((sorted({state.number(sid) for sid in sources}), status, secondary))
     return f"\ue000{len(state.deferred) - 1}\ue001"
 
 
@@ -133,7 +151,8 @@ def _cited(text: str) -> set[int]:
 def settle_citations(text: str) -> str:
     """The page's text with the citations of each computed figure at the end of its sentence
     (before the full stop, or the end of the table cell or line), leaving out the sources its
-    paragraph cites already (up to there), and its status if the paragraph shows it."""
+    paragraph cites already (up to there), and its status and secondary mark if the paragraph
+    shows them."""
     if "\ue000" not in text:
         return text
     deferred = _page.get().deferred
@@ -148,14 +167,16 @@ def settle_citations(text: str) -> str:
             whole = "".join(out) + sentence
             before = whole[_paragraph_start(whole, len(whole)):]
             cited = _cited(before)
-            numbers = sorted({n for nums, _ in pending for n in nums} - cited)
-            status = max((st for _, st in pending), key=_TRUST.index, default="confirmed")
+            numbers = sorted({n for nums, _, _ in pending for n in nums} - cited)
+            status = max((st for _, st, _ in pending), key=_TRUST.index, default="confirmed")
             if status in _BADGE.findall(before):
                 status = "confirmed"
+            secondary = any(sec for _, _, sec in pending) and 'class="fl-secondary"' not in before
             if numbers:
-                sentence += str(_marks(numbers, status))
-            elif status != "confirmed":
-                sentence += f" {status_badge(status)}"
+                sentence += str(_marks(numbers, status, secondary))
+            else:
+                sentence += f" {status_badge(status)}" if status != "confirmed" else ""
+                sentence += f" {secondary_mark()}" if secondary else ""
         out.append(sentence)
         start = end
     return "".join(out)
@@ -179,10 +200,12 @@ def _numbers_html(numbers: list[int]) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-def _marks(numbers: list[int], status: str) -> Markup:
+def _marks(numbers: list[int], status: str, secondary: bool = False) -> Markup:
     out = f'<sup class="fl-cite">{_numbers_html(numbers)}</sup>'
     if status != "confirmed":
         out += f" {status_badge(status)}"
+    if secondary:
+        out += f" {secondary_mark()}"
     return Markup(out)
 
 

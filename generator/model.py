@@ -12,14 +12,17 @@ several files (references, duplicates) live in :mod:`generator.load`.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any, ClassVar, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from .bounds import Span
-from .values import (DateField, Line, Money, MoneyField, Name, OneMoneyField, PaidMoneyField,
-                     Paragraph, PartialDate, PublishedField, Slug, Url)
+from .escape import shown
+from .values import (DateField, DayField, Line, Money, MoneyField, Name, OneMoneyField,
+                     PaidMoneyField, Paragraph, PartialDate, PublishedField, Slug, Url)
 
 Status = Literal["confirmed", "reported", "rumored", "unverified"]
 STATUS_MEANING = {
@@ -213,6 +216,9 @@ class Event(Sourced):
                           "not extended by it.")
     alternatives: list[Alternative] = Field(
         default_factory=list, description="Figures other reports give, each with its sources.")
+    status_confirmed: DateField | None = Field(
+        None, description="For a pending matter (a filed but unpriced IPO, talks): the date of the "
+                          "latest source that confirms its status as shown.")
 
     # fields of earlier versions of the data, and what became of them
     moved_fields: ClassVar[dict[str, str]] = {
@@ -237,7 +243,17 @@ class Event(Sourced):
         self._check_basis()
         self._check_sizes()
         self._check_alternatives()
+        self._check_status_confirmed()
         return self
+
+    def _check_status_confirmed(self) -> None:
+        if self.status_confirmed is not None and \
+                self.status_confirmed.latest < self.date.earliest:
+            raise PydanticCustomError("event", "status_confirmed ({c}) is before the event's date "
+                                      "({d}); it is the date of the latest source that confirms "
+                                      "the status, on or after the event",
+                                      {"field": "status_confirmed", "c": str(self.status_confirmed),
+                                       "d": str(self.date)})
 
     def _check_basis(self) -> None:
         basis, allowed = self.valuation_basis, BASES_BY_KIND[self.kind]
@@ -359,6 +375,8 @@ class Company(Record):
     website: Url | None = None
     summary: Paragraph
     ticker: Name | None = Field(None, description="Exchange and symbol if listed, e.g. 'NASDAQ: NVDA'.")
+    last_checked: DayField = Field(description="The day (YYYY-MM-DD) an editor last checked that "
+                                               "the record is current.")
     events: list[Event] = Field(default_factory=list)
     metrics: list[Metric] = Field(default_factory=list)
     relationships: list[Relationship] = Field(default_factory=list)
@@ -367,40 +385,180 @@ class Company(Record):
         return next((e for e in self.events if e.id == event_id), None)
 
 
+Tier = Literal["primary", "outlet", "secondary"]
+TIER_MEANING = {
+    "primary": "the company's own statement, a filing, an exchange notice, a paper or a vendor's "
+               "documentation",
+    "outlet": "a named news organisation's own page",
+    "secondary": "a copy, a summary or an aggregator",
+}
+TIER_LABEL = {"primary": "Primary source", "outlet": "News outlet", "secondary": "Secondary source"}
+
+
+class ReadVia(Record):
+    """The page actually read, when it was a copy or a summary of the publication a source record
+    names (on another site): its publisher, its own address and when it was read."""
+
+    kind: Literal["copy", "summary"] = Field(
+        "copy", description="copy: the publication's text republished; summary: a page that "
+                            "summarises or aggregates it.")
+    publisher: Name = Field(description="Who published the copy, e.g. 'Republic World'.")
+    url: Url = Field(description="The exact address of the copy that was read.")
+    published: DateField | None = Field(None, description="The copy's own date, when it shows "
+                                                          "one.")
+    accessed: DateField = Field(description="When the copy was read.")
+
+
 class Source(Record):
     id: Slug = Field(description="Must equal the file name without .yaml.")
-    publisher: Name
+    publisher: Name = Field(description="The original outlet or author: who published it first.")
     title: Line
-    url: Url
+    url: Url | None = Field(None, description="The exact address of the publication itself. May "
+                                              "be left out when read_via gives the page read, or "
+                                              "with exact_url_unknown.")
     published: PublishedField = Field(description="Publication date, or 'undated'.")
-    accessed: DateField
+    accessed: DateField | None = Field(None, description="When the page at url was read (with "
+                                                         "read_via, its accessed instead).")
+    tier: Tier = Field(description="primary (company statement, filing, exchange notice, paper, "
+                                   "vendor documentation), outlet (a named news organisation's "
+                                   "own page) or secondary (copy, summary, aggregator).")
+    syndicated_from: Name | None = Field(
+        None, description="For an outlet's page carrying another organisation's story under "
+                          "licence (tier: outlet): that organisation, e.g. 'Reuters'.")
+    read_via: ReadVia | None = Field(
+        None, description="When the page read was a copy or summary on another site (then tier: "
+                          "secondary).")
     url_verified: bool = Field(True, description="false when the exact address was cited by another "
                                                  "document and not read; say why in note.")
+    exact_url_unknown: bool = Field(
+        False, description="true when the exact address of the publication is not known (url is "
+                           "then left out or is the publisher's home page, which is not linked); "
+                           "say in note how the publication is known.")
     note: Paragraph | None = None
 
     @property
     def as_of(self) -> PartialDate:
         """The date the source speaks for: its publication date, or when it was read if undated."""
-        return self.published or self.accessed
+        return self.published or self.read_date
+
+    @property
+    def read_date(self) -> PartialDate:
+        """When the page read (the publication's own, or its copy) was read."""
+        return self.read_via.accessed if self.read_via is not None else self.accessed
 
     @property
     def published_text(self) -> str:
         return self.published.display() if self.published else "undated"
 
+    @property
+    def link(self) -> str | None:
+        """The publication's own address, when readers may follow it (never a home page)."""
+        return None if self.exact_url_unknown else self.url
+
+    @property
+    def first_hand(self) -> bool:
+        """Whether this record is a primary document or an outlet's own page that was read."""
+        return self.tier != "secondary" and self.link is not None and self.url_verified
+
     @model_validator(mode="after")
-    def _note_when_unverified(self) -> "Source":
-        if not self.url_verified and not self.note:
-            raise PydanticCustomError("source", "url_verified is false, so add a note saying how "
-                                      "the address is known", {"field": "url_verified"})
-        if self.published is None and not self.note:
-            raise PydanticCustomError("source", "an undated source needs a note saying how its "
-                                      "date is unknown", {"field": "published"})
-        if self.published is not None and self.accessed.latest < self.published.earliest:
-            raise PydanticCustomError("source", "accessed ({a}) is before published ({p}); a page "
-                                      "cannot be read before it is published, so check both dates",
-                                      {"field": "accessed", "a": str(self.accessed),
-                                       "p": str(self.published)})
+    def _rules(self) -> "Source":
+        # one rule at a time, each pointing at the field to change (see validate.explain)
+        for check in (_tier_and_copy, _address, _dates):
+            check(self)
         return self
+
+
+# One short word-like path segment, as in /news, /technology or /business-news: a section page.
+_SECTION = re.compile(r"[a-z][a-z-]{0,19}")
+
+
+def listing_page(url: str) -> str | None:
+    """What a source address is when it names no single publication: 'home page' (an empty
+    path) or 'section page' (one short word-like segment, such as /technology/), with no query
+    naming a post (https://example.com/?p=123 is a post); None for the address of one page."""
+    parts = urlsplit(url)
+    if parts.query:
+        return None
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return "home page"
+    if len(segments) == 1 and _SECTION.fullmatch(segments[0]):
+        return "section page"
+    return None
+
+
+def _problem(field: str, message: str, **values: Any) -> PydanticCustomError:
+    return PydanticCustomError("source", message, {"field": field, **values})
+
+
+def _tier_and_copy(s: Source) -> None:
+    if s.read_via is not None and s.tier != "secondary":
+        raise _problem("tier", "tier is {tier}, but the page read was a copy or summary "
+                       "(read_via), which makes the record secondary; set 'tier: secondary', or "
+                       "remove read_via if the publisher's own page was read", tier=s.tier)
+    if s.syndicated_from is not None and s.tier != "outlet":
+        raise _problem("syndicated_from", "syndicated_from names the organisation whose story "
+                       "an outlet published under licence, so it needs 'tier: outlet'; a copy on "
+                       "another site goes under read_via")
+    if s.read_via is not None:
+        kind = listing_page(s.read_via.url)
+        if kind:
+            raise PydanticCustomError("source", "{url} is a {kind}; a copy is given by the exact "
+                                      "address of the page that was read",
+                                      {"field": "read_via.url", "url": shown(s.read_via.url),
+                                       "kind": kind})
+        if s.read_via.url == s.url:
+            raise PydanticCustomError("source", "the copy's address is url itself; a copy has an "
+                                      "address of its own (if the publisher's own page was read, "
+                                      "remove read_via)", {"field": "read_via.url"})
+
+
+def _address(s: Source) -> None:
+    if s.url is None and s.read_via is None and not s.exact_url_unknown:
+        raise _problem("url", "url is missing; give the exact address of the publication, or, "
+                       "if it is not known, add 'exact_url_unknown: true' and say in note how "
+                       "the publication is known")
+    kind = listing_page(s.url) if s.url else None
+    if kind and not s.exact_url_unknown:
+        raise _problem("url", "{url} is a {kind}, not the page of one article, announcement or "
+                       "filing; give the exact address, or, if it is not known, add "
+                       "'exact_url_unknown: true' and say in note how the publication is known",
+                       url=shown(s.url), kind=kind)
+    if s.exact_url_unknown and s.url and not kind:
+        raise _problem("exact_url_unknown", "exact_url_unknown is true, but url is the address "
+                       "of one page; remove one of them")
+    if (s.exact_url_unknown or not s.url_verified) and not s.note:
+        what = "exact_url_unknown is true" if s.exact_url_unknown else "url_verified is false"
+        raise _problem("exact_url_unknown" if s.exact_url_unknown else "url_verified",
+                       f"{what}, so add a note saying how the address is known")
+    if not s.url_verified and s.url is None:
+        raise _problem("url_verified", "url_verified is false, but there is no url to verify; "
+                       "remove url_verified")
+
+
+def _dates(s: Source) -> None:
+    if s.published is None and not s.note:
+        raise _problem("published", "an undated source needs a note saying how its date is "
+                       "unknown")
+    if s.read_via is not None and s.accessed is not None:
+        raise _problem("accessed", "the page read was the copy under read_via: give when it was "
+                       "read as read_via.accessed, and remove accessed")
+    if s.read_via is None and s.accessed is None:
+        raise _problem("accessed", "accessed is missing; give the date the page at url was read "
+                       "(or, if a copy was read, describe it under read_via)")
+    read, where = (s.read_via.accessed, "read_via.accessed") if s.read_via is not None else \
+        (s.accessed, "accessed")
+    if s.published is not None and read.latest < s.published.earliest:
+        raise PydanticCustomError("source", "{where} ({a}) is before published ({p}); a page "
+                                  "cannot be read before it is published, so check both dates",
+                                  {"field": where, "where": where, "a": str(read), "p": str(s.published)})
+    copy = s.read_via
+    if copy is not None and copy.published is not None and \
+            copy.accessed.latest < copy.published.earliest:
+        raise PydanticCustomError("source", "read_via.accessed ({a}) is before "
+                                  "read_via.published ({p}); check both dates",
+                                  {"field": "read_via.accessed", "a": str(copy.accessed),
+                                   "p": str(copy.published)})
 
 
 ColumnType = Literal["text", "integer", "decimal", "money", "year"]

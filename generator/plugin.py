@@ -90,7 +90,7 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
     LedgerPlugin.on_env waits for them."""
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    ds = load(settings.root, problems, **settings.load_options())
     if problems.errors:
         return None
     return render(ds, settings, problems, store=store)
@@ -142,7 +142,7 @@ class PluginEvents:
             raise self.engine.plugin_error("the data or articles have problems:\n" +
                                            problems.report())
         log = logging.getLogger(self.engine.logger("plugins.frontier_ledger"))
-        for w in problems.warnings:
+        for w in problems.warnings + problems.notices:
             log.info(w.format())
         assert rendered is not None
         return rendered

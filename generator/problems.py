@@ -7,6 +7,8 @@ project), a line and column where known, a field path where known, what is wrong
     expected an amount such as 'USD 965 billion'
 
 Warnings are problems that a strict run (the default for check and build) treats as errors.
+Notices inform and never fail a run, strict or not (a record not checked for a while): they are
+printed with the problems, and the count line says that they do not fail it.
 
 A formatted problem never holds a raw control, line-break, format or invisible character: they are
 written as escapes (:func:`generator.escape.escape_unseen`), in the path, the field and the message.
@@ -29,6 +31,7 @@ class Problem:
     field: str = ""  # dotted / indexed field path, e.g. events[2].post_money_valuation
     message: str = ""
     warning: bool = False
+    notice: bool = False  # informs; never fails a run
 
     def format(self) -> str:
         where = self.path
@@ -39,6 +42,8 @@ class Problem:
         parts = [where]
         if self.warning:
             parts.append("warning")
+        elif self.notice:
+            parts.append("notice")
         if self.field:
             parts.append(self.field)
         parts.append(self.message)
@@ -62,12 +67,21 @@ class Problems:
              field: str = "") -> None:
         self.items.append(Problem(str(path), line, column, field, message, True))
 
+    def notify(self, path: str | PurePosixPath, message: str, *, line: int = 0, column: int = 0,
+               field: str = "") -> None:
+        """A notice: printed with the problems, never failing the run."""
+        self.items.append(Problem(str(path), line, column, field, message, False, True))
+
     def extend(self, other: Iterable[Problem]) -> None:
         self.items.extend(other)
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.items if not p.warning]
+        return [p for p in self.items if not (p.warning or p.notice)]
+
+    @property
+    def notices(self) -> list[Problem]:
+        return [p for p in self.items if p.notice]
 
     @property
     def warnings(self) -> list[Problem]:
@@ -88,8 +102,9 @@ class Problems:
 
     def summary(self) -> str:
         probs = self.sorted()
-        n_err = sum(1 for p in probs if not p.warning)
-        n_warn = len(probs) - n_err
+        n_notice = sum(1 for p in probs if p.notice)
+        n_warn = sum(1 for p in probs if p.warning)
+        n_err = len(probs) - n_warn - n_notice
         files = len({p.path for p in probs})
         if not probs:
             return "no problems found"
@@ -98,4 +113,11 @@ class Problems:
             bits.append(f"{n_err} error{'s' if n_err != 1 else ''}")
         if n_warn:
             bits.append(f"{n_warn} warning{'s' if n_warn != 1 else ''}")
-        return f"{' and '.join(bits)} in {files} file{'s' if files != 1 else ''}"
+        if n_notice:
+            bits.append(f"{n_notice} notice{'s' if n_notice != 1 else ''}")
+        counted = (", ".join(bits[:-1]) + " and " + bits[-1]) if len(bits) > 1 else bits[0]
+        line = f"{counted} in {files} file{'s' if files != 1 else ''}"
+        if n_notice:
+            line += ("; notices inform and do not fail the check" if n_err or n_warn else
+                     "; no problems found (notices inform and do not fail the check)")
+        return line

@@ -17,6 +17,7 @@ refuse, and never overwrites anything (the file is opened with exclusive creatio
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import textwrap
 import typing
@@ -103,8 +104,9 @@ relationships:
 """
 
 
-def render_template(company_id: str, name: str, kind: str, summary: str | None = None) -> str:
-    """The text of a new company file (not written anywhere)."""
+def render_template(company_id: str, name: str, kind: str, summary: str | None = None,
+                    checked: _dt.date = _dt.date(2026, 1, 1)) -> str:
+    """The text of a new company file (not written anywhere); ``checked``: its last_checked."""
     lines = [
         "# yaml-language-server: $schema=../../schemas/companies.schema.json",
         *_wrapped_comment(f"The profile of {name}. How to fill it in: CONTRIBUTING.md, "
@@ -117,6 +119,9 @@ def render_template(company_id: str, name: str, kind: str, summary: str | None =
         f"name: {_scalar(name)}",
         *_wrapped_comment(f"One of: {', '.join(KINDS)}."),
         f"kind: {kind}",
+        "# The day you last checked that this record is current (YYYY-MM-DD): set it again each",
+        "# time you check it. The check notes records not checked for 90 days.",
+        f"last_checked: {checked.isoformat()}",
         "",
         "# Optional facts: to use one, remove the '# ' in front of it and replace the example.",
         "# Dates are written YYYY-MM-DD, or YYYY-MM or YYYY when less is known.",
@@ -156,8 +161,9 @@ def render_template(company_id: str, name: str, kind: str, summary: str | None =
 
 
 def new_company(root: Path, company_id: str, name: str, kind: str,
-                summary: str | None = None) -> Path:
-    """Create ``data/companies/<company_id>.yaml`` under ``root``; returns its path.
+                summary: str | None = None, today: _dt.date | None = None) -> Path:
+    """Create ``data/companies/<company_id>.yaml`` under ``root``; returns its path. Its
+    last_checked is ``today`` (the clock's day by default: the record is new).
 
     Raises :class:`ScaffoldError` with a one-line reason when it refuses."""
     try:
@@ -184,8 +190,9 @@ def new_company(root: Path, company_id: str, name: str, kind: str,
         if other.exists() or other.is_symlink():
             raise ScaffoldError(f"data/companies/{other.name} already exists; edit that file "
                                 "instead (nothing was changed)")
-    text = render_template(company_id, name, kind, summary)
-    _check_round_trip(text, company_id, name, kind, summary)
+    checked = today or _dt.date.today()
+    text = render_template(company_id, name, kind, summary, checked)
+    _check_round_trip(text, company_id, name, kind, summary, checked)
     try:
         with open(target, "x", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -195,12 +202,13 @@ def new_company(root: Path, company_id: str, name: str, kind: str,
     return target
 
 
-def _check_round_trip(text: str, company_id: str, name: str, kind: str, summary: str | None
-                      ) -> None:
+def _check_round_trip(text: str, company_id: str, name: str, kind: str, summary: str | None,
+                      checked: _dt.date) -> None:
     """The template must read back as exactly what was asked for (never a surprise in the file)."""
     problems = Problems()
     doc = parse_yaml(text, f"data/companies/{company_id}.yaml", problems)
-    want = {"id": company_id, "name": name, "kind": kind, "summary": summary}
+    want = {"id": company_id, "name": name, "kind": kind, "last_checked": checked.isoformat(),
+            "summary": summary}
     if doc is None or problems.items or doc.data != want:  # pragma: no cover - a bug if reached
         raise ScaffoldError("internal error: the new file would not read back as given; please "
                             "report this")

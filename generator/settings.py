@@ -2,15 +2,18 @@
 project and its folders, what the run is (a check or a build), the budgets of article code, the
 sizes of long lists, the chart caches and workers, and the kinds of data, page and chart.
 
-``Settings.for_project(root)`` gives the defaults, with the three settings the environment may
-set read once, at the edge (``FL_CHART_CACHE``: the chart cache folder, e.g. one for every
-scratch project of a test run; ``FL_CHART_WORKERS``: how many processes render charts;
-``FL_CHART_VALIDATE=1``: Altair checks every spec against the schema).
+``Settings.for_project(root)`` gives the defaults, with what the environment may set read once, at
+the edge (``FL_CHART_CACHE``: the chart cache folder, e.g. one for every scratch project of a test
+run; ``FL_CHART_WORKERS``: how many processes render charts; ``FL_CHART_VALIDATE=1``: Altair
+checks every spec against the schema) and the build's date: ``SOURCE_DATE_EPOCH``, else the time
+of the project's last commit (generator.sitedir), never the clock, so that two runs on one commit
+say the same.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as _dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +67,11 @@ class Settings:
     # this many on (half the check's time is rendering them; at 1,000 companies it saves about a
     # second of five)
     parallel_check_min: int = 200
+    # the build's date, which the age of records is measured against (None: not known, as for a
+    # project outside git without SOURCE_DATE_EPOCH; then ages are not checked)
+    as_of: _dt.date | None = None
+    # a company record whose last_checked is more days than this before as_of gets a notice
+    freshness_days: int = 90
 
     @classmethod
     def for_project(cls, root: Path, **values: Any) -> "Settings":
@@ -77,7 +85,13 @@ class Settings:
             env["chart_workers"] = int(workers)
         if os.environ.get("FL_CHART_VALIDATE", "") == "1":
             env["validate_specs"] = True
+        if "as_of" not in values:
+            env["as_of"] = build_date(Path(root))
         return cls(root=Path(root), **{**env, **values})
+
+    def load_options(self) -> dict[str, Any]:
+        """What generator.load.load takes from these settings."""
+        return {"kinds": self.kinds.data, "as_of": self.as_of, "max_age": self.freshness_days}
 
     def but(self, **values: Any) -> "Settings":
         """These settings with some changed."""
@@ -90,3 +104,14 @@ class Settings:
         from .cachedir import project_cache
 
         return project_cache(self.root) / "charts"
+
+
+def build_date(root: Path) -> _dt.date | None:
+    """The build's date (UTC): SOURCE_DATE_EPOCH, else the time of the last commit of the project
+    at ``root``; None when neither is known."""
+    from .sitedir import source_date_epoch
+
+    epoch = source_date_epoch(root)
+    if epoch is None:
+        return None
+    return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()

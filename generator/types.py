@@ -53,14 +53,16 @@ class RenderError(Exception):
 @dataclass
 class PageState:
     """The page being rendered: its path, its sources numbered in order of first citation, the
-    glossary terms already linked on it and the charts placed on it."""
+    glossary terms already linked on it, the charts placed on it and the dates of the events whose
+    figures it states (its "data as of" is the latest)."""
 
     path: str
     sources: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
     charts: dict[str, int] = field(default_factory=dict)  # chart id → times placed on this page
+    event_dates: list = field(default_factory=list)  # dates of the events its figures come from
     # citations of computed figures, placed at the end of their sentence (markup.settle_citations)
-    deferred: list[tuple[list[int], str]] = field(default_factory=list)
+    deferred: list[tuple[list[int], str, bool]] = field(default_factory=list)
     _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # source id → number
 
     def number(self, source_id: str) -> int:
@@ -84,7 +86,8 @@ class PageMeta:
     author: str | None = None  # who wrote it, articles
     updated: str | None = None
     reading_minutes: int | None = None
-    data_as_of: str | None = None  # the date of the newest source the page cites, for readers
+    data_as_of: str | None = None  # the latest event the page's figures come from, for readers
+    last_checked: str | None = None  # when the record behind the page was last checked
     og_type: str = "website"  # what the page is to link previews (OpenGraph): website, article
     search_boost: float | None = None  # how much search favours the page (None: as any page)
     show_toc: bool = True  # the table of contents beside the page

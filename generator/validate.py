@@ -105,9 +105,9 @@ def explain(err: dict, root: type[BaseModel]) -> tuple[tuple, str, bool]:
     """A pydantic error → (location, message, point-at-key)."""
     loc, typ, value = tuple(err["loc"]), err["type"], err.get("input")
     ctx = err.get("ctx") or {}
-    if ctx.get("field"):  # a rule about several fields names the one to point at (or its path)
-        field = ctx["field"]
-        loc = loc + (tuple(field) if isinstance(field, (tuple, list)) else (field,))
+    if ctx.get("field"):  # a rule about several fields names the one to point at, or its path
+        field = ctx["field"]  # (a tuple, or dotted: "read_via.url")
+        loc = loc + (tuple(field) if isinstance(field, (tuple, list)) else tuple(field.split(".")))
     name = loc[-1] if loc and isinstance(loc[-1], str) else ""
     parent = model_at(root, loc[:-1])
     if typ == "extra_forbidden":

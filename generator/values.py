@@ -467,6 +467,28 @@ PublishedField = Annotated[
     }),
 ]
 
+DAY_EXPECTED = "a day written YYYY-MM-DD, such as 2026-12-06"
+
+
+def parse_day(value: Any) -> PartialDate:
+    """A date with its day: when something was done, such as a record's last check."""
+    d = parse_date(value)
+    if not d.day:
+        raise PydanticCustomError("date", "{value} is not a day; expected {expected}",
+                                  {"value": _quoted(str(d)), "expected": DAY_EXPECTED})
+    return d
+
+
+parse_day.expected = DAY_EXPECTED  # type: ignore[attr-defined]
+
+DayField = Annotated[
+    PartialDate,
+    BeforeValidator(parse_day),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+                    "description": "ISO 8601 day: YYYY-MM-DD.", "examples": ["2026-12-06"]}),
+]
+
 DateField = Annotated[
     PartialDate,
     BeforeValidator(parse_date),
@@ -711,7 +733,6 @@ parse_url.expected = URL_EXPECTED  # type: ignore[attr-defined]
 
 Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
     {"type": "string", "format": "uri", "pattern": "^https://"})]
-
 
 # Numbers in tables (integer and decimal columns), documented in CONTRIBUTING.md: from 0 to 10^15,
 # and at most six digits after the decimal point. In that range every figure is exact as a Decimal,

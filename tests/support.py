@@ -73,7 +73,7 @@ def render_pages(root: Path, settings=None, **values) -> tuple:
 
     settings = settings or Settings.for_project(root, **values)
     problems = Problems()
-    ds = load(settings.root, problems, kinds=settings.kinds.data)
+    ds = load(settings.root, problems, **settings.load_options())
     if problems.errors:
         return problems, {}
     pages = render(ds, settings, problems).complete()

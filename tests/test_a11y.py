@@ -221,23 +221,30 @@ def test_keyboard_switches_the_palette_and_searches(browser, served_site):
 # ---------------------------------------------------------------------------------------------
 # Dates line
 
+# pages that state no event: their figures (tables, definitions, methods) have no date that
+# "data as of" could honestly give (it is the latest event, never a source's accessed date)
+NO_EVENTS = ("table", "glossary", "methodology", "about")
+
+
 @pytest.mark.parametrize("kind", [k for k in PAGE_KINDS if k != NOT_FOUND])
 def test_every_page_kind_shows_its_dates(browser, served_site, kind):
     context, page, _, _ = _open(browser, served_site + PAGE_KINDS[kind])
     try:
         line = page.locator("article .fl-meta").first
-        if KIND_OF[kind] == "page" and page.locator("article .fl-sources").count() == 0:
-            assert page.locator("article .fl-meta").count() == 0  # no figures, no dates line
+        if kind in NO_EVENTS:
+            assert page.locator("article .fl-meta").count() == 0  # no events, no dates line
             return
         assert line.is_visible()
         text = line.inner_text()
         if KIND_OF[kind] == "article":
-            for part in ("Published ", " min read", "data as of "):
+            for part in ("Published ", " min read", "data as of ", " (latest event)"):
                 assert part in text, text
         elif KIND_OF[kind] == "articles":
             assert "min read" in text, text
-        else:  # every other page shows figures from the data, or is about the data
-            assert text.startswith("Data as of "), text
+        else:  # every other page shows events from the data, or is about the data
+            assert text.startswith("Data as of ") and " (latest event)" in text, text
+            if KIND_OF[kind] == "company":
+                assert " · last checked " in text, text
         # the line sits right under the page's title
         assert page.evaluate("""() => {
             const h1 = document.querySelector('article h1');

@@ -83,8 +83,33 @@ rows:
     status: reported
     sources: [daily-2023]
 """
+RACK_TABLE = """\
+id: rack-power
+title: Power per rack
+description: A small table used by the chart tests.
+columns:
+  - {id: rack, label: Rack, type: text}
+  - {id: power_kw, label: Power per rack, type: decimal, unit: kW}
+  - {id: power_terms, label: Terms, type: text}
+rows:
+  - id: typical
+    label: Typical rack in a survey
+    values: {rack: Typical rack, power_kw: 8, power_terms: "below, on average"}
+    status: reported
+    sources: [daily-2023]
+  - id: dense
+    label: One dense AI rack
+    values: {rack: Dense AI rack, power_kw: 132.5, power_terms: about}
+    status: confirmed
+    sources: [acme-news-2021]
+  - id: ceiling
+    label: Densest rack at most sites
+    values: {rack: Densest rack, power_kw: 20, power_terms: at most}
+    status: unverified
+    sources: [acme-news-2021]
+"""
 ALL_CHARTS = ["valuations-over-time", "latest-valuations", "capital-raised", "who-funds-whom",
-              "largest-ipos", "gpu-generations", "valuation-acme-ai"]
+              "largest-ipos", "gpu-generations", "rack-power", "valuation-acme-ai"]
 ARTICLE = """---
 title: Every chart
 description: An article that places every comparison chart.
@@ -97,9 +122,10 @@ published: 2026-11-20
 
 @pytest.fixture
 def chart_project(project: Path) -> Path:
-    """The mini project plus the two tables, and an article that places every comparison chart."""
+    """The mini project plus three tables, and an article that places every comparison chart."""
     (project / "data/tables/largest-ipos.yaml").write_text(IPO_TABLE)
     (project / "data/tables/gpu-specs.yaml").write_text(GPU_TABLE)
+    (project / "data/tables/rack-power.yaml").write_text(RACK_TABLE)
     (project / "site_src/articles/charts.md").write_text(ARTICLE)
     return project
 
@@ -282,6 +308,29 @@ def test_gpu_chart_computes_throughput_per_watt(chart_project):
     assert chart.notes[-1] == "FP4 dense per watt is not compared: only G2 has a figure."
     assert chart.takeaway == ("G2 does 4.5 FP8 dense TFLOPS per watt, 1.6 times the G1's 2.86, at "
                               "1.4 times the power (1,000 W against 700 W).")
+
+
+def test_rack_power_chart_keeps_row_order_zero_and_each_figure_s_terms(chart_project):
+    chart = _charts(chart_project)["rack-power"]
+    # the table's order, not sorted by size
+    assert [r["rack"] for r in chart.rows] == ["Typical rack", "Dense AI rack", "Densest rack"]
+    assert chart.takeaway == ("One dense AI rack: 132.5 kW (about), 17 times the 8 kW (below, on "
+                              "average) of the typical rack in a survey.")
+    assert chart.alt == (
+        "Horizontal bar chart of the power one rack draws, in kW, for 3 racks in the table's "
+        "order, bars starting at zero: Typical rack, 8 kW (below, on average); Dense AI rack, "
+        "132.5 kW (about); Densest rack, 20 kW (at most). Solid bars are confirmed, tinted "
+        "reported, hollow rumored or unverified.")
+    assert chart.notes[1] == ("Typical rack and Densest rack: the figure is a ceiling, not a "
+                              "measurement; the racks it describes draw less.")
+    assert [(r["rack"], r["power"], r["terms"], r["status"]) for r in _csv(chart)] == [
+        ("Typical rack", "8", "below, on average", "reported"),
+        ("Dense AI rack", "132.5", "about", "confirmed"),
+        ("Densest rack", "20", "at most", "unverified")]
+    layer = chart.base["vconcat"][0]
+    scale = layer["layer"][0]["encoding"]["x"]["scale"]
+    assert scale["domain"][0] == 0 and scale["zero"] is True
+    assert [r["fo"] for r in chart.base["datasets"][layer["data"]["name"]]] == [0.3, 1.0, 0.0]
 
 
 def test_who_funds_whom_finds_strategic_investors_in_labs(project):

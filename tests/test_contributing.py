@@ -489,7 +489,8 @@ def test_diff_new_and_removed_records(repo: Path, capsys):
     acme = repo / "data/companies/acme-ai.yaml"
     (repo / "data/sources/daily-2024.yaml").write_text(
         "id: daily-2024\npublisher: The Daily Example\ntitle: Acme AI's tender offer\n"
-        "url: https://daily.example.net/2024/acme\npublished: 2024-10-02\naccessed: 2026-11-24\n")
+        "url: https://daily.example.net/2024/acme\npublished: 2024-10-02\naccessed: 2026-11-24\n"
+        "tier: outlet\n")
     edit(acme, "metrics:", """\
   - id: tender-2024
     date: 2024-10
@@ -501,7 +502,8 @@ def test_diff_new_and_removed_records(repo: Path, capsys):
     sources: [daily-2024]
 metrics:""")
     (repo / "data/companies/newco.yaml").write_text(
-        "id: newco\nname: NewCo\nkind: chipmaker\nsummary: A new chipmaker.\nrelationships:\n"
+        "id: newco\nname: NewCo\nkind: chipmaker\nsummary: A new chipmaker.\n"
+        "last_checked: 2026-11-24\nrelationships:\n"
         "  - company: acme-ai\n    role: compute-customer\n    since: 2024\n    status: reported\n"
         "    sources: [daily-2024]\n")
     edit(repo / "data/tables/chips.yaml", """\
@@ -533,7 +535,8 @@ rows:
         "TB/s; List price US$45,000; rumored, 1 source",
         "source 'daily-2023': address is now verified",
         "source 'daily-2023': note removed",
-        "new source 'daily-2024': The Daily Example, \"Acme AI's tender offer\", published 2024-10-02",
+        "new source 'daily-2024': The Daily Example, \"Acme AI's tender offer\", published 2024-10-02, "
+        "outlet",
     ]
 
 
@@ -541,7 +544,7 @@ def test_diff_removed_company_and_source(repo: Path, capsys):
     acme = repo / "data/companies/acme-ai.yaml"
     text = acme.read_text()
     text = text.replace("      - company: bigcloud\n        role: lead\n", "")
-    text = text.split("relationships:")[0]
+    text = text.split("relationships:")[0] + "last_checked: 2026-11-24\n"
     acme.write_text(text)
     (repo / "data/companies/bigcloud.yaml").unlink()
     git(repo, "add", "-A")
@@ -620,12 +623,12 @@ def test_diff_prints_the_checks_problems_when_the_data_has_errors(repo: Path, ca
 
 def test_diff_shows_warnings_after_the_changes(repo: Path, capsys):
     (repo / "data/sources/unused.yaml").write_text(
-        "id: unused\npublisher: P\ntitle: T\nurl: https://p.example.org/t\npublished: 2024\n"
-        "accessed: 2026-11-24\n")
+        "id: unused\npublisher: P\ntitle: T\nurl: https://p.example.org/2024/t\n"
+        "published: 2024\naccessed: 2026-11-24\ntier: outlet\n")
     code, lines = diff_lines(capsys, repo, "HEAD")
     assert code == 0
     assert lines == [
-        "new source 'unused': P, \"T\", published 2024",
+        "new source 'unused': P, \"T\", published 2024, outlet",
         "the check also warns (a strict check fails on these):",
         "data/sources/unused.yaml:1:1: warning: this source is not cited by any company, table, glossary term or article; "
         "cite it or delete the file",
@@ -673,7 +676,7 @@ def test_diff_reads_only_the_base_data_not_its_other_files(repo: Path, capsys):
                          "million, post-money US$1 billion, 2 investors led by 'bigcloud', "
                          "confirmed, 1 source"]
     assert "new source 'daily-2023': The Daily Example, \"Acme AI's new round, reported\", " \
-           "published 2023-02-02 (address not verified)" in lines
+           "published 2023-02-02, outlet (address not verified)" in lines
 
 
 @pytest.mark.parametrize("base, message", [

@@ -45,7 +45,8 @@ def test_events_csv_has_every_event_with_exact_amounts(project):
 def test_json_holds_companies_sources_and_tables(project):
     ds, files = _files(project)
     data = json.loads(files["downloads/frontier-ledger.json"])
-    assert sorted(data) == ["companies", "sources", "tables"]  # the glossary is not a download
+    # the glossary is not a download; the licence travels with the data
+    assert sorted(data) == ["companies", "licence", "sources", "tables"]
     assert [c["id"] for c in data["companies"]] == ["acme-ai", "bigcloud"]
     assert [s["id"] for s in data["sources"]] == ["acme-news-2021", "daily-2023"]
     assert [t["id"] for t in data["tables"]] == ["chips"]

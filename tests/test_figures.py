@@ -15,7 +15,7 @@ import pytest
 from support import B, C, T, case, replace, steps, write
 
 BIGCLOUD = ("id: bigcloud\nname: BigCloud\nkind: cloud-provider\nfounded: 2001\nsummary: A "
-            "fictional cloud provider used by the tests.\n")
+            "fictional cloud provider used by the tests.\nlast_checked: 2026-11-24\n")
 ALT = "    note: Reported by one outlet.\n"  # the end of the Series B, where alternatives go
 
 
@@ -403,10 +403,12 @@ TOTALS = {
     ("nvidia", "openai"): (0, 30_000_000_000, 30_000_000_000, 1),
     ("nvidia", "anthropic"): (0, 10_000_000_000, 10_000_000_000, 0),
     ("nvidia", "safe-superintelligence"): (0, 0, 0, 1),
+    ("nvidia", "thinking-machines-lab"): (0, 0, 0, 1),  # its March 2026 investment, undisclosed
 }
 NAMES = {"amazon": "Amazon", "google": "Google (Alphabet)", "microsoft": "Microsoft",
          "nvidia": "NVIDIA", "anthropic": "Anthropic", "openai": "OpenAI",
-         "safe-superintelligence": "Safe Superintelligence"}
+         "safe-superintelligence": "Safe Superintelligence",
+         "thinking-machines-lab": "Thinking Machines Lab"}
 
 
 def _number(cell: str) -> int:
@@ -497,6 +499,7 @@ id: tiny-labs
 name: Tiny Labs
 kind: ai-lab
 summary: A small, unrelated AI lab added by a test.
+last_checked: 2026-11-24
 events:
   - id: seed
     date: 2024-03
@@ -523,9 +526,10 @@ TINY_SOURCE = """\
 id: tinywire-2025-tiny-labs
 publisher: Tiny Wire
 title: Tiny Labs raises a Series A
-url: https://www.example.com/tiny-labs
+url: https://www.example.com/2025/06/01/tiny-labs-raises-a-series-a
 published: 2025-06-01
 accessed: 2025-06-02
+tier: outlet
 """
 # Where an article lists companies: a chart's data table, its alt text (which names its lowest
 # and highest), its notes (which say who is compared), and the count of its rows.

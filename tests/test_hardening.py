@@ -377,7 +377,7 @@ REFUSED = [
             replace(A, "published: 2026-11-20",
                     "published: 2026-11-20\nextra_head: <script>x</script>"),
             f"{A}:5:1: extra_head: unknown field 'extra_head' (known fields: title, description, "
-            "published, updated, hide_toc)"),
+            "published, updated, hide_toc, lead)"),
     refused("35-bidi-override-in-title-escape",
             replace(A, "title: A first article", 'title: "A first \\u202earticle"'),
             f"{A}:2:8: invisible or control character U+202E (right-to-left override), written "

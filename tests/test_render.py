@@ -63,7 +63,8 @@ def test_article_figures_are_computed_from_data(project):
     assert "1,000 W" in article and "&#43;900&#37;" in article
     # every cited source is listed, numbered, at the end of the page, and "data as of" follows it
     assert article.count('<span id="fl-src-') == 2
-    assert 'data_as_of: "2 February 2023"' in article
+    # the latest event its figures come from, not the newest source's date (2 February 2023)
+    assert 'data_as_of: "1 February 2023 (latest event)"' in article
     assert "reading_minutes: 1" in article
 
 
@@ -260,15 +261,17 @@ def test_a_company_that_belongs_to_another_is_left_out_of_latest_comparisons(pro
     assert "acme-ai.md" not in latest.split("## Latest mark per company")[1]
 
 
-def test_an_undated_source_says_so_and_dates_its_data_by_when_it_was_read(project):
+def test_an_undated_source_says_so_and_never_dates_the_data_by_when_it_was_read(project):
     f = project / "data/sources/daily-2023.yaml"
     f.write_text(f.read_text().replace("published: 2023-02-02", "published: undated"))
     problems, pages = _render(project)
     assert problems.report() == "no problems found"
-    assert "Undated; accessed 24 November 2026." in pages["sources.md"]
+    assert ("(address not verified), undated. Read 24 November 2026. News outlet."
+            in pages["sources.md"])
     assert "The Daily Example, <a href" in pages["articles/first.md"]
     assert ", undated. [About this source]" in pages["articles/first.md"]
-    assert 'data_as_of: "24 November 2026"' in pages["articles/first.md"]
+    # the day the source was read says nothing about how current the data is
+    assert 'data_as_of: "1 February 2023 (latest event)"' in pages["articles/first.md"]
 
 
 @pytest.mark.parametrize("published, note, message", [

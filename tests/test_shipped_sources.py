@@ -10,49 +10,37 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 from generator.load import load
 from generator.mkdocs_glue import build_site
 from generator.problems import Problems
+from generator.model import listing_page
 
 from support import REPO
-
-# One short word-like path segment, as in /news, /technology or /business-news: a section page.
-_SECTION = re.compile(r"[a-z][a-z-]{0,19}")
 
 MAX_HOME_OR_SECTION = 5
 MIN_ARTICLE_LEVEL = 60
 WORKING_WORDS = re.compile(r"fact[\s-]+sheet", re.IGNORECASE)
 
 
-def home_or_section(url: str) -> bool:
-    """True for a site's home page or a section page: an empty path, or a single short word-like
-    segment, with no query naming a post (https://example.com/?p=123 is a post)."""
-    parts = urlsplit(url)
-    segments = [s for s in parts.path.split("/") if s]
-    if parts.query:
-        return False
-    return not segments or (len(segments) == 1 and bool(_SECTION.fullmatch(segments[0])))
-
-
 @pytest.mark.parametrize(("url", "expected"), [
-    ("https://www.bloomberg.com", True),
-    ("https://www.bloomberg.com/", True),
-    ("https://www.reuters.com/technology/", True),
-    ("https://anthropic.com/news", True),
-    ("https://www.entrepreneur.com/business-news", True),
-    ("https://www.cnbc.com/2026/03/31/openai-funding-round-ipo.html", False),
-    ("https://neuronad.com/?p=6941", False),
-    ("https://slashgear.com/2094232", False),
-    ("https://eyeon.ai/f/540", False),
-    ("https://techspot.com/news/112615-anthropic-files-ipo-joining-openai-spacex-race-go.html", False),
+    ("https://www.bloomberg.com", "home page"),
+    ("https://www.bloomberg.com/", "home page"),
+    ("https://www.reuters.com/technology/", "section page"),
+    ("https://anthropic.com/news", "section page"),
+    ("https://www.entrepreneur.com/business-news", "section page"),
+    ("https://www.cnbc.com/2026/03/31/openai-funding-round-ipo.html", None),
+    ("https://neuronad.com/?p=6941", None),
+    ("https://slashgear.com/2094232", None),
+    ("https://eyeon.ai/f/540", None),
+    ("https://techspot.com/news/112615-anthropic-files-ipo-joining-openai-spacex-race-go.html", None),
 ], ids=["bare-host", "bare-host-slash", "section", "news-section", "hyphenated-section",
         "dated-article", "post-by-query", "numeric-article", "short-two-segments", "news-article"])
-def test_home_or_section_tells_listing_pages_from_articles(url: str, expected: bool):
-    assert home_or_section(url) is expected
+def test_the_checks_rule_tells_listing_pages_from_articles(url: str, expected: str | None):
+    """The one implementation the check uses (generator.model.listing_page)."""
+    assert listing_page(url) == expected
 
 
 @pytest.fixture(scope="module")
@@ -63,21 +51,34 @@ def shipped_sources():
     return dataset.sources
 
 
+def _listing(source) -> bool:
+    return source.url is not None and listing_page(source.url) is not None
+
+
 def test_at_most_five_sources_link_a_home_or_section_page(shipped_sources):
-    listing = sorted(sid for sid, s in shipped_sources.items() if home_or_section(s.url))
+    listing = sorted(sid for sid, s in shipped_sources.items() if _listing(s))
     assert len(listing) <= MAX_HOME_OR_SECTION, listing
 
 
-def test_a_home_or_section_link_says_the_exact_address_is_not_known(shipped_sources):
+def test_a_home_or_section_address_is_only_kept_as_unknown_and_never_linked(shipped_sources):
     for sid, source in shipped_sources.items():
-        if home_or_section(source.url):
-            assert source.url_verified is False, sid
-            assert "exact address is not known" in (source.note or ""), sid
+        if _listing(source):
+            assert source.exact_url_unknown is True, sid
+            assert source.link is None, sid
 
 
 def test_at_least_sixty_sources_link_an_article_level_address(shipped_sources):
-    articles = [sid for sid, s in shipped_sources.items() if not home_or_section(s.url)]
+    articles = [sid for sid, s in shipped_sources.items()
+                if (s.url is not None and not _listing(s)) or s.read_via is not None]
     assert len(articles) >= MIN_ARTICLE_LEVEL
+
+
+def test_no_source_is_written_as_a_copy_inside_its_publisher(shipped_sources):
+    """Outlet and copy are fields of their own (read_via, syndicated_from), never words inside
+    the publisher ("Republic World (copy of a Bloomberg report)")."""
+    mixed = sorted(sid for sid, s in shipped_sources.items()
+                   if re.search(r"\b(copy|story|report|syndicated)\b", s.publisher, re.IGNORECASE))
+    assert mixed == []
 
 
 def test_no_data_file_or_article_uses_the_words_fact_sheet():

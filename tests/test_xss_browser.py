@@ -99,10 +99,12 @@ def write_corpus(root: Path) -> list[str]:
             f"xss-term-{i:02d}"
         (root / f"data/sources/{sid}.yaml").write_text(
             f"id: {sid}\npublisher: {q(p)}\ntitle: {q(p)}\nurl: https://xss.example.org/{i}\n"
-            f"published: 2024-01-0{1 + i % 9}\naccessed: 2024-02-01\nnote: {q(p)}\n",
+            f"published: 2024-01-0{1 + i % 9}\naccessed: 2024-02-01\nnote: {q(p)}\n"
+            f"tier: outlet\nsyndicated_from: {q(p)}\n",
             encoding="utf-8")
         (root / f"data/companies/{cid}.yaml").write_text(
-            f"id: {cid}\nname: {q(p)}\nkind: ai-lab\nfounded: 2020\nheadquarters: {q(p)}\n"
+            f"id: {cid}\nname: {q(p)}\nkind: ai-lab\nlast_checked: 2024-02-01\nfounded: 2020\n"
+            f"headquarters: {q(p)}\n"
             f"summary: {q(p)}\nevents:\n  - id: e1\n    date: 2024-01\n    kind: primary-round\n"
             f"    round: {q(p)}\n    amount_raised: USD 10 million\n"
             f"    valuation: USD {i + 1} billion\n    valuation_basis: post-money\n"

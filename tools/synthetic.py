@@ -202,7 +202,8 @@ def _events(rng, c: dict, strategic: list[dict], founded: int, srcs: list[str]
 def _company_lines(rng, c: dict, founded: int, events: list[dict]) -> list[str]:
     """The company file's lines up to its events (inclusive)."""
     cid, name, kind = c["id"], c["name"], c["kind"]
-    lines = [f"id: {cid}", f"name: {_q(name)}", f"kind: {kind}", f"founded: {founded}",
+    lines = [f"id: {cid}", f"name: {_q(name)}", f"kind: {kind}", "last_checked: 2026-11-01",
+             f"founded: {founded}",
              f"headquarters: {_q(rng.choice(CITIES))}",
              f"website: https://www.{cid}.com",
              "summary: >-",
@@ -265,7 +266,7 @@ def _source_files(data: Path, c: dict, ci: int, events: list[dict], srcs: list[s
             f"id: {sid}\npublisher: {_q(pub)}\n"
             f"title: {_q(f'{name} funding report, part {k + 1}')}\n"
             f"url: https://news.{pub.lower().replace(' ', '')}.com/{date[:4]}/{cid}-{k + 1}\n"
-            f"published: {date}\naccessed: 2026-11-01\n", encoding="utf-8")
+            f"published: {date}\naccessed: 2026-11-01\ntier: outlet\n", encoding="utf-8")
         n += 1
     return n
 

@@ -28,12 +28,13 @@ from typing import Any, Iterable
 from markupsafe import Markup
 
 from .. import engine
+from ..facts import secondary_only
 from ..markup import current_page
 from ..problems import Problems
 from ..suggest import suggest
 from ..types import FilePage, Page, RenderError
 from . import (capital_raised, company_valuation, gpu_generations, largest_ipos, latest_valuations,
-               valuations_over_time, who_funds_whom)
+               rack_power, valuations_over_time, who_funds_whom)
 from .base import Chart, ChartKind, Instance
 from .cache import BuiltCharts, ChartStore, module_digest
 from .figure import csv_text, figure_markup
@@ -47,6 +48,7 @@ CHART_KINDS: tuple[ChartKind, ...] = (
     who_funds_whom.KIND,
     largest_ipos.KIND,
     gpu_generations.KIND,
+    rack_power.KIND,
     company_valuation.KIND,
 )
 
@@ -103,8 +105,12 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
             ch = kind.build(ds, inst, b)
             if built is not None:
                 built.put(key, ch)
-        dates = [ds.sources[s].as_of for s in ch.sources if s in ds.sources]
+        # the newest publication date among its sources (never when an undated page was read)
+        dates = [ds.sources[s].published for s in ch.sources
+                 if s in ds.sources and ds.sources[s].published is not None]
         ch.data_as_of = max(dates) if dates else None
+        ch.secondary_rows = tuple(i for i, r in enumerate(ch.rows)
+                                  if secondary_only(ds.sources, r.get("sources", ())))
         out.append(ch)
     return out
 

@@ -40,7 +40,10 @@ class Chart:
     # Comparison charts offer a PNG download too; a company's own chart offers CSV, spec and SVG
     # (a 2x PNG costs twice the SVG to render and ~280 KB a profile: 1.4 GB for 5,000 companies).
     png_download: bool = True
-    data_as_of: PartialDate | None = None
+    data_as_of: PartialDate | None = None  # the newest publication date among its sources
+    # the rows (by index) whose figures rest on secondary sources only (facts.secondary_only):
+    # like data_as_of, said of the sources' records, so set on every build, never cached
+    secondary_rows: tuple[int, ...] = ()
 
     @property
     def base(self) -> dict[str, Any]:
@@ -63,7 +66,7 @@ class Chart:
 
     def footer(self) -> str:
         """The source line under the downloadable picture."""
-        when = f"; data as of {self.data_as_of.display()}" if self.data_as_of else ""
+        when = f", the newest dated {self.data_as_of.display()}" if self.data_as_of else ""
         n = len(self.sources)
         return (f"Frontier Ledger, from {n} cited source{'s' if n != 1 else ''}{when}. "
                 f"Chart id: {self.id}.")

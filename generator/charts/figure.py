@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from .. import engine
 from ..escape import csv_cell, md
-from ..markup import cite_marks, rel, status_badge
+from ..markup import cite_marks, rel, secondary_mark, status_badge
 from ..model import STATUS_MEANING
 from ..downloads import MONEY_SUFFIXES, money_cells
 from ..values import Money
@@ -29,16 +29,20 @@ def _align(c: Col) -> str:
 
 
 def table_html(ch: Chart) -> str:
-    """The chart's data as an HTML table."""
+    """The chart's data as an HTML table; a row resting on secondary sources only has the mark
+    after its status (or, without a status column, its first cell)."""
     def cell(v: Any, kind: str) -> str:
         if kind == "status" and v in STATUS_MEANING:
             return str(status_badge(v))
         return str(md(display(v, kind)))
 
     head = "".join(f'<th{_align(c)}>{md(c.label)}</th>' for c in ch.columns)
+    marked = next((j for j, c in enumerate(ch.columns) if c.kind == "status"), 0)
     body = []
-    for r in ch.rows:
-        cells = "".join(f"<td{_align(c)}>{cell(r.get(c.key), c.kind)}</td>" for c in ch.columns)
+    for i, r in enumerate(ch.rows):
+        mark = f" {secondary_mark()}" if i in ch.secondary_rows else ""
+        cells = "".join(f"<td{_align(c)}>{cell(r.get(c.key), c.kind)}"
+                        f"{mark if j == marked else ''}</td>" for j, c in enumerate(ch.columns))
         body.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -78,7 +82,8 @@ def figure_markup(ch: Chart, anchor: str, picture: str) -> Markup:
     links = " · ".join(f"[{label}]({rel(f'charts/{ch.id}{ext}')})" for label, ext in (
         ("CSV", ".csv"), ("Vega-Lite spec", ".vl.json"), ("SVG", ".svg"), ("PNG", ".png"))
         if ext != ".png" or ch.png_download)
-    when = f" · data as of {e(ch.data_as_of.display())}" if ch.data_as_of else ""
+    # the newest source, said as such: "data as of" is the page's, the latest event it states
+    when = f" · newest source {e(ch.data_as_of.display())}" if ch.data_as_of else ""
     n = len(ch.rows)
     parts = [
         "",

@@ -29,15 +29,15 @@ from typing import Any, Iterable
 from .. import engine
 from .. import model as m
 from ..crossref import unused_sources
-from ..facts import (basis_label, chart_gap, event_title, incoming_relations, latest_mark,
-                     parent_of, relations, valuation_marks)
+from ..facts import (basis_label, chart_gap, event_title, incoming_relations, latest_event,
+                     latest_mark, parent_of, relations, secondary_only, valuation_marks)
 from ..flows import investments_by, investors_in
 from ..markup import cite_marks, on_page, rel, settle_citations, status_badge
 from ..problems import Problems
 from ..share import SHARE_SIZE, Card, ShareCards
 from ..types import Page, PageMeta, PageState
 from .api import Api, event_cell, investors_text, template_globals
-from .frame import meta_line, sources_footer, with_meta_line
+from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
 from .pagination import paginate, pager_nav, pager_steps, source_span
 from .pages import PageKind, PageSpec, Site
 from .sandbox import TemplateLoader, bytecode_cache, make_env, render_template
@@ -75,9 +75,9 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
     # data page's list of their sizes uses them
     files = dataset_files(ds) if not settings.check else dict.fromkeys(
         download_paths(ds.kinds), b"")
+    latest = latest_event(ds.companies.values())
     site = Site(ds, settings, source_pagers, _citing(ds),
-                max(s.as_of for s in ds.sources.values()).display() if ds.sources else None,
-                hand.articles, files, share)
+                data_as_of(latest.date if latest else None), hand.articles, files, share)
     env = _template_env(ds, settings, api)
     pages: list = []
     cited = set(hand.cited)
@@ -122,12 +122,16 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
         "relations": lambda c: relations(ds.companies, c, incoming),
         "investors_text": lambda c, e: investors_text(ds.companies, c, e),
-        "event_cell": event_cell, "event_title": event_title, "basis_label": basis_label,
+        "event_cell": lambda e, field, sources=(): event_cell(
+            e, field, sources, secondary=lambda s: secondary_only(ds.sources, s)),
+        "event_title": event_title, "basis_label": basis_label,
         "chart_gap": chart_gap,
         "investors_in": lambda c: investors_in(ds.companies, c),
         "investments_by": lambda c: investments_by(ds.companies, c.id),
         "parent_of": lambda c: parent_of(ds.companies, c),
-        "cite_marks": cite_marks, "status_badge": status_badge,
+        "cite_marks": lambda sources, status="confirmed": cite_marks(
+            sources, status, secondary=secondary_only(ds.sources, sources)),
+        "status_badge": status_badge, "source_entry": source_entry,
         "every_mark_limit": settings.lists.every_mark, "pager_nav": pager_nav,
         "pager_steps": pager_steps,
         # (name.lower(): the order of Jinja's sort filter, which the template used before)
@@ -171,15 +175,16 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
         if body is None:
             return None
         body = settle_citations(body)
-        footer, as_of = sources_footer(site.ds.sources, source_page)
+        footer = sources_footer(site.ds.sources, source_page)
         cited.update(state.sources)
     label, figure = spec.key_figure or ("", "")
     image, alt = site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
                                                              spec.description))
     meta = PageMeta(spec.title, spec.description, kind.name, spec.origin,
-                    data_as_of=as_of or spec.data_as_of, og_type=kind.og_type,
-                    search_boost=kind.search_boost, jsonld=spec.jsonld, share_image=image,
-                    share_alt=alt, share_size=SHARE_SIZE)
+                    data_as_of=spec.data_as_of or data_as_of(max(state.event_dates, default=None)),
+                    og_type=kind.og_type, search_boost=kind.search_boost, jsonld=spec.jsonld,
+                    last_checked=spec.last_checked, share_image=image, share_alt=alt,
+                    share_size=SHARE_SIZE)
     body = with_meta_line(body, meta_line(meta))
     source = engine.page_source(meta, body + footer, settings.edit_url_base)
     return Page(spec.path, source.encode("utf-8"), spec.origin)

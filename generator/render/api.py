@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any
+from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
@@ -14,7 +14,8 @@ from .. import engine
 from .. import model as m
 from ..escape import md
 from ..bounds import Span, Unbounded
-from ..facts import event_name, event_title, in_sentence, latest_mark, parent_of, weakest
+from ..facts import (event_name, event_title, in_sentence, latest_check, latest_mark, parent_of,
+                     secondary_only, weakest)
 from ..markup import (cite_marks, current_page, deferred_marks, differ_marks, link, rel,
                       short_date, status_badge)
 from ..suggest import suggest
@@ -28,7 +29,8 @@ class Figure:
     ``computed``: the result of arithmetic on figures, whose citations go to the end of its
     sentence (markup.settle_citations); ``differ``: the sources of other reports' figures for
     the same field ('reports differ'); ``basis``: a valuation's kind of price, in words; ``span``:
-    what the figure says about a number (exact, about, a bound, a range), for arithmetic."""
+    what the figure says about a number (exact, about, a bound, a range), for arithmetic;
+    ``secondary``: it rests on secondary sources only (facts.secondary_only) and shows the mark."""
 
     value: Any
     sources: tuple[str, ...]
@@ -39,6 +41,7 @@ class Figure:
     differ: tuple[str, ...] = ()
     basis: str = ""
     span: Span | None = None
+    secondary: bool = False
 
     def text(self) -> str:
         v = self.value
@@ -54,8 +57,9 @@ class Figure:
 
     def __html__(self) -> str:
         if self.computed:
-            return str(md(self.text())) + deferred_marks(self.sources, self.status)
-        out = md(self.text()) + cite_marks(self.sources, self.status)
+            return str(md(self.text())) + deferred_marks(self.sources, self.status,
+                                                         self.secondary)
+        out = md(self.text()) + cite_marks(self.sources, self.status, secondary=self.secondary)
         return str(out + differ_marks(self.differ) if self.differ else out)
 
     def __str__(self) -> str:
@@ -94,6 +98,7 @@ class Api:
         if e is None:
             raise RenderError(f"company '{company_id}' has no event '{event_id}'"
                               f"{suggest(event_id, [x.id for x in c.events])}")
+        current_page().event_dates.append(e.date)  # the page's "data as of"
         return e
 
     FIELDS = ("date", "amount_raised", "amount_committed", "pre_money_valuation", "valuation",
@@ -124,7 +129,8 @@ class Api:
         if alternative is None:
             return Figure(value, tuple(e.sources), e.status, f"{parts[0]} {parts[1]} {name}",
                           differ=tuple(s for a in alts for s in a.sources), basis=basis,
-                          span=Span.of(value) if isinstance(value, Money) else None)
+                          span=Span.of(value) if isinstance(value, Money) else None,
+                          secondary=self._secondary(e.sources))
         if not isinstance(alternative, int) or isinstance(alternative, bool) or \
                 not 1 <= alternative <= len(alts):
             shown = repr(alternative) if len(repr(alternative)) <= 30 else "that"
@@ -136,13 +142,14 @@ class Api:
         words = m.BASIS_LABEL[a.valuation_basis][1] if a.valuation_basis else basis
         return Figure(a.value, tuple(a.sources), a.status or e.status,
                       f"{parts[0]} {parts[1]} {name} ({alternative})", basis=words,
-                      span=Span.of(a.value))
+                      span=Span.of(a.value), secondary=self._secondary(a.sources))
 
     def metric(self, company_id: str, kind: str, date: str) -> Figure:
         c = self.company_record(company_id)
         for mt in c.metrics:
             if mt.kind == kind and str(mt.date) == str(date):
-                return Figure(mt.value, tuple(mt.sources), mt.status)
+                return Figure(mt.value, tuple(mt.sources), mt.status,
+                              secondary=self._secondary(mt.sources))
         known = [f"{x.kind} {x.date}" for x in c.metrics]
         raise RenderError(f"company '{company_id}' has no {kind} metric dated {date}"
                           f"{suggest(f'{kind} {date}', known)}")
@@ -164,7 +171,8 @@ class Api:
         unit = cols[column].unit
         if cols[column].type == "year":
             value = str(value)
-        return Figure(value, tuple(row.sources), row.status, unit=unit or "")
+        return Figure(value, tuple(row.sources), row.status, unit=unit or "",
+                      secondary=self._secondary(row.sources))
 
     # -- arithmetic on figures (results carry the union of sources and the weakest status)
     # Ranges (documented in CONTRIBUTING.md): numbers computed with, and results, are at most
@@ -227,8 +235,15 @@ class Api:
         return tuple(sources), weakest(statuses)
 
     def _computed(self, value: Any, span: Span | None, *figs: Any, unit: str = "") -> Figure:
+        """A figure computed from ``figs``: the sources of them all, the weakest status, and the
+        secondary mark if any of them rests on secondary sources only."""
         sources, status = self._merge(*figs)
-        return Figure(value, sources, status, unit=unit, computed=True, span=span)
+        secondary = any(isinstance(f, Figure) and f.secondary for f in figs)
+        return Figure(value, sources, status, unit=unit, computed=True, span=span,
+                      secondary=secondary)
+
+    def _secondary(self, sources: Iterable[str]) -> bool:
+        return secondary_only(self.ds.sources, sources)
 
     def _quotient(self, name: str, a: Figure, b: Figure) -> Span:
         den = self._span(name, b)
@@ -301,7 +316,12 @@ class Api:
         for s in source_ids:
             if s not in self.ds.sources:
                 raise RenderError(f"unknown source '{s}'{suggest(s, self.ds.sources)}")
-        return cite_marks(source_ids)
+        return cite_marks(source_ids, secondary=self._secondary(source_ids))
+
+    def latest_check(self) -> Markup:
+        """The latest day a company record was checked, as a date ('6 December 2026')."""
+        checked = latest_check(self.ds.companies.values())
+        return md(checked.display() if checked is not None else "never")
 
     def term(self, term_id: str, text: str | None = None) -> Markup:
         """A glossary term: linked to its entry the first time it appears on a page."""
@@ -384,14 +404,17 @@ def investors_text(companies: dict[str, m.Company], c: m.Company, e: m.Event) ->
     return Markup(", ").join(parts)
 
 
-def event_cell(e: m.Event, field: str, sources: Any = ()) -> Markup:
+def event_cell(e: m.Event, field: str, sources: Any = (), *,
+               secondary: Callable[[Iterable[str]], bool] = lambda sources: False) -> Markup:
     """One amount of an event in a table: the figure (with ``sources`` cited, when the row cites
     them here); for a valuation, its kind of price; and where other reports give another figure,
-    'reports differ' with that figure and its citations."""
+    'reports differ' with that figure and its citations. ``secondary(sources)``: whether what
+    cites them rests on secondary sources only (facts.secondary_only), which adds the mark."""
     value = getattr(e, field)
     if value is None:
         return Markup("—")
-    out = md(value.display()) + (cite_marks(sources) if sources else Markup(""))
+    out = md(value.display()) + (cite_marks(sources, secondary=secondary(sources)) if sources
+                                 else Markup(""))
     if field == "valuation" and e.valuation_basis:
         out += Markup(f'<br><span class="fl-kind">{md(m.BASIS_LABEL[e.valuation_basis][0])}'
                       "</span>")
@@ -399,7 +422,8 @@ def event_cell(e: m.Event, field: str, sources: Any = ()) -> Markup:
         basis = (f", {in_sentence(m.BASIS_LABEL[a.valuation_basis][0])}"
                  if a.valuation_basis and a.valuation_basis != e.valuation_basis else "")
         out += Markup(f'<br><span class="fl-differ">reports differ: {md(a.value.display())}'
-                      f"{md(basis)}</span>") + cite_marks(a.sources, a.status or "confirmed")
+                      f"{md(basis)}</span>") + cite_marks(a.sources, a.status or "confirmed",
+                                                          secondary=secondary(a.sources))
     return out
 
 
@@ -410,8 +434,8 @@ def template_globals(api: Api) -> dict[str, Any]:
         "growth": api.growth, "diff": api.diff, "total": api.total, "months": api.months,
         "per": api.per, "link": api.link,
         "cite": api.cite, "term": api.term, "page_link": api.page_link, "company": api.company_record,
-        "event": api.event_record, "chart": api.chart, "latest_marks": api.latest_marks,
-        "latest_articles": api.latest_articles,
+        "event": api.event_record, "chart": api.chart, "latest_check": api.latest_check,
+        "latest_marks": api.latest_marks, "latest_articles": api.latest_articles,
     }
 
 

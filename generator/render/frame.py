@@ -8,6 +8,8 @@ import math
 import re
 from typing import Any
 
+from markupsafe import Markup
+
 from .. import engine
 from .. import model as m
 from ..escape import json_for_html, md
@@ -60,8 +62,8 @@ def article_json_ld(meta: Any) -> str:
 
 
 def meta_line(meta: PageMeta) -> str:
-    """The dates line under a page's title: author, published, updated, reading time, data as
-    of."""
+    """The dates line under a page's title: author, published, updated, reading time, data as of,
+    and when the record behind it was last checked."""
     bits = [f"by {meta.author}"] if meta.author else []
     if meta.published:
         bits.append(f"Published {parse_date(meta.published).display()}")
@@ -71,6 +73,8 @@ def meta_line(meta: PageMeta) -> str:
         bits.append(f"{meta.reading_minutes} min read")
     if meta.data_as_of:
         bits.append(f"data as of {meta.data_as_of}")
+    if meta.last_checked:
+        bits.append(f"last checked {meta.last_checked}")
     if not bits:
         return ""
     text = " · ".join(bits)
@@ -87,25 +91,58 @@ def with_meta_line(body: str, line: str) -> str:
     return body[: m_.end()] + "\n" + line + body[m_.end():]
 
 
-def sources_footer(sources: dict[str, m.Source], where: dict[str, str]) -> tuple[str, str]:
-    """The numbered sources list of the page being rendered, and its 'data as of' date.
-    ``where``: source id → the page of the sources list that holds its record."""
+def source_reference(s: m.Source, *, strong: bool = False) -> str:
+    """How a source is named wherever it is cited, as Markdown with HTML links: the original
+    outlet (in bold with ``strong``), its title (linked when its exact address is known), its
+    date, and the copy or summary that was read: "Bloomberg, 'Title', 19 November 2025, read via
+    a copy at Republic World"."""
+    who = f"**{md(s.publisher)}**" if strong else str(md(s.publisher))
+    who += f" (story by {md(s.syndicated_from)})" if s.syndicated_from else ""
+    title = f"‘{md(s.title)}’"
+    if s.link is not None:
+        title = f'<a href="{md(s.link)}" rel="noopener">{title}</a>'
+    if s.exact_url_unknown:
+        title += " (exact address not known)"
+    elif s.url is not None and not s.url_verified:
+        title += " (address not verified)"
+    out = f"{who}, {title}, {md(s.published_text)}"
+    if s.read_via is not None:
+        v = s.read_via
+        out += (f", read via a {v.kind} at "
+                f'<a href="{md(v.url)}" rel="noopener">{md(v.publisher)}</a>')
+    return out
+
+
+def source_entry(s: m.Source) -> Markup:
+    """A source's entry on the sources page: its reference, when it was read, its tier and what
+    is known about its address."""
+    parts = [f"{source_reference(s, strong=True)}."]
+    if s.read_via is not None and s.read_via.published is not None:
+        parts.append(f"The {s.read_via.kind} is dated {md(s.read_via.published.display())}.")
+    parts.append(f"Read {md(s.read_date.display())}. {m.TIER_LABEL[s.tier]}.")
+    return Markup(" ".join(parts))
+
+
+def sources_footer(sources: dict[str, m.Source], where: dict[str, str]) -> str:
+    """The numbered sources list of the page being rendered. ``where``: source id → the page of
+    the sources list that holds its record."""
     state = current_page()
     if not state.sources:
-        return "", ""
+        return ""
     items = []
-    latest = max(sources[s].as_of for s in state.sources)
     for n, sid in enumerate(state.sources, 1):
-        s = sources[sid]
         items.append(
-            f'{n}. <span id="fl-src-{n}"></span>{md(s.publisher)}, '
-            f'<a href="{md(s.url)}" rel="noopener">{md(s.title)}</a>, '
-            f"{md(s.published_text)}. "
+            f'{n}. <span id="fl-src-{n}"></span>{source_reference(sources[sid])}. '
             f'[About this source]({rel(where[sid] + "#src-" + sid)})'
             + engine.attr_list(".fl-srcref"))
     # left out of the search index: a search for a publisher should find the sources page, not
     # the end of every page that cites it
-    html = (f'\n\n<div class="fl-sources" {engine.SEARCH_EXCLUDE} markdown>\n\n'
+    return (f'\n\n<div class="fl-sources" {engine.SEARCH_EXCLUDE} markdown>\n\n'
             f'## Sources for this page {engine.attr_list(engine.SEARCH_EXCLUDE)}\n\n' +
             "\n".join(items) + "\n\n</div>\n")
-    return html, latest.display()
+
+
+def data_as_of(date: Any) -> str | None:
+    """What the dates line says the data is as of: the latest event's date, and that it is
+    one ('28 May 2026 (latest event)'); None without a date."""
+    return f"{date.display()} (latest event)" if date is not None else None

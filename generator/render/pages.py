@@ -16,8 +16,9 @@ from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
-from ..facts import latest_mark
-from .frame import company_json_ld, json_ld
+from ..downloads import LICENCE
+from ..facts import latest_event, latest_mark
+from .frame import company_json_ld, data_as_of, json_ld
 from .pagination import Pager, numbered, paginate, span
 
 
@@ -31,8 +32,9 @@ class PageSpec:
     title: str
     description: str
     context: dict[str, Any] = field(default_factory=dict)
-    data_as_of: str | None = None  # when the page cites no source itself
+    data_as_of: str | None = None  # what the dates line says; None: the page's own figures say
     jsonld: str | None = None
+    last_checked: str | None = None  # when the record behind the page was last checked
     key_figure: tuple[str, str] | None = None  # (label, value) its share card shows
 
 
@@ -45,7 +47,7 @@ class Site:
     settings: Any
     source_pagers: list[Pager]
     citing: dict[str, list[tuple[str, str]]]  # source id → (text, docs path) of what cites it
-    newest_source: str | None  # the date of the newest source record, for pages about all data
+    latest_event: str | None  # "data as of" of pages about all the data (frame.data_as_of)
     articles: list[dict] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the downloads by path
     share: Any = None  # the pages' share cards (generator.share.ShareCards)
@@ -75,10 +77,13 @@ class PageKind:
 def _profiles(site: Site) -> Iterable[PageSpec]:
     ds = site.ds
     for c in sorted(ds.companies.values(), key=lambda c: c.id):
-        latest = latest_mark(c)
-        figure = (f"Latest {latest.basis_words()}", latest.valuation.display()) if latest else None
+        latest = latest_event([c])
+        mark = latest_mark(c)
+        figure = (f"Latest {mark.basis_words()}", mark.valuation.display()) if mark else None
         yield PageSpec(f"companies/{c.id}.md", ds.origin("companies", c.id), c.name, c.summary,
-                       {"c": c}, jsonld=company_json_ld(c), key_figure=figure)
+                       {"c": c}, data_as_of=data_as_of(latest.date if latest else None),
+                       jsonld=company_json_ld(c), last_checked=c.last_checked.display(),
+                       key_figure=figure)
 
 
 def _companies(site: Site) -> Iterable[PageSpec]:
@@ -87,13 +92,15 @@ def _companies(site: Site) -> Iterable[PageSpec]:
                        "companies", lambda a, b: span(a.name, b.name)):
         yield PageSpec(pg.path, "data/companies", numbered("Companies", pg),
                        "Every company profiled, with its latest valuation mark and where it comes "
-                       "from.", {"companies": pg.items, "pager": pg})
+                       "from.", {"companies": pg.items, "pager": pg},
+                       data_as_of=site.latest_event)
 
 
 def _valuations(site: Site) -> Iterable[PageSpec]:
     yield PageSpec("valuations.md", "data/companies", "Valuations compared",
                    "Every valuation with its kind of price, status and sources, and the "
-                   "post-money valuations compared across companies.")
+                   "post-money valuations compared across companies.",
+                   data_as_of=site.latest_event)
 
 
 def _tables(site: Site) -> Iterable[PageSpec]:
@@ -115,13 +122,15 @@ def _sources(site: Site) -> Iterable[PageSpec]:
         yield PageSpec(pg.path, "data/sources", numbered("Sources", pg),
                        "Every source behind the figures on this site: publisher, title, address "
                        "and dates.", {"sources": pg.items, "pager": pg, "citing": site.citing},
-                       data_as_of=site.newest_source)
+                       data_as_of=site.latest_event)
 
 
 def _articles(site: Site) -> Iterable[PageSpec]:
+    # the lead article (front matter 'lead: true') first, then the others newest first
+    ordered = sorted(site.articles, key=lambda a: not a["meta"].lead)
     yield PageSpec("articles/index.md", f"{site.settings.site_src}/articles", "Articles",
                    "Explainers on frontier AI valuations and the infrastructure behind them.",
-                   {"articles": site.articles})
+                   {"articles": ordered})
 
 
 def _data(site: Site) -> Iterable[PageSpec]:
@@ -134,6 +143,7 @@ def _data(site: Site) -> Iterable[PageSpec]:
         "name": "Frontier Ledger: frontier AI valuations",
         "description": "Companies, funding and valuation events with status and sources, and the "
                        "source records themselves.",
+        "license": LICENCE["url"],
         "variableMeasured": [
             {"@type": "PropertyValue", "name": "valuation",
              "description": "The price an event puts on a whole company, with its basis."},
@@ -149,12 +159,13 @@ def _data(site: Site) -> Iterable[PageSpec]:
                             "once."}],
         "distribution": [{"@type": "DataDownload", "contentUrl": path,
                           "encodingFormat": "text/csv" if path.endswith(".csv")
-                          else "application/json"} for path in files]})
+                          else "application/json"} for path in files
+                         if path.endswith((".csv", ".json"))]})
     yield PageSpec("data.md", "data", "Download the data",
                    "Every company, event and source behind this site, as CSV and JSON files at "
                    "stable addresses.",
                    {"files": {p: len(b) for p, b in files.items()}, "csv_files": csv_files},
-                   data_as_of=site.newest_source, jsonld=jsonld)
+                   data_as_of=site.latest_event, jsonld=jsonld)
 
 
 COMPANY = PageKind("company", "company.md.j2", _profiles,

@@ -22,8 +22,8 @@ from ..types import Page, PageMeta, PageState
 from ..validate import validate
 from ..values import DateField, Line, Paragraph
 from .article_markup import check_article_markup
-from .frame import (ARTICLE_AUTHOR, article_json_ld, meta_line, reading_minutes, sources_footer,
-                    with_meta_line)
+from .frame import (ARTICLE_AUTHOR, article_json_ld, data_as_of, meta_line, reading_minutes,
+                    sources_footer, with_meta_line)
 from .sandbox import make_env, render_template
 
 MAX_ARTICLE_BYTES = 512 * 1024
@@ -38,15 +38,16 @@ class FrontMatter(BaseModel):
     published: DateField | None = Field(None, description="Articles: first publication date.")
     updated: DateField | None = None
     hide_toc: bool = False
+    lead: bool = Field(False, description="Articles: first on the articles index (one at most).")
 
 
 _FRONT = re.compile(r"\A---\n(.*?\n)---\n", re.S)
 
 
 def read_page_source(path: Path, rel_path: str, problems: Problems
-                     ) -> tuple[FrontMatter | None, str, int] | None:
-    """A page's front matter, its body and the number of lines before the body; None (problems
-    noted) when it cannot be read."""
+                     ) -> tuple[FrontMatter | None, str, int, tuple[int, int]] | None:
+    """A page's front matter, its body, the number of lines before the body and where its
+    ``lead:`` is (line, column); None (problems noted) when it cannot be read."""
     text = read_file(path, rel_path, problems, max_bytes=MAX_ARTICLE_BYTES)
     if text is None:
         return None
@@ -63,7 +64,7 @@ def read_page_source(path: Path, rel_path: str, problems: Problems
     meta = validate(rel_path, doc, FrontMatter, problems)
     body = text[fm.end():]
     offset = fm.group(0).count("\n")
-    return meta, body, offset
+    return meta, body, offset, doc.where(("lead",))
 
 
 @dataclass
@@ -105,11 +106,13 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
         got = read_page_source(path, origin, problems)
         if got is None or got[0] is None:
             continue
-        fm, body, offset = got
+        fm, body, offset, lead_at = got
         kind = article if rel_doc.startswith(f"{site_paths.ARTICLES}/") else page
         if kind is article and fm.published is None:
             problems.error(origin, "articles need 'published:' in their front matter (YYYY-MM-DD)",
                            line=2, column=1)
+            continue
+        if fm.lead and _lead_problem(kind is article, origin, lead_at, out, problems):
             continue
         before = len(problems.items)
         check_article_markup(body, origin, offset, problems)
@@ -122,7 +125,8 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             if text is None:
                 continue
             text = settle_citations(text)
-            footer, as_of = sources_footer(sources, source_page)
+            footer = sources_footer(sources, source_page)
+            as_of = data_as_of(max(state.event_dates, default=None))
             out.cited.update(state.sources)
         dated = kind is article
         image, alt = share.add(rel_doc, origin, Card(fm.title, description=fm.description))
@@ -135,15 +139,34 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
                         search_boost=kind.search_boost, show_toc=not fm.hide_toc,
                         jsonld=article_json_ld(fm) if dated else None, share_image=image,
                         share_alt=alt, share_size=SHARE_SIZE)
-        text = with_meta_line(text, meta_line(meta))  # pages that cite sources show "data as of"
+        text = with_meta_line(text, meta_line(meta))  # pages stating events show "data as of"
         source = engine.page_source(meta, text + footer, settings.edit_url_base)
         out.pages.append(Page(rel_doc, source.encode("utf-8"), origin))
         out.found[rel_doc].append(out.pages[-1])
         if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
-            out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes})
+            out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes,
+                                 "origin": origin})
     out.articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
     out.pages.sort(key=lambda p: Path(p.path))  # in path order, as they are found
     return out
+
+
+def _lead_problem(is_article: bool, origin: str, at: tuple[int, int], out: HandPages,
+                  problems: Problems) -> bool:
+    """Whether ``lead: true`` is refused here: only an article leads the articles index, and
+    only one (files are read in path order, so the first one keeps it)."""
+    line, col = at
+    if not is_article:
+        problems.error(origin, "only an article (in articles/) can lead the articles index; "
+                       "remove 'lead: true'", line=line, column=col, field="lead")
+        return True
+    first = next((a["origin"] for a in out.articles if a["meta"].lead), None)
+    if first is not None:
+        problems.error(origin, f"{first} leads the articles index already; one article leads "
+                       "it, so remove 'lead: true' from one of them", line=line, column=col,
+                       field="lead")
+        return True
+    return False
 
 
 def markdown_files(src: Path, site_src: str, problems: Problems) -> list[Path]:
