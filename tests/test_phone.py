@@ -135,7 +135,7 @@ def test_the_keyboard_reaches_each_mark_by_its_name(browser, served_site):
         assert page.evaluate("document.activeElement.getAttribute('tabindex')") == "0"
         assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
             "Anthropic, Series C, about US$4.1 billion, Post-money, May 2023, reported, "
-            "Source: Axios and vuink.com")
+            "Source: Axios and The New York Times")
         assert page.locator(".fl-tip").is_visible()
         page.keyboard.press("Tab")
         assert page.locator(".fl-tip").inner_text().startswith("Anthropic, Series D\n")
