@@ -7,7 +7,10 @@ page of every page kind (the page kinds' examples, tools/budget.PAGE_KINDS):
   drawn at);
 - a tap on a chart's mark shows its value, date, basis, status and source; the keyboard reaches
   the marks, each named by what it shows; without the script, the chart is one picture with its
-  alt text.
+  alt text;
+- axe-core finds no serious or critical violation at 360 px, tables as cards, in either palette,
+  touch targets included (WCAG 2.2's target-size, which Lighthouse's mobile run checks);
+- every page names a share image that exists, with its size and alt text.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import gzip
 
 import pytest
 
-from support import REPO
+from support import REPO, require
+from generator.cachedir import node_modules
 from tools.budget import NOT_FOUND, PAGE_KINDS
 
 pytestmark = pytest.mark.browser
@@ -155,6 +159,30 @@ def test_without_javascript_a_chart_is_one_picture_with_its_alt_text(browser, se
         assert page.locator(".fl-chart__svg svg").first.get_attribute("aria-hidden") == "true"
         assert page.locator(".fl-chart__svg [tabindex]").count() == 0
         assert page.locator(".fl-chart__data table").first.count() == 1
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    axe = node_modules(REPO) / "axe-core" / "axe.min.js"
+    require("axe-core", axe.is_file(), "./ledger test installs it (npm ci, from package-lock.json)")
+    return axe.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("kind", list(PAGE_KINDS))
+def test_axe_is_clean_on_a_phone(browser, served_site, axe_source, kind, scheme):
+    context, page, _ = _open(browser, served_site + PAGE_KINDS[kind], 360, scheme)
+    try:
+        page.evaluate(axe_source)  # not add_script_tag: the page's CSP refuses inline scripts
+        found = page.evaluate("""async () => {
+            const r = await axe.run(document, {resultTypes: ['violations'],
+                                               rules: {'target-size': {enabled: true}}});
+            return r.violations.filter(v => ['serious', 'critical'].includes(v.impact))
+                .map(v => `${v.id}: ${v.nodes.slice(0, 3).map(n => n.target.join(' '))}`);
+        }""")
+        assert found == []
     finally:
         context.close()
 
