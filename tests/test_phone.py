@@ -107,6 +107,24 @@ def test_chart_text_is_drawn_at_12px_or_more_on_a_phone(browser, served_site, ki
         context.close()
 
 
+@pytest.mark.parametrize("kind", ["company profile", "valuations", "home"])
+def test_close_marks_are_drawn_apart_on_a_phone(browser, served_site, kind):
+    """Marks whose dates and values are close (Anthropic's talks, offers and Series H of 2026)
+    are drawn at least 10 px apart, centre to centre, at 360 px: each is seen and can be
+    tapped."""
+    context, page, _ = _open(browser, served_site + PAGE_KINDS[kind], 360)
+    try:
+        closest = page.evaluate("""() => Math.min(...[...document.querySelectorAll(
+            '.fl-chart__svg')].flatMap(box => {
+            const c = [...box.querySelectorAll('[data-tip]')].map(m => {
+                const r = m.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; });
+            return c.flatMap((a, i) => c.slice(i + 1).map(b => Math.hypot(a[0] - b[0], a[1] - b[1])));
+        }))""")
+        assert closest >= 10
+    finally:
+        context.close()
+
+
 def test_a_tap_on_a_mark_shows_what_it_is(browser, served_site):
     context, page, errors = _open(browser, served_site + PAGE_KINDS["company profile"], 360)
     try:
