@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from support import make_project, render_pages, run_cli, write
+from support import make_project, render_pages, replace, run_cli, write
 
 HOME = "site_src/index.md"
 FRONT = "---\ntitle: Home\ndescription: The home page.\n---\n# Home\n\n"
@@ -52,3 +52,26 @@ def test_a_count_out_of_range_is_a_located_problem(tmp_path, capsys, call, messa
     assert run.code == 1
     assert run.lines[0].startswith(f"{HOME}:7:")
     assert run.lines[0].endswith(message), run.lines[0]
+
+
+def test_the_newest_marks_date_the_page_and_carry_the_secondary_mark(tmp_path):
+    """The marks the home page lists are figures of the page: its 'data as of' is the newest of
+    them, and a mark resting on secondary sources only says so there as on its profile."""
+    root = make_project(tmp_path / "p")
+    write(HOME, FRONT + "{{ latest_marks(5) }}\n")(root)
+    replace("data/companies/acme-ai.yaml", "sources: [acme-news-2021, daily-2023]",
+            "sources: [daily-2023]")(root)
+    problems, pages = render_pages(root)
+    assert not problems.errors, problems.items
+    text = pages["index.md"]
+    assert '\ndata_as_of: "1 February 2023 (latest event)"\n' in text
+    row = text[text.index("| [Acme AI]"):].split("\n")[0]
+    assert row.split(" | ")[1] == (
+        'US&#36;10 billion<sup class="fl-cite">[<a href="#fl-src-1" title="Source 1">1</a>]</sup>'
+        ' <a class="fl-secondary" href="sources.md#secondary-only" title="' + WHY + '" '
+        'aria-label="' + WHY + '">secondary only</a><br><span class="fl-kind">Post&#45;money'
+        '</span>')
+
+
+WHY = ("secondary only: no primary source or news outlet's own page behind this was read, only "
+       "copies, summaries, aggregators or addresses cited elsewhere")

@@ -361,9 +361,12 @@ class Api:
         marks = sorted(((c, e) for c in self.ds.companies.values()
                         if not parent_of(self.ds.companies, c) and (e := latest_mark(c))),
                        key=lambda ce: (ce[1].date, ce[0].name.casefold()), reverse=True)
-        rows = [f"| {self.link(c.id)} | {event_cell(e, 'valuation', e.sources)} | "
+        shown = marks[:self._count("latest_marks", count)]
+        current_page().event_dates.extend(e.date for _, e in shown)  # the page's "data as of"
+        rows = [f"| {self.link(c.id)} | "
+                f"{event_cell(e, 'valuation', e.sources, secondary=self._secondary)} | "
                 f"{md(short_date(e.date))} | {md(event_title(e))} | {status_badge(e.status)} |"
-                for c, e in marks[:self._count("latest_marks", count)]]
+                for c, e in shown]
         head = "| Company | Valuation | Date | Event | Status |\n|---|---:|---|---|---|"
         return Markup("\n\n" + "\n".join([head, *rows]) + "\n\n") if rows else Markup("")
 
