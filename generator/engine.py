@@ -39,7 +39,8 @@ def front_matter(meta: PageMeta, edit_url_base: str | None = None) -> str:
     so the text must already be inert), the search weight as Material's ``search.boost``, a page
     without table of contents as ``hide: [toc]``, and with ``edit_url_base`` the page's edit link
     as ``edit_url`` (overrides/partials/actions.html shows it: the file a contributor edits, not
-    the page's own path, so no engine setting can make it); every value written as JSON."""
+    the page's own path, so no engine setting can make it), its share card with its alt text
+    (entity-escaped like the title) and size; every value written as JSON."""
     fields: list[tuple[str, Any]] = [
         ("title", str(md(meta.title))), ("description", str(md(meta.description))),
         ("page_kind", meta.kind), ("published", meta.published), ("updated", meta.updated),
@@ -49,6 +50,10 @@ def front_matter(meta: PageMeta, edit_url_base: str | None = None) -> str:
         ("hide", None if meta.show_toc else ["toc"]),
         ("search", {"boost": meta.search_boost} if meta.search_boost is not None else None),
         ("jsonld", meta.jsonld),
+        ("share_image", meta.share_image),
+        ("share_alt", str(md(meta.share_alt)) if meta.share_alt else None),
+        ("share_width", meta.share_size[0] if meta.share_size else None),
+        ("share_height", meta.share_size[1] if meta.share_size else None),
     ]
     lines = ["---"] + [f"{k}: {front_matter_value(v)}" for k, v in fields if v is not None]
     return "\n".join(lines + ["---\n"])
@@ -270,6 +275,88 @@ def wrap_tables(html: str) -> str:
         return f"{TABLE_OPEN}{m.group(2)}>"
 
     return _TABLE_TAG.sub(tag, html)
+
+
+# Tables on a phone: every table with a header row is shown as cards, one a row, its first cell
+# (what the row is about) as the card's title and each other value after its column's heading
+# (ledger.css, under a media query; a table of many columns is shown so at every width, the cards
+# side by side; the header row stays in the page, visually hidden). The labels are written here,
+# at build time, from the table's own header row, into every body cell as data-label; the
+# stylesheet shows them as CSS generated content with the alternative text "", so that screen
+# readers, which announce the real table's column headers, do not read a label twice. The table and
+# its parts get their ARIA roles, so that assistive technology still finds a table after the
+# stylesheet has changed how its parts are displayed. What content wrote into these attributes
+# was removed by the sanitiser (data-label) or is replaced (role); the labels are made again on
+# every pass, so a page finished twice is the same page.
+WIDE_TABLE_COLUMNS = 7  # from this many columns a table is cards at every width
+_LABELLED = re.compile(r'(<table class="fl-table"[^>]*>)(.*?)(</table>)', re.S)
+_HEAD = re.compile(r"<thead\b[^>]*>\s*<tr\b[^>]*>(.*?)</tr>", re.S)
+_TH = re.compile(r"<th\b([^>]*)>(.*?)</th>", re.S)
+_ROW = re.compile(r"(<tr\b[^>]*>)(.*?)(</tr>)", re.S)
+_CELL = re.compile(r"<(td|th)\b([^>]*)>")
+_PART = re.compile(r"<(table|thead|tbody|tfoot|tr)\b([^>]*)>")
+_ROLE = re.compile(r'\s+role="[^"]*"')
+_PART_ROLE = {"table": "table", "thead": "rowgroup", "tbody": "rowgroup", "tfoot": "rowgroup",
+              "tr": "row", "td": "cell"}
+
+
+def _span(attrs: str) -> int:
+    m = re.search(r'\bcolspan="(\d+)"', attrs)
+    return max(1, min(int(m.group(1)), 1000)) if m else 1
+
+
+def _header_labels(body: str) -> list[str] | None:
+    head = _HEAD.search(body)
+    if head is None:
+        return None
+    labels: list[str] = []
+    for m in _TH.finditer(head.group(1)):
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", m.group(2))).strip()
+        labels += [text.replace('"', "&quot;")] * _span(m.group(1))
+    return labels or None
+
+
+def _label_rows(body: str, labels: list[str]) -> str:
+    def row(m: re.Match) -> str:
+        col = 0
+
+        def cell(c: re.Match) -> str:
+            nonlocal col
+            tag, attrs = c.group(1), _ROLE.sub("", c.group(2))
+            here, col = col, col + _span(attrs)
+            if tag == "th":
+                return f'<th{attrs} role="rowheader">'
+            label = labels[here] if here < len(labels) else ""
+            return f'<td{attrs} role="cell"' + (f' data-label="{label}">' if label else ">")
+        return m.group(1) + _CELL.sub(cell, m.group(2)) + m.group(3)
+
+    head = _HEAD.search(body)
+    cut = head.end() if head else 0
+    heads = re.sub(r"<th\b([^>]*)>", lambda t: f'<th{_ROLE.sub("", t.group(1))} '
+                   f'role="columnheader">', body[:cut])
+    return heads + _ROW.sub(row, body[cut:])
+
+
+def label_tables(html: str) -> str:
+    """Every fl-table with a header row: each body cell labelled with its column's heading,
+    the table marked to be shown as cards on narrow screens (or always, from
+    WIDE_TABLE_COLUMNS columns), and its ARIA roles."""
+    if 'class="fl-table"' not in html:
+        return html
+
+    def table(m: re.Match) -> str:
+        opening, body, closing = m.groups()
+        labels = _header_labels(body)
+        if labels is None or "<table" in body:
+            return m.group(0)
+        cards = "wide" if len(labels) >= WIDE_TABLE_COLUMNS else "narrow"
+        body = _PART.sub(lambda p: f'<{p.group(1)}{_ROLE.sub("", p.group(2))} '
+                         f'role="{_PART_ROLE[p.group(1)]}">' if p.group(1) != "table"
+                         else p.group(0), _label_rows(body, labels))
+        opening = _ROLE.sub("", opening[:-1]) + f' role="table" data-cards="{cards}">'
+        return opening + body + closing
+
+    return _LABELLED.sub(table, html)
 
 
 # Content-Security-Policy for every page: scripts only from the site itself or inline scripts whose

@@ -48,7 +48,8 @@ def clean_content(html: str) -> str:
     plugin cleans the content before the search index reads it, and the page again as a whole)."""
     parts = engine.split_content(html)
     if parts is None:
-        return engine.wrap_tables(sanitize(html, engine.SANITIZE_EXTRA_ATTRIBUTES))
+        return engine.label_tables(engine.wrap_tables(
+            sanitize(html, engine.SANITIZE_EXTRA_ATTRIBUTES)))
     before, content, after = parts
     return (before + engine.CONTENT_START + _clean(content) + engine.CONTENT_END + after)
 
@@ -56,7 +57,8 @@ def clean_content(html: str) -> str:
 def _clean(content: str) -> str:
     # the line breaks the marks stand on are not the page's (its content starts with its first
     # tag: the search index reads text before a first heading as a section of its own)
-    return engine.wrap_tables(sanitize(content.strip("\n"), engine.SANITIZE_EXTRA_ATTRIBUTES))
+    return engine.label_tables(engine.wrap_tables(
+        sanitize(content.strip("\n"), engine.SANITIZE_EXTRA_ATTRIBUTES)))
 
 
 def finish_page(html: str, svg_of: Callable[[str], str]) -> str:

@@ -38,6 +38,7 @@ SITE_NAMES: dict[str, str] = {
     "feed": "the feed of articles (feed.xml)",
     "glossary": "the glossary",
     "search": "the search index",
+    "share": "the pages' share images (og:image)",
     "sitemap": "the sitemap (sitemap.xml)",
     "sources": "the list of sources",
     "tables": "the comparison tables",

@@ -83,6 +83,7 @@ class PageMeta:
     kind: str  # the name of its page kind (generator.render.pages)
     edit_path: str  # the project file a contributor edits for this page
     published: str | None = None  # ISO dates, articles
+    author: str | None = None  # who wrote it, articles
     updated: str | None = None
     reading_minutes: int | None = None
     data_as_of: str | None = None  # the latest event the page's figures come from, for readers
@@ -91,3 +92,7 @@ class PageMeta:
     search_boost: float | None = None  # how much search favours the page (None: as any page)
     show_toc: bool = True  # the table of contents beside the page
     jsonld: str | None = None  # structured data (JSON-LD) about the page, JSON for HTML
+    # the picture link previews show (generator.share): its site path, alt text and size
+    share_image: str | None = None
+    share_alt: str | None = None
+    share_size: tuple[int, int] | None = None

@@ -463,7 +463,7 @@ def test_built_pages_hold_svg_table_and_working_download_links(chart_project):
                              body) or re.search(r'class="fl-chart__svg" role="img" aria-label="[^"]{40,}"',
                                                 body), cid
             assert "<svg" in body and 'viewBox="' in body
-            assert '<details class="fl-chart__data">' in body and '<table class="fl-table">' in body
+            assert '<details class="fl-chart__data">' in body and '<table class="fl-table" role="table"' in body
             assert re.search(r'<sup class="fl-cite">\[<a href="#fl-src-\d+"', body)
             links = re.findall(r'<a href="([^"]+)">(CSV|Vega-Lite spec|SVG|PNG)</a>', body)
             # a company's own chart has no PNG download (see charts.Chart.png_download)
@@ -732,3 +732,18 @@ def test_charts_read_in_both_palettes_and_fit_a_phone(chart_project, browser):
         httpd.shutdown()
 
 
+
+
+def test_a_marks_words_stay_text_in_the_placed_svg():
+    """Vega writes a mark's description entity-escaped; the placed SVG keeps it so, as data-tip
+    (the page's script shows it with textContent), and drops the standalone SVG's ARIA roles."""
+    from generator.charts.svg import inline_svg
+
+    svg = ('<svg class="marks" width="10" height="10"><g role="graphics-object" '
+           'aria-roledescription="group mark container"><path aria-label="&lt;img src=x '
+           'onerror=alert(1)&gt; &amp; &quot;x&quot;" role="graphics-symbol" '
+           'aria-roledescription="symbol mark" d="M0,0"/></g></svg>')
+    assert inline_svg(svg, "c") == (
+        '<svg aria-hidden="true" focusable="false" class="marks" width="10" height="10"><g>'
+        '<path data-tip="&lt;img src=x onerror=alert(1)&gt; &amp; &quot;x&quot;" d="M0,0"/>'
+        '</g></svg>')

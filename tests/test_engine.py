@@ -57,3 +57,39 @@ def test_attribute_lists_and_the_chart_placeholder():
 ])
 def test_tables_get_the_themes_wrappers_at_build_time(html, expected):
     assert wrap_tables(html) == expected
+
+
+LABEL_HEAD = ('<thead>\n<tr>\n<th>Date</th>\n<th style="text-align:right">Value "x" &amp; <b>y</b>'
+              '</th>\n</tr>\n</thead>\n')
+
+
+@pytest.mark.parametrize("html, expected", [
+    (f'<table class="fl-table">\n{LABEL_HEAD}<tbody>\n<tr>\n<td>May</td>\n'
+     '<td style="text-align:right">1</td>\n</tr>\n</tbody>\n</table>',
+     '<table class="fl-table" role="table" data-cards="narrow">\n<thead role="rowgroup">\n'
+     '<tr role="row">\n<th role="columnheader">Date</th>\n'
+     '<th style="text-align:right" role="columnheader">Value "x" &amp; <b>y</b></th>\n</tr>\n'
+     '</thead>\n<tbody role="rowgroup">\n<tr role="row">\n<td role="cell" data-label="Date">May'
+     '</td>\n<td style="text-align:right" role="cell" data-label="Value &quot;x&quot; &amp; y">1'
+     '</td>\n</tr>\n</tbody>\n</table>'),
+    # a role the content wrote is replaced; a cell spanning two columns takes the first label
+    ('<table class="fl-table"><thead><tr><th>A</th><th>B</th><th>C</th></tr></thead><tbody>'
+     '<tr role="button"><td colspan="2">1</td><td role="img">2</td></tr></tbody></table>',
+     '<table class="fl-table" role="table" data-cards="narrow"><thead role="rowgroup">'
+     '<tr role="row"><th role="columnheader">A</th><th role="columnheader">B</th>'
+     '<th role="columnheader">C</th></tr></thead><tbody role="rowgroup"><tr role="row">'
+     '<td colspan="2" role="cell" data-label="A">1</td><td role="cell" data-label="C">2</td>'
+     '</tr></tbody></table>'),
+    # seven columns or more: cards at every width
+    ('<table class="fl-table"><thead><tr>' + "<th>h</th>" * 7 + '</tr></thead></table>',
+     '<table class="fl-table" role="table" data-cards="wide"><thead role="rowgroup">'
+     '<tr role="row">' + '<th role="columnheader">h</th>' * 7 + '</tr></thead></table>'),
+    # no header row, or another table's class: left as it is
+    ('<table class="fl-table"><tr><td>1</td></tr></table>',
+     '<table class="fl-table"><tr><td>1</td></tr></table>'),
+    ('<table class="x"><thead><tr><th>A</th></tr></thead></table>',
+     '<table class="x"><thead><tr><th>A</th></tr></thead></table>'),
+], ids=["labels", "roles-replaced-colspan", "wide", "no-header", "other-class"])
+def test_table_cells_are_labelled_with_their_columns_heading(html, expected):
+    from generator.engine import label_tables
+    assert label_tables(html) == expected

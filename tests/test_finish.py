@@ -216,3 +216,18 @@ def test_export_refuses_a_folder_it_did_not_make(project: Path, tmp_path: Path, 
     assert main(["--root", str(project), "export", str(project / "site_src/x")]) == 2
     assert capsys.readouterr().err == (
         "site_src/x: refusing to write generated files into the source tree\n")
+
+
+def test_a_label_or_role_written_by_content_does_not_survive():
+    """An article cannot give a cell a label of its own (to make a phone's card say another
+    column's name) nor a role: the sanitiser drops data-label, and the labels and roles are made
+    from the table's header row."""
+    from generator.finish import clean_content
+
+    html = (f'{S}\n<table role="presentation"><thead><tr><th>Status</th></tr></thead><tbody>'
+            f'<tr><td data-label="Confirmed by" role="button">rumored</td></tr></tbody></table>'
+            f'\n{E}')
+    out = clean_content(html)
+    assert 'data-label="Confirmed by"' not in out and 'role="button"' not in out
+    assert '<td role="cell" data-label="Status">rumored</td>' in out
+    assert '<table class="fl-table" role="table" data-cards="narrow">' in out

@@ -677,7 +677,7 @@ def _strings(node):
 def _row_widths(html: str) -> list[int]:
     m = re.search(r"<table\b[^>]*>(.*?)</table>", html, re.S)
     body = m.group(1) if m else ""
-    return [len(re.findall(r"<t[hd][\s>]", row)) for row in re.findall(r"<tr>(.*?)</tr>", body,
+    return [len(re.findall(r"<t[hd][\s>]", row)) for row in re.findall(r"<tr\b[^>]*>(.*?)</tr>", body,
                                                                       re.S)]
 
 

@@ -427,7 +427,7 @@ def test_the_sites_own_names_are_the_top_of_a_built_site(built_sites):
         assert top - own == set(site_paths.SITE_NAMES), which
     assert set(site_paths.SITE_NAMES) == {
         "404", "articles", "assets", "charts", "companies", "data", "downloads", "feed",
-        "glossary", "search", "sitemap", "sources", "tables", "valuations"}
+        "glossary", "search", "share", "sitemap", "sources", "tables", "valuations"}
 
 
 def test_the_themes_folders_in_assets_are_those_a_build_writes(built_sites):
@@ -771,9 +771,12 @@ def test_every_value_main_html_writes_into_an_attribute_is_escaped():
 
     as_html = str(escape(HOSTILE))  # what the generator's front matter holds: text as HTML
     page = SimpleNamespace(meta={"title": as_html, "description": as_html,
-                                 "og_type": "article", "published": HOSTILE, "jsonld": None},
+                                 "og_type": "article", "published": HOSTILE, "jsonld": None,
+                                 "share_image": HOSTILE, "share_alt": as_html,
+                                 "share_width": HOSTILE, "share_height": HOSTILE},
                            canonical_url=HOSTILE)
-    config = SimpleNamespace(site_name=HOSTILE, site_description=HOSTILE)
+    config = SimpleNamespace(site_name=HOSTILE, site_description=HOSTILE,
+                             site_url="https://example.test/")
     out = env.get_template("main.html").render(page=page, config=config)
     parser = _Tags()
     parser.feed(out)
@@ -786,7 +789,14 @@ def test_every_value_main_html_writes_into_an_attribute_is_escaped():
         ("meta", [("property", "og:url"), ("content", text)]),
         ("link", [("rel", "alternate"), ("type", "application/atom+xml"),
                   ("title", "Frontier Ledger articles"), ("href", "feed.xml")]),
-        ("meta", [("name", "twitter:card"), ("content", "summary")]),
+        ("meta", [("property", "og:image"), ("content", "https://example.test/" + text)]),
+        ("meta", [("property", "og:image:type"), ("content", "image/png")]),
+        ("meta", [("property", "og:image:width"), ("content", text)]),
+        ("meta", [("property", "og:image:height"), ("content", text)]),
+        ("meta", [("property", "og:image:alt"), ("content", text)]),
+        ("meta", [("name", "twitter:image"), ("content", "https://example.test/" + text)]),
+        ("meta", [("name", "twitter:image:alt"), ("content", text)]),
+        ("meta", [("name", "twitter:card"), ("content", "summary_large_image")]),
         ("meta", [("name", "twitter:title"), ("content", text)]),
         ("meta", [("name", "twitter:description"), ("content", text)]),
         ("meta", [("property", "article:published_time"), ("content", text)]),

@@ -27,15 +27,22 @@ def main_currency(c: m.Company) -> tuple[str, int]:
 
 
 def instances(ds) -> list[Instance]:
-    return [Instance(chart_id(c.id), ds.origin("companies", c.id), (("companies", c.id),), c.id)
+    # the sources its marks cite are read too: a mark's tip names their publishers
+    return [Instance(chart_id(c.id), ds.origin("companies", c.id),
+                     (("companies", c.id),) + tuple(("sources", s) for s in _cited(ds, c)), c.id)
             for c in sorted(ds.companies.values(), key=lambda c: c.id)
             if main_currency(c)[1] >= 2]
 
 
+def _cited(ds, c: m.Company) -> list[str]:
+    return sorted({s for e in valuation_marks(c) for s in e.sources if s in ds.sources})
+
+
 def build(ds, instance: Instance, b: SpecBuilder) -> Chart:
     c = ds.companies[instance.subject]
-    ch = valuation_timeline(b, Timeline(instance.id, f"{c.name}: valuations over time", [c],
-                                        main_currency(c)[0], {}, instance.origin))
+    ch = valuation_timeline(b, Timeline(
+        instance.id, f"{c.name}: valuations over time", [c], main_currency(c)[0], {},
+        instance.origin, publishers={s: ds.sources[s].publisher for s in _cited(ds, c)}))
     ch.png_download = False
     return ch
 

@@ -114,7 +114,7 @@ def bars_fit(labels: Iterable[str], rows: list[tuple[float, str]], total: float 
 
 
 def place_labels(labels: list[dict], obstacles: list[tuple[float, float, float, float]],
-                 width: float, height: float, size: float = 11.5) -> list[dict]:
+                 width: float, height: float, size: float = 12) -> list[dict]:
     """Greedy label placement: each label {px, py, text} tries right, left, above and below its
     point and takes the first spot that overlaps no point, line, plot edge or earlier label; a
     label with no free spot is left out (labels come in order of importance)."""

@@ -111,7 +111,7 @@ class Lite:
     """Altair's names, as far as the timelines use them (``Lite.Chart``, ``Lite.X``, …)."""
 
     Chart = _Chart
-    X = Y = Shape = Size = Stroke = Fill = FillOpacity = _Channel
+    X = Y = Shape = Size = Stroke = Fill = FillOpacity = Description = _Channel
     Y2 = _Secondary
     Scale = Axis = _Obj
 

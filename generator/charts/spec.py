@@ -97,11 +97,16 @@ class SpecBuilder:
         knock = alt.Chart(self.data(rows), name=name).mark_point(
             filled=True, opacity=1, color="white", strokeWidth=0).encode(
             x=x, y=y, shape=alt.Shape("shape:N", scale=None), size=size_enc)
-        pts = alt.Chart(self.data(rows)).mark_point(filled=False, opacity=1, strokeWidth=2).encode(
+        # a row's "tip" (what the mark is, in words) becomes the mark's description: Vega writes
+        # it on the mark's SVG element, and generator.charts.svg turns it into data-tip, which the
+        # page's script shows on a tap, hover or focus (charts stay readable without it)
+        tips = {"description": alt.Description("tip:N")} if rows and "tip" in rows[0] else {}
+        pts = alt.Chart(self.data(rows)).mark_point(
+            filled=False, opacity=1, strokeWidth=2, **({"aria": True} if tips else {})).encode(
             x=x, y=y, shape=alt.Shape("shape:N", scale=None), size=size_enc,
             stroke=alt.Stroke("color:N", scale=None) if color_field else alt.value(color),
             fill=alt.Fill("color:N", scale=None) if color_field else alt.value(color),
-            fillOpacity=alt.FillOpacity("fo:Q", scale=None))
+            fillOpacity=alt.FillOpacity("fo:Q", scale=None), **tips)
         return [knock, pts]
 
     def legend(self, items: list[dict], title: str, width: int = WIDTH) -> Any:
@@ -150,7 +155,7 @@ class SpecBuilder:
             part = [{"date": r["date"], "value": r["value"], "text": r["text"]}
                     for r in rows if (r["align"], r["dx"], r["dy"]) == key]
             layers.append(alt.Chart(self.data(part)).mark_text(
-                align=align, baseline="middle", dx=dx, dy=dy, fontSize=11.5).encode(
+                align=align, baseline="middle", dx=dx, dy=dy, fontSize=12).encode(
                 x=x, y=y, text="text:N"))
         return layers
 

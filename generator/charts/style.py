@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"  # Arial metrics: what vl-convert measures with
-WIDTH = 380  # plot width in px of the time charts; the SVG scales to the column by CSS
-TOTAL = 440  # about the whole width of the bar charts (labels, bars and the figures after them):
-# kept small, because at phone width a chart is scaled down to about 330 px, text and all
+# One drawing for every screen: a chart is drawn no wider than a phone's column (328 px at a
+# 360 px screen), so that there its 12 px text is drawn at 12 px or more; wider screens scale it
+# up (charts.css caps that at about 1.35 times).
+WIDTH = 262  # plot width in px of the time charts (with their axes, about 325 px)
+TOTAL = 325  # about the whole width of the bar charts (labels, bars and the figures after them)
 TEXT = "#222222"  # text in downloads; the inline SVG is recoloured by charts.css for each palette
 MUTED = "#666666"
 # Mid-tone colours with at least 3:1 contrast on white and on Material's dark (slate) background.
@@ -19,10 +21,11 @@ NEUTRAL = "#8c8c8c"
 ACCENT = PALETTE[0]
 
 STATUSES = ["confirmed", "reported", "rumored", "unverified"]
-# Status is drawn the same way in every chart: filled = confirmed, tinted = reported, hollow = rumored
-# or unverified, with the shape telling the last two apart.
+# Status is drawn the same way in every chart, by shape as well as fill, so that the four tell
+# apart at phone size and without colour: a filled circle = confirmed, a tinted square =
+# reported, a hollow diamond = rumored, a hollow triangle = unverified.
 STATUS_FILL = {"confirmed": 1.0, "reported": 0.3, "rumored": 0.0, "unverified": 0.0}
-STATUS_SHAPE = {"confirmed": "circle", "reported": "circle", "rumored": "diamond",
+STATUS_SHAPE = {"confirmed": "circle", "reported": "square", "rumored": "diamond",
                 "unverified": "triangle-up"}
 
 # The kind of price a valuation is, in a company's own chart (its marks are one company's, so

@@ -74,4 +74,13 @@ def inline_svg(svg: str, chart_id: str) -> str:
     svg = re.sub(r"url\(#([^)]+)\)", lambda m_: f"url(#{prefix}{m_.group(1)})", svg)
     svg = re.sub(r'href="#([^"]+)"', lambda m_: f'href="#{prefix}{m_.group(1)}"', svg)
     svg = re.sub(r"^<svg\b", '<svg aria-hidden="true" focusable="false"', svg, count=1)
-    return _round_numbers(svg).replace("\n", " ")
+    return _round_numbers(_tips(svg)).replace("\n", " ")
+
+
+def _tips(svg: str) -> str:
+    """A mark's description (Vega writes it as aria-label, with ARIA roles that only make sense
+    in a standalone SVG) → ``data-tip``, which the page's script shows and makes the mark's
+    accessible name when it makes marks focusable; without the script the SVG stays one hidden
+    picture, its container's alt text standing for it."""
+    svg = re.sub(r'\s(?:role="graphics-[a-z-]+"|aria-roledescription="[^"]*")', "", svg)
+    return re.sub(r'(<path\b[^>]*?)\saria-label="', r'\1 data-tip="', svg)

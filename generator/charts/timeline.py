@@ -5,7 +5,8 @@ the words and table that go with it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from .. import model as m
@@ -20,6 +21,10 @@ from .words import bn, cur_label, iso, list_words, num, status_phrase, times
 
 HEIGHT = 300
 BOUND_PX = 16  # how far the stroke of a bound reaches from its mark
+# Marks whose centres would lie closer than this (a mark is about 9 px wide) are drawn apart,
+# the later one moved right, by at most MAX_NUDGE px (its date is in its tip and the table)
+GAP = 11.0
+MAX_NUDGE = 12.0
 
 VALUATION_COLS = [Col("company", "Company"), Col("date", "Date", "date"), Col("event", "Event"),
                   Col("value", "Valuation", "money"), Col("basis", "Kind of price"),
@@ -51,6 +56,7 @@ class Timeline:
     colors: dict[str, str]  # company id → colour (comparisons)
     origin: str
     basis: str | None = None
+    publishers: dict[str, str] = field(default_factory=dict)  # source id → publisher, for tips
 
     @property
     def single(self) -> bool:
@@ -72,9 +78,37 @@ class _Plot:
         margin = 0.0 if single else max(text_width(c.name) for c in companies) + 16
         self.xaxis = TimeAxis([e.date for _, e in pairs], WIDTH,
                               pad_right=0.04 + margin / (WIDTH - margin))
+        self.nudge = self._nudges(pairs)
+
+    def _nudges(self, pairs: list[tuple[m.Company, m.Event]]) -> dict[int, float]:
+        """How far right each mark is drawn from its date (by id() of its event), so that no two
+        marks overlap: in order of date, each is moved until it is GAP px from those before."""
+        placed: list[tuple[float, float]] = []
+        out: dict[int, float] = {}
+        for _, e in sorted(pairs, key=lambda ce: (ce[1].date.earliest, ce[1].valuation.point)):
+            x, y = self.xaxis.px(e.date), self.yaxis.px(bn(e.valuation.point))
+            nx = x
+            for px, py in placed:
+                if abs(py - y) < GAP and abs(px - nx) < GAP:
+                    nx = max(nx, px + (GAP ** 2 - (py - y) ** 2) ** 0.5)
+            nx = min(nx, x + MAX_NUDGE, self.xaxis.width)
+            if nx > x:
+                out[id(e)] = nx - x
+            placed.append((nx, y))
+        return out
 
     def pos(self, e: m.Event) -> tuple[float, float]:
-        return self.xaxis.px(e.date), self.yaxis.px(bn(e.valuation.point))
+        return self.xaxis.px(e.date) + self.nudge.get(id(e), 0.0), \
+            self.yaxis.px(bn(e.valuation.point))
+
+    def date(self, e: m.Event) -> str:
+        """Where the mark of ``e`` is drawn on the time axis, as an ISO date."""
+        shift = self.nudge.get(id(e))
+        if not shift:
+            return iso(e.date)
+        day = e.date.earliest.toordinal() + shift / self.xaxis.width * (self.xaxis.d1 -
+                                                                        self.xaxis.d0)
+        return dt.date.fromordinal(round(day)).isoformat()
 
     def extent(self, e: m.Event) -> tuple[float, float] | None:
         """The values a range or a bound is drawn between (None: one value)."""
@@ -117,7 +151,7 @@ def _ends(plot: _Plot, pairs: list, companies: list[m.Company], colors: dict[str
           ) -> list[dict]:
     """Names at the right edge, level with each company's last mark, pushed apart."""
     ends = []
-    right = max(plot.xaxis.px(e.date) for _, e in pairs) + 12  # dx of the text mark
+    right = max(plot.pos(e)[0] for _, e in pairs) + 12  # dx of the text mark
     for c in companies:
         last = [e for cc, e in pairs if cc.id == c.id][-1]
         ends.append({"text": c.name, "color": colors[c.id], "py": plot.pos(last)[1]})
@@ -128,7 +162,7 @@ def _ends(plot: _Plot, pairs: list, companies: list[m.Company], colors: dict[str
     if overflow > 0:
         for r in ends:
             r["py"] -= overflow
-    last_date = iso(max(e.date for _, e in pairs))
+    last_date = plot.date(max((e for _, e in pairs), key=lambda e: plot.pos(e)[0]))
     for r in ends:
         r["px"] = right
         r["date"], r["value"] = last_date, plot.yaxis.value_at(r["py"])
@@ -159,7 +193,7 @@ def _labels(t: Timeline, plot: _Plot, pairs: list, companies: list[m.Company], e
         v = e.valuation
         text = f"{event_name(e)}: {v.display()}" if t.single else f"{c.name}, {event_name(e)}"
         x, y = plot.pos(e)
-        wanted.append({"px": x, "py": y, "text": text, "date": iso(e.date),
+        wanted.append({"px": x, "py": y, "text": text, "date": plot.date(e),
                        "value": bn(v.point)})
     obstacles += [(r["px"], r["py"] - 8, r["px"] + text_width(r["text"]), r["py"] + 8)
                   for r in ends]
@@ -176,20 +210,20 @@ def _spec(b: SpecBuilder, t: Timeline, plot: _Plot, pairs: list, companies: list
     layers = []
     for key, line in _lines(t, pairs, companies):
         solid = not t.single or key == "post-money"
-        rows = [{"date": iso(e.date), "value": bn(e.valuation.point), "color": t.color(c, e)}
+        rows = [{"date": plot.date(e), "value": bn(e.valuation.point), "color": t.color(c, e)}
                 for c, e in line]
         layers.append(alt.Chart(b.data(rows)).mark_line(
             strokeWidth=2 if solid else 1.5, **({} if solid else {"strokeDash": [4, 3]})).encode(
             x=X, y=Y, stroke=alt.Stroke("color:N", scale=None)))
-    spans = [{"date": iso(e.date), "lo": ext[0], "hi": ext[1], "color": t.color(c, e)}
+    spans = [{"date": plot.date(e), "lo": ext[0], "hi": ext[1], "color": t.color(c, e)}
              for c, e in pairs if (ext := plot.extent(e)) is not None]
     if spans:
         layers.append(alt.Chart(b.data(spans)).mark_rule(strokeWidth=2).encode(
             x=X, y=plot.yaxis.encoding(alt, "lo", title), y2=alt.Y2("hi"),
             stroke=alt.Stroke("color:N", scale=None)))
-    pts = [{"date": iso(e.date), "value": bn(e.valuation.point), "id": c.id,
-            "color": t.color(c, e), "fo": STATUS_FILL[e.status], "shape": STATUS_SHAPE[e.status]}
-           for c, e in pairs]
+    pts = [{"date": plot.date(e), "value": bn(e.valuation.point), "id": c.id,
+            "color": t.color(c, e), "fo": STATUS_FILL[e.status], "shape": STATUS_SHAPE[e.status],
+            "tip": mark_tip(t, c, e)} for c, e in pairs]
     layers += b.status_points(X, Y, pts, color_field="color")
     ends = [] if t.single else _ends(plot, pairs, companies, t.colors)
     layers += b.label_layers(_labels(t, plot, pairs, companies, ends), X, Y)
@@ -210,6 +244,14 @@ def _spec(b: SpecBuilder, t: Timeline, plot: _Plot, pairs: list, companies: list
                                   "shape": "circle"} for c in companies], "Company"))
     legends.append(b.legend(status_legend_items([e.status for _, e in pairs]), "Status"))
     return b.finish(drawn, *legends)
+
+
+def mark_tip(t: Timeline, c: m.Company, e: m.Event) -> str:
+    """What a mark is, in words, its parts joined by ' · ' (the page's script shows one a line):
+    whose event, the value, its kind of price, the date, the status and the sources."""
+    sources = list_words(list(dict.fromkeys(t.publishers.get(s, s) for s in e.sources)))
+    return " · ".join([f"{c.name}, {event_name(e)}", e.valuation.display(), basis_label(e),
+                       short_date(e.date), e.status, f"Source: {sources}"])
 
 
 def _words(t: Timeline, plot: _Plot, pairs: list, companies: list[m.Company]
@@ -299,6 +341,9 @@ def _notes(t: Timeline, plot: _Plot, pairs: list, companies: list[m.Company]) ->
                      "least', downwards for 'up to' or 'less than'; the mark is at the amount.")
     if any(v.qualifier == "about" for v in values):
         notes.append("Marks given as 'about' an amount are plotted at that amount.")
+    if plot.nudge:
+        notes.append("Marks that would lie on top of each other are drawn side by side, the later "
+                     "one a little to the right; the table gives each one's date.")
     others = sorted({c.name for c in companies for e in valuation_marks(c)
                      if e.valuation.currency != t.currency and
                      (t.basis is None or e.valuation_basis == t.basis)})

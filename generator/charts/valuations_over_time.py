@@ -37,13 +37,15 @@ def _charted(ds) -> tuple[list[m.Company], int]:
 def instances(ds) -> list[Instance]:
     if not any(len(_usd_marks(c)) >= 2 for c in ds.companies.values()):
         return []
-    return [Instance(ID, "data/companies", (("companies", None),))]
+    # every source is read too: a mark's tip names its sources' publishers
+    return [Instance(ID, "data/companies", (("companies", None), ("sources", None)))]
 
 
 def build(ds, instance: Instance, b: SpecBuilder) -> Chart:
     companies, total = _charted(ds)
     ch = valuation_timeline(b, Timeline(ID, "Post-money valuations over time", companies, "USD",
-                                        company_colors(ds.companies), "data/companies", BASIS))
+                                        company_colors(ds.companies), "data/companies", BASIS,
+                                        {s.id: s.publisher for s in ds.sources.values()}))
     if total > len(companies):
         ch.notes.append(f"The {len(companies)} companies with the highest marks are drawn, of "
                         f"{total} with two or more; the table below lists every mark.")

@@ -113,8 +113,8 @@ def _spec(b: SpecBuilder, ds, found: list[Line], inv_order: list[str]) -> dict[s
                      "fo": STATUS_FILL[ln.event.status] if fo is None else fo,
                      "shape": SHAPE[what]})
     rows.sort(key=lambda r: -r["size"])  # small marks drawn last, on top of big ones
-    plot_w = round(max(300.0, TOTAL + 40 - max(text_width(ds.companies[w].name) * 1.08
-                                               for w in inv_order) - 12))
+    plot_w = round(max(180.0, TOTAL + 16 - max(text_width(ds.companies[w].name) * 1.08
+                                                    for w in inv_order) - 12))
     xaxis = TimeAxis([ln.event.date for ln in found], plot_w, pad_left=0.05, pad_right=0.05)
     X = xaxis.encoding(alt)
     Y = alt.Y("investor:N", title=None, sort=alt.EncodingSortField("order", order="ascending"),

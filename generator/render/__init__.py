@@ -34,6 +34,7 @@ from ..facts import (basis_label, chart_gap, event_title, incoming_relations, la
 from ..flows import investments_by, investments_index, investors_in
 from ..markup import cite_marks, on_page, rel, settle_citations, status_badge
 from ..problems import Problems
+from ..share import SHARE_SIZE, Card, ShareCards
 from ..types import Page, PageMeta, PageState
 from .api import Api, event_cell, investors_text, template_globals
 from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
@@ -67,15 +68,16 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
                              settings.lists.sources_per_page, "sources.md", "sources", source_span)
     source_page = {s.id: pg.path for pg in source_pagers for s in pg.items}
     kinds = {k.name: k for k in settings.kinds.pages}
+    share = ShareCards(None if settings.check else settings.chart_folder() / "share-cards")
     hand = render_site_src(ds.sources, settings, template_globals(api), problems, source_page,
-                           kinds.get("article"), kinds.get("page"))
+                           kinds.get("article"), kinds.get("page"), share, api.articles)
     # the check leaves out the downloads (about a second for a thousand companies): only the
     # data page's list of their sizes uses them
     files = dataset_files(ds) if not settings.check else dict.fromkeys(
         download_paths(ds.kinds), b"")
     latest = latest_event(ds.companies.values())
     site = Site(ds, settings, source_pagers, _citing(ds),
-                data_as_of(latest.date if latest else None), hand.articles, files)
+                data_as_of(latest.date if latest else None), hand.articles, files, share)
     env = _template_env(ds, settings, api)
     pages: list = []
     cited = set(hand.cited)
@@ -91,6 +93,7 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
                           f"{settings.site_src}/articles"))
     pages.extend(charts.assets())
+    pages.extend(share.assets())
     claim_addresses(pages, hand.found, settings.site_src, problems)
     charts.release()
     if not problems.errors:
@@ -229,10 +232,14 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
         body = settle_citations(body)
         footer = sources_footer(site.ds.sources, source_page)
         cited.update(state.sources)
+    label, figure = spec.key_figure or ("", "")
+    image, alt = site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
+                                                             spec.description))
     meta = PageMeta(spec.title, spec.description, kind.name, spec.origin,
                     data_as_of=spec.data_as_of or data_as_of(max(state.event_dates, default=None)),
                     og_type=kind.og_type, search_boost=kind.search_boost, jsonld=spec.jsonld,
-                    last_checked=spec.last_checked)
+                    last_checked=spec.last_checked, share_image=image, share_alt=alt,
+                    share_size=SHARE_SIZE)
     body = with_meta_line(body, meta_line(meta))
     source = engine.page_source(meta, body + footer, settings.edit_url_base)
     return Page(spec.path, source.encode("utf-8"), spec.origin)

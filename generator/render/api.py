@@ -14,11 +14,13 @@ from .. import engine
 from .. import model as m
 from ..escape import md
 from ..bounds import Span, Unbounded
-from ..facts import event_name, in_sentence, latest_check, secondary_only, weakest
-from ..markup import cite_marks, current_page, deferred_marks, differ_marks, link, rel
+from ..facts import (event_name, event_title, in_sentence, latest_check, latest_mark, parent_of,
+                     secondary_only, weakest)
+from ..markup import (cite_marks, current_page, deferred_marks, differ_marks, link, rel,
+                      short_date, status_badge)
 from ..suggest import suggest
 from ..types import RenderError
-from ..values import Money, PartialDate
+from ..values import Money, PartialDate, parse_date
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ class Figure:
         return md(self.text())
 
 
+LIST_MOST = 20  # the longest list latest_marks() and latest_articles() make
+
+
 class Api:
     """What data-bound prose can reach. Every unknown id raises RenderError with a suggestion.
     ``charts``: the charts of the render (generator.charts.Charts), which ``chart()`` places."""
@@ -76,6 +81,9 @@ class Api:
     def __init__(self, ds: Any, charts: Any):
         self.ds = ds
         self.charts = charts
+        # the articles rendered so far ({path, meta, minutes}), filled by site_src.py, which
+        # renders them before the other hand-written pages (the home page lists the newest)
+        self.articles: list[dict] = []
 
     # -- lookups
     def company_record(self, company_id: str) -> m.Company:
@@ -338,6 +346,42 @@ class Api:
         no such chart (templates; articles name charts that exist)."""
         return self.charts.place(chart_id, optional)
 
+    # -- lists for the home page
+    @staticmethod
+    def _count(name: str, count: Any) -> int:
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= LIST_MOST:
+            raise RenderError(f"{name}(): the count must be a whole number from 1 to "
+                              f"{LIST_MOST}, not {str(count)!r}")
+        return count
+
+    def latest_marks(self, count: int = 5) -> Markup:
+        """The newest valuation marks, one a company (its latest deal, confirmed or reported),
+        newest first, as a table: company, valuation with its kind of price and sources, date,
+        event, status."""
+        marks = sorted(((c, e) for c in self.ds.companies.values()
+                        if not parent_of(self.ds.companies, c) and (e := latest_mark(c))),
+                       key=lambda ce: (ce[1].date, ce[0].name.casefold()), reverse=True)
+        shown = marks[:self._count("latest_marks", count)]
+        current_page().event_dates.extend(e.date for _, e in shown)  # the page's "data as of"
+        rows = [f"| {self.link(c.id)} | "
+                f"{event_cell(e, 'valuation', e.sources, secondary=self._secondary)} | "
+                f"{md(short_date(e.date))} | {md(event_title(e))} | {status_badge(e.status)} |"
+                for c, e in shown]
+        head = "| Company | Valuation | Date | Event | Status |\n|---|---:|---|---|---|"
+        return Markup("\n\n" + "\n".join([head, *rows]) + "\n\n") if rows else Markup("")
+
+    def latest_articles(self, count: int = 5) -> Markup:
+        """The newest articles, newest first, as a list: each linked, with its date, reading
+        time and description (the articles are rendered before the other hand-written pages)."""
+        newest = sorted(self.articles, key=lambda a: (a["meta"].published, a["meta"].title),
+                        reverse=True)[:self._count("latest_articles", count)]
+        items = [f"- [{md(a['meta'].title)}]({rel(a['path'])}): "
+                 f"{md(a['meta'].description)} <span class=\"fl-meta\">Published "
+                 f"{md(parse_date(str(a['meta'].published)).display())} · {a['minutes']} min read"
+                 "</span>"
+                 for a in newest]
+        return Markup("\n\n" + "\n".join(items) + "\n\n") if items else Markup("")
+
 
 
 def investors_text(companies: dict[str, m.Company], c: m.Company, e: m.Event) -> Markup:
@@ -394,6 +438,7 @@ def template_globals(api: Api) -> dict[str, Any]:
         "per": api.per, "link": api.link,
         "cite": api.cite, "term": api.term, "page_link": api.page_link, "company": api.company_record,
         "event": api.event_record, "chart": api.chart, "latest_check": api.latest_check,
+        "latest_marks": api.latest_marks, "latest_articles": api.latest_articles,
     }
 
 

@@ -18,6 +18,10 @@ from ..types import PageMeta
 from ..values import parse_date
 
 
+# who signs the articles: the site's editors (an article is reviewed like code, not one person's)
+ARTICLE_AUTHOR = "Frontier Ledger editors"
+
+
 def reading_minutes(markdown_text: str) -> int:
     """Minutes to read a page, at 230 words a minute."""
     # a chart's SVG (its axis and mark labels) is not read as text: it is left out, so that the
@@ -49,7 +53,8 @@ def article_json_ld(meta: Any) -> str:
     """Structured data about an article, from its front matter."""
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": "Article",
                             "headline": meta.title, "description": meta.description,
-                            "publisher": {"@type": "Organization", "name": "Frontier Ledger"}}
+                            "publisher": {"@type": "Organization", "name": "Frontier Ledger"},
+                            "author": {"@type": "Organization", "name": ARTICLE_AUTHOR}}
     if meta.published:
         data["datePublished"] = str(meta.published)
         data["dateModified"] = str(meta.updated or meta.published)
@@ -57,9 +62,9 @@ def article_json_ld(meta: Any) -> str:
 
 
 def meta_line(meta: PageMeta) -> str:
-    """The dates line under a page's title: published, updated, reading time, data as of, and when
-    the record behind it was last checked."""
-    bits = []
+    """The dates line under a page's title: author, published, updated, reading time, data as of,
+    and when the record behind it was last checked."""
+    bits = [f"by {meta.author}"] if meta.author else []
     if meta.published:
         bits.append(f"Published {parse_date(meta.published).display()}")
     if meta.updated:

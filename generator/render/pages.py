@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from markupsafe import Markup
 
 from ..downloads import LICENCE
-from ..facts import latest_event
+from ..facts import latest_event, latest_mark
 from .frame import company_json_ld, data_as_of, json_ld
 from .pagination import Pager, numbered, paginate, span
 
@@ -35,6 +35,7 @@ class PageSpec:
     data_as_of: str | None = None  # what the dates line says; None: the page's own figures say
     jsonld: str | None = None
     last_checked: str | None = None  # when the record behind the page was last checked
+    key_figure: tuple[str, str] | None = None  # (label, value) its share card shows
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Site:
     latest_event: str | None  # "data as of" of pages about all the data (frame.data_as_of)
     articles: list[dict] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # the downloads by path
+    share: Any = None  # the pages' share cards (generator.share.ShareCards)
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,12 @@ def _profiles(site: Site) -> Iterable[PageSpec]:
     ds = site.ds
     for c in sorted(ds.companies.values(), key=lambda c: c.id):
         latest = latest_event([c])
+        mark = latest_mark(c)
+        figure = (f"Latest {mark.basis_words()}", mark.valuation.display()) if mark else None
         yield PageSpec(f"companies/{c.id}.md", ds.origin("companies", c.id), c.name, c.summary,
                        {"c": c}, data_as_of=data_as_of(latest.date if latest else None),
-                       jsonld=company_json_ld(c), last_checked=c.last_checked.display())
+                       jsonld=company_json_ld(c), last_checked=c.last_checked.display(),
+                       key_figure=figure)
 
 
 def _companies(site: Site) -> Iterable[PageSpec]:

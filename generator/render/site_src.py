@@ -16,13 +16,14 @@ from pydantic import BaseModel, Field
 from .. import engine, site_paths
 from ..markup import on_page, settle_citations
 from ..problems import Problems
+from ..share import SHARE_SIZE, Card, ShareCards
 from ..reader import parse_yaml, read_file
 from ..types import Page, PageMeta, PageState
 from ..validate import validate
 from ..values import DateField, Line, Paragraph
 from .article_markup import check_article_markup
-from .frame import (article_json_ld, data_as_of, meta_line, reading_minutes, sources_footer,
-                    with_meta_line)
+from .frame import (ARTICLE_AUTHOR, article_json_ld, data_as_of, meta_line, reading_minutes,
+                    sources_footer, with_meta_line)
 from .sandbox import make_env, render_template
 
 MAX_ARTICLE_BYTES = 512 * 1024
@@ -79,19 +80,26 @@ class HandPages:
 
 
 def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, problems: Problems,
-                    source_page: dict[str, str], article: Any, page: Any) -> HandPages:
+                    source_page: dict[str, str], article: Any, page: Any,
+                    share: ShareCards | None = None, articles: list | None = None
+                    ) -> HandPages:
     """Hand-written pages and articles: front matter checked, markup checked, Jinja run in the
     sandbox under each page's budget (``settings.limits``). ``article`` and ``page``: the page
-    kinds of the files under ``articles/`` and of the others."""
+    kinds of the files under ``articles/`` and of the others; ``share``: their share cards;
+    ``articles``: the list to put the rendered articles in (the Api's, which lists them), which
+    are rendered first."""
+    share = share if share is not None else ShareCards(None)
     site_src = settings.site_src
     src = settings.root / site_src
-    out = HandPages()
+    out = HandPages() if articles is None else HandPages(articles=articles)
     bodies: dict[str, str] = {}
     # compiled anew each time, never from a cache: the compiled form carries the budget's checks
     env = make_env(jinja2.FunctionLoader(lambda name: (bodies[name], name, lambda: True)),
                    settings.limits)
     env.globals.update(globals_)
-    for path in sorted(markdown_files(src, site_src, problems)):
+    first = src / site_paths.ARTICLES  # articles before the pages that list them
+    for path in sorted(markdown_files(src, site_src, problems),
+                       key=lambda p: (not p.is_relative_to(first), p)):
         rel_doc = path.relative_to(src).as_posix()
         origin = f"{site_src}/{rel_doc}"
         out.found.setdefault(rel_doc, [])
@@ -121,13 +129,16 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             as_of = data_as_of(max(state.event_dates, default=None))
             out.cited.update(state.sources)
         dated = kind is article
+        image, alt = share.add(rel_doc, origin, Card(fm.title, description=fm.description))
         meta = PageMeta(fm.title, fm.description, kind.name, origin,
                         published=str(fm.published) if fm.published else None,
+                        author=ARTICLE_AUTHOR if dated else None,
                         updated=str(fm.updated) if fm.updated else None,
                         reading_minutes=reading_minutes(text) if dated else None,
                         data_as_of=as_of or None, og_type=kind.og_type,
                         search_boost=kind.search_boost, show_toc=not fm.hide_toc,
-                        jsonld=article_json_ld(fm) if dated else None)
+                        jsonld=article_json_ld(fm) if dated else None, share_image=image,
+                        share_alt=alt, share_size=SHARE_SIZE)
         text = with_meta_line(text, meta_line(meta))  # pages stating events show "data as of"
         source = engine.page_source(meta, text + footer, settings.edit_url_base)
         out.pages.append(Page(rel_doc, source.encode("utf-8"), origin))
@@ -136,6 +147,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes,
                                  "origin": origin})
     out.articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
+    out.pages.sort(key=lambda p: Path(p.path))  # in path order, as they are found
     return out
 
 

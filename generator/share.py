@@ -1,0 +1,131 @@
+"""Share images: every page names a picture for link previews (OpenGraph's og:image and the
+Twitter card), a card made at build time with the page's title and, where the page has one, its
+key figure (a profile: its latest valuation), else its description.
+
+A card is an SVG drawn here in the fonts vl-convert bundles (no network font) and turned into a
+PNG by vl-convert, the library that already renders the charts (about 10 ms a card), once every
+page is rendered, into a folder of the project's cache, named by the digest of their SVG, so a
+rebuild makes only the cards whose words changed; the engine copies them from there. Every text from data is
+XML-escaped (generator.escape.xml_text) before it is drawn.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .escape import xml_text
+from .types import FilePage
+
+FOLDER = "share"  # in the site: share/<page's path>.png
+WIDTH, HEIGHT = 1200, 630  # the size link previews ask for (1.91:1)
+SHARE_SIZE = (WIDTH, HEIGHT)
+SITE_NAME = "Frontier Ledger"
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+ACCENT = "#3b7dd8"
+
+
+@dataclass(frozen=True)
+class Card:
+    """What one page's card shows: the page's title, and its key figure (label and value) or,
+    without one, its description."""
+
+    title: str
+    label: str = ""
+    figure: str = ""
+    description: str = ""
+
+    @property
+    def alt(self) -> str:
+        """The card's text alternative: what it shows, in words."""
+        told = f"{self.label}: {self.figure}" if self.figure else self.description
+        return f"{self.title}. {told}" if told else self.title
+
+
+def image_path(docs_path: str) -> str:
+    """The site path of a page's card: ``companies/acme.md`` → ``share/companies/acme.png``."""
+    return f"{FOLDER}/{docs_path.rsplit('.', 1)[0]}.png"
+
+
+def _lines(text: str, size: float, width: float, most: int) -> list[str]:
+    """``text`` in lines no wider than ``width`` at font ``size`` (a generous estimate of Arial's
+    widths), at most ``most`` of them, the last cut with '…' if the text goes on."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1] + " " + word) * size * 0.53 <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    if len(lines) > most:
+        lines = lines[:most]
+        lines[-1] = lines[-1].rstrip(".,;:") + "…"
+    return lines
+
+
+def card_svg(card: Card, site_name: str) -> str:
+    """The card as a standalone SVG, 1200 × 630."""
+    out = [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
+           f'<rect width="24" height="{HEIGHT}" fill="{ACCENT}"/>']
+
+    def text(x: int, y: float, size: int, body: str, *, bold: bool = False,
+             color: str = "#111111") -> None:
+        out.append(f'<text x="{x}" y="{y:.0f}" font-family="{FONT}" font-size="{size}" '
+                   f'font-weight="{"bold" if bold else "normal"}" fill="{color}">'
+                   f'{xml_text(body)}</text>')
+
+    text(80, 100, 32, site_name, color="#444444")
+    y = 180.0
+    for line in _lines(card.title, 58, WIDTH - 160, 3 if not card.figure else 2):
+        text(80, y, 58, line, bold=True)
+        y += 68
+    if card.figure:
+        text(80, y + 30, 32, card.label, color="#444444")
+        for line in _lines(card.figure, 84, WIDTH - 160, 1):
+            text(80, y + 120, 84, line, bold=True)
+    else:
+        for line in _lines(card.description, 32, WIDTH - 160, 3):
+            text(80, y + 30, 32, line, color="#333333")
+            y += 44
+    text(80, HEIGHT - 40, 26, "Every figure cites its sources and says how sure it is.",
+         color="#555555")
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" '
+            f'viewBox="0 0 {WIDTH} {HEIGHT}">{"".join(out)}</svg>\n')
+
+
+class ShareCards:
+    """The cards of one render: each page's card is named as the page is rendered
+    (:meth:`add`), and made when the engine copies it (:meth:`assets`). ``folder``: where made
+    cards are kept (None: a check, which makes none)."""
+
+    def __init__(self, folder: Path | None, site_name: str = SITE_NAME):
+        self.folder, self.site_name = folder, site_name
+        self._cards: dict[str, tuple[str, str]] = {}  # site path → (origin, SVG)
+
+    def add(self, docs_path: str, origin: str, card: Card) -> tuple[str, str]:
+        """Name the card of the page at ``docs_path``: (its site path, its alt text)."""
+        path = image_path(docs_path)
+        if self.folder is not None:
+            self._cards[path] = (origin, card_svg(card, self.site_name))
+        return path, card.alt
+
+    def assets(self) -> list[FilePage]:
+        """Every card named, made where it is not kept already, as files the engine copies."""
+        out = []
+        for path, (origin, svg) in sorted(self._cards.items()):
+            assert self.folder is not None
+            file = self.folder / f"{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:32]}.png"
+            if not file.is_file():
+                _make(file, svg)
+            out.append(FilePage(path, file, origin))
+        self._cards = {}
+        return out
+
+
+def _make(file: Path, svg: str) -> None:
+    import vl_convert as vlc
+
+    from .charts.cache import write_atomic
+
+    file.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(file, vlc.svg_to_png(svg))

@@ -1,0 +1,52 @@
+"""Share cards (generator/share.py): what a card says, its alt text, and that text from data is
+drawn as text, never as markup."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.share import Card, ShareCards, card_svg, image_path
+
+
+@pytest.mark.parametrize("card, alt", [
+    (Card("Acme AI", "Latest post-money valuation", "US$10 billion", "ignored"),
+     "Acme AI. Latest post-money valuation: US$10 billion"),
+    (Card("Glossary", description="The terms used on this site."),
+     "Glossary. The terms used on this site."),
+    (Card("Home"), "Home"),
+], ids=["key-figure", "description", "title-only"])
+def test_a_cards_alt_text_says_what_it_shows(card, alt):
+    assert card.alt == alt
+
+
+@pytest.mark.parametrize("docs_path, path", [
+    ("index.md", "share/index.png"),
+    ("companies/acme.md", "share/companies/acme.png"),
+    ("companies/page/2.md", "share/companies/page/2.png"),
+], ids=["home", "profile", "page-of-a-list"])
+def test_each_page_has_its_own_card(docs_path, path):
+    assert image_path(docs_path) == path
+
+
+def test_text_from_data_is_drawn_as_text():
+    svg = card_svg(Card('<script>alert(1)</script> & "x"', "Latest", "<b>US$1</b>"), "Site")
+    assert "<script" not in svg and "<b>" not in svg
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in svg
+
+
+def test_long_words_are_cut_to_the_card(tmp_path):
+    svg = card_svg(Card("A " * 200, description="word " * 300), "Site")
+    assert svg.count("…") == 2  # the title (three lines) and the description (three lines)
+
+
+def test_a_check_makes_no_card_and_a_build_makes_each_once(tmp_path):
+    assert ShareCards(None).add("index.md", "site_src/index.md", Card("Home")) == (
+        "share/index.png", "Home")
+    cards = ShareCards(tmp_path / "cards")
+    cards.add("index.md", "site_src/index.md", Card("Home"))
+    cards.add("about.md", "site_src/about.md", Card("Home"))
+    files = cards.assets()
+    assert [f.path for f in files] == ["share/about.png", "share/index.png"]
+    assert files[0].source == files[1].source  # the same words: one card
+    assert files[0].source.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(list((tmp_path / "cards").iterdir())) == 1
