@@ -198,6 +198,7 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
                 if kept is not None:
                     text, sources = kept
                     cited.update(sources)
+                    _share_card(spec, site)  # its card is a file of the site, as if rendered
                     pages.append(Page(spec.path, text, spec.origin))
                     continue
                 before = len(problems.items)
@@ -232,9 +233,7 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
         body = settle_citations(body)
         footer = sources_footer(site.ds.sources, source_page)
         cited.update(state.sources)
-    label, figure = spec.key_figure or ("", "")
-    image, alt = site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
-                                                             spec.description))
+    image, alt = _share_card(spec, site)
     meta = PageMeta(spec.title, spec.description, kind.name, spec.origin,
                     data_as_of=spec.data_as_of or data_as_of(max(state.event_dates, default=None)),
                     og_type=kind.og_type, search_boost=kind.search_boost, jsonld=spec.jsonld,
@@ -243,6 +242,13 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
     body = with_meta_line(body, meta_line(meta))
     source = engine.page_source(meta, body + footer, settings.edit_url_base)
     return Page(spec.path, source.encode("utf-8"), spec.origin)
+
+
+def _share_card(spec: PageSpec, site: Site) -> tuple[str, str]:
+    """The page's share card, named (made with the others): its site path and alt text."""
+    label, figure = spec.key_figure or ("", "")
+    return site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
+                                                       spec.description))
 
 
 @dataclass
