@@ -11,6 +11,9 @@ the project's tree::
         charts/                rendered charts (generator.charts.Cache; FL_CHART_CACHE moves it)
         jinja-pages/           compiled templates and articles (generator.render)
         jinja-theme/           compiled theme templates (generator.mkdocs_glue)
+        records/               checked records by file text (generator.recordcache)
+        render/                rendered profiles by what they read (generator.render.reuse)
+        pages/                 finished pages and their records (generator.pagecache)
         build.lock             held by a build of the site while it runs
 
 The 16 hex digits are the start of the SHA-256 of the project's absolute, resolved path, so two

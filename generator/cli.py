@@ -27,11 +27,12 @@ def run_check(root: Path | None = None, *, explain: bool = False,
     project at ``root`` by default). Returns problems and pages; a run that is not a check waits
     for its charts and puts them into the pages (see Rendered.complete)."""
     from .load import load
+    from .recordcache import record_cache
     from .render import render
 
     settings = settings or Settings.for_project(root, check=True)
     problems = Problems()
-    ds = load(settings.root, problems, **settings.load_options())
+    ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
     pages = []
     if not problems.errors:
         rendered = render(ds, settings, problems)
@@ -113,13 +114,14 @@ def cmd_finish(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .engine_run import build_site
 
-    return build_site(_root(args), Path(args.site_dir), strict=True, engine=args.engine)
+    return build_site(_root(args), Path(args.site_dir), strict=True, engine=args.engine,
+                      clean=args.clean)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .engine_run import serve
 
-    return serve(_root(args), args.addr, engine=args.engine)
+    return serve(_root(args), args.addr, engine=args.engine, clean=args.clean)
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
@@ -173,9 +175,11 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("build", help="check, then build the site atomically into site/")
     p.add_argument("--site-dir", default="site")
+    p.add_argument("--clean", action="store_true", help="use no cache: convert every page")
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("serve", help="serve the site locally with live reload")
     p.add_argument("--addr", default="127.0.0.1:8000")
+    p.add_argument("--clean", action="store_true", help="use no cache for the first build")
     p.set_defaults(func=cmd_serve)
     p = sub.add_parser("export", help="write a project that plain mkdocs (or properdocs) builds: "
                                       "mkdocs.yml, the generated docs/, overrides/")

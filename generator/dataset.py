@@ -24,6 +24,11 @@ class Dataset:
     # ids (file names) of records whose file exists but was refused; references to them are not
     # reported again as unknown, since the file's own problem is already reported
     refused: dict[str, set[str]] = field(default_factory=dict)
+    # what the render's page cache (generator.render.reuse) knows of the files: a hash of the
+    # text of each valid record's file, by its path; and the words of each company's file that
+    # could be ids (a profile shows what the companies it names, and those naming it, say)
+    digests: dict[str, str] = field(default_factory=dict)
+    words: dict[str, frozenset[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for kind in self.kinds:

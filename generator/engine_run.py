@@ -81,11 +81,13 @@ def _dated(root: Path) -> Iterator[None]:
 
 
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, site_url: str | None = None,
-               settings: Settings | None = None, engine: str = DEFAULT_ENGINE) -> int:
+               settings: Settings | None = None, engine: str = DEFAULT_ENGINE,
+               clean: bool = False) -> int:
     """Check and build into a new folder; swap it in only if everything passed. Simultaneous
     builds of one project take turns (:func:`generator.cachedir.build_lock`). ``site_url``: the
     address the site is built for, instead of mkdocs.yml's; ``settings``: the run's settings
-    (the plugin completes them with mkdocs.yml's folders); ``engine``: mkdocs or properdocs."""
+    (the plugin completes them with mkdocs.yml's folders); ``engine``: mkdocs or properdocs;
+    ``clean``: read no page cache (generator.pagecache): every page is converted."""
     from .cachedir import build_lock
 
     try:
@@ -100,13 +102,17 @@ def build_site(root: Path, site_dir: Path, *, strict: bool = True, site_url: str
             print(refusal, file=sys.stderr)
             return 1
         clean_leftovers(root, target)
-        with _dated(root):
+        with _dated(root), contextlib.ExitStack() as stack:
+            if clean:  # every cache ignored: the charts are rendered into a folder of this build
+                charts = stack.enter_context(tempfile.TemporaryDirectory(prefix="fl-clean-"))
+                settings = (settings or Settings.for_project(root)).but(
+                    chart_cache=Path(charts), clean=True)
             return _build_site(eng, root, target, strict=strict, site_url=site_url,
-                               settings=settings)
+                               settings=settings, clean=clean)
 
 
 def _build_site(eng: Engine, root: Path, site_dir: Path, *, strict: bool, site_url: str | None,
-                settings: Settings | None) -> int:
+                settings: Settings | None, clean: bool = False) -> int:
     """The build itself, into ``site_dir``: absolute, and accepted by :func:`site_target`."""
     # Folders of this build alone, new (nothing of that name is ever reused or removed first):
     # the site is built into one, and the previous site moved into the other while the new one
@@ -122,13 +128,13 @@ def _build_site(eng: Engine, root: Path, site_dir: Path, *, strict: bool, site_u
         return 1
     try:
         return _build_into(eng, root, site_dir, tmp, strict=strict, site_url=site_url,
-                           settings=settings)
+                           settings=settings, clean=clean)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)  # gone already when the build succeeded
 
 
 def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: bool,
-                site_url: str | None, settings: Settings | None) -> int:
+                site_url: str | None, settings: Settings | None, clean: bool = False) -> int:
     t0 = time.perf_counter()
     _log_to_report(eng)
     stopped = f"build stopped; {site_dir.name}/ was left as it was"
@@ -139,7 +145,9 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         print(f"mkdocs.yml: {exc}", file=sys.stderr)
         print(stopped, file=sys.stderr)
         return 1
-    session = Session(settings=settings)
+    # incremental: the pages whose inputs did not change are hard-linked from the page cache
+    # into the new folder (generator.pagecache), as a dirty build of the engine skips them
+    session = Session(settings=settings, incremental=True, clean=clean)
     plugin = attach(cfg, session)
     data_root = (root / plugin.config.data_root).resolve() if plugin is not None else root
     run = session.settings_for(data_root, site_src=_docs_rel(cfg, data_root),
@@ -159,8 +167,11 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         print(problems.report())
     session.prepared = rendered  # the plugin takes them (on_files): each page's Markdown is let
     del rendered  # go of once it is read
+    quiet = _NoDirtyWarning()  # a warning would fail the strict build; see serve
+    logging.getLogger(eng.logger("commands.build")).addFilter(quiet)
     try:
-        eng.build(cfg)
+        eng.build(cfg, dirty=True)
+        session.commit()
     except Exception as exc:  # the engine reports its own problems through logging
         if charts is not None:
             charts.abandon()
@@ -169,6 +180,7 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         return 1
     finally:
         session.prepared = None
+        logging.getLogger(eng.logger("commands.build")).removeFilter(quiet)
     # No silent loss: every page went through the finishing pass (sanitised, with its policy),
     # or the site is not published. An engine that ignores plugins would have written pages of
     # its own from the raw articles.
@@ -206,7 +218,7 @@ class _NoDirtyWarning(logging.Filter):
 
 
 def serve(root: Path, addr: str, settings: Settings | None = None,
-          engine: str = DEFAULT_ENGINE) -> int:
+          engine: str = DEFAULT_ENGINE, clean: bool = False) -> int:
     """Serve the site at ``addr`` (host:port), with live reload, rebuilding after every change to
     data, templates, articles or configuration; MkDocs's own serve loop, written with its public
     pieces (load_config, build, its live-reload server) so that every rebuild's plugin gets this
@@ -227,7 +239,8 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
     root = Path(root).resolve()
     run = settings or Settings.for_project(root, serve=True)
     session = Session(settings=run.but(serve=True), serving=True,
-                      store=ChartStore(run.chart_folder(), keep_in_memory=True))
+                      store=ChartStore(run.chart_folder(), keep_in_memory=True),
+                      incremental=True, clean=clean)
     host, _, port = addr.rpartition(":")
     serve_url = f"http://{host}:{port}/"
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
@@ -241,6 +254,7 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
 
     def builder(config=None) -> None:
         eng.build(config or get_config(), serve_url=serve_url, dirty=True)
+        session.commit()
 
     quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
     logging.getLogger(eng.logger("commands.build")).addFilter(quiet)

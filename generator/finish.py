@@ -133,6 +133,7 @@ def finish_site(site: Path, shown: str, problems: Problems) -> int:
     if problems.errors:
         return 0
     for path, html in done.items():
+        path.unlink()  # a built page may be a hard link to the page cache: never written through
         path.write_text(html, encoding="utf-8")
     return len(done)
 

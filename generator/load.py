@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 from .crossref import cross_check
 from .dataset import Dataset
 from .kinds import DATA_KINDS, DataKind
+from .pagecache import digest
 from .problems import Problems
-from .reader import parse_yaml, read_file
+from .reader import Document, parse_yaml, read_file
 from .site_paths import reserved_id_problem
 from .suggest import suggest
 from .validate import validate
@@ -133,28 +136,65 @@ def _claimed_id(path: Path, rel: str) -> str | None:
 
 def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
          kinds: tuple[DataKind, ...] = DATA_KINDS, as_of: _dt.date | None = None,
-         max_age: int = 90) -> Dataset:
+         max_age: int = 90, cache: Any = None) -> Dataset:
     """Read and check every data file under ``root/data``, of the data ``kinds``. Inspect
     ``problems`` afterwards. ``today`` (the clock by default): what counts as the future;
     ``as_of``: the build's date, against which a record last checked more than ``max_age`` days
-    before gets a notice (None: ages are not checked)."""
+    before gets a notice (None: ages are not checked); ``cache``: a
+    generator.recordcache.RecordCache, whose records of files checked before are taken instead
+    of checking them again."""
     today = today or _dt.date.today()
     ds = Dataset(root=root, kinds=tuple(kinds))
     files = find_files(root, problems, ds.refused, ds.kinds)
     for kind in ds.kinds:
         for path, rel in files[kind.folder]:
-            _load_file(ds, kind, path, rel, problems)
+            _load_file(ds, kind, path, rel, problems, cache)
     cross_check(ds, problems, today, as_of=as_of, max_age=max_age)
     return ds
 
 
-def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Problems) -> None:
+def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Problems,
+               cache: Any = None) -> None:
     folder = kind.folder
     stem = path.name[: -len(".yaml")]
     ds.refused[folder].add(stem)  # until it is read and valid
     text = read_file(path, rel, problems)
     if text is None:
         return
+    if cache is not None:
+        record = cache.get(folder, rel, text)
+        if record is not None:  # read and checked before, without a problem
+            doc = Document(None)
+            doc.release(path, rel)
+            ds.documents[rel] = doc
+            ds.records[folder][record.id] = record
+            ds.origins[(folder, record.id)] = rel
+            ds.refused[folder].discard(stem)
+            _remember(ds, folder, rel, record.id, text)
+            return
+    before = len(problems.items)
+    _check_file(ds, kind, path, rel, text, problems)
+    record = ds.records[folder].get(stem)
+    if record is not None:
+        _remember(ds, folder, rel, record.id, text)
+    if cache is not None and record is not None and len(problems.items) == before:
+        cache.put(folder, rel, text, record)
+
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def _remember(ds: Dataset, folder: str, rel: str, rid: str, text: str) -> None:
+    """What the render's page cache needs of a valid record's file (see Dataset.digests)."""
+    ds.digests[rel] = digest(text)
+    if folder == "companies":
+        ds.words[rid] = frozenset(_WORD.findall(text))
+
+
+def _check_file(ds: Dataset, kind: DataKind, path: Path, rel: str, text: str,
+                problems: Problems) -> None:
+    folder = kind.folder
+    stem = path.name[: -len(".yaml")]
     doc = parse_yaml(text, rel, problems)
     if doc is None:
         return

@@ -15,7 +15,9 @@ generator.properdocs_glue) makes the plugin class from :class:`PluginEvents` and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
 import logging
 import os
 import re
@@ -37,6 +39,11 @@ from .types import FilePage
 SPILL_BYTES = 1 << 20
 # the files holding the charts' SVGs as placed in pages (see on_post_page)
 _CHART_FILE = re.compile(r"charts/([a-z0-9][a-z0-9-]*)\.inline\.svg")
+# where a page places a chart (generator.engine.chart_placeholder)
+_CHART_PLACED = re.compile(r'<span class="fl-svg-chart-([^"<>]+)"></span>')
+# the engine's configuration that does not shape a page (where it is written, what serve watches)
+_NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "config_file_path", "plugins",
+                           "theme"})
 
 
 def config_class(config_base: type, options: Any) -> type:
@@ -68,6 +75,17 @@ class Session:
     store: Any = None
     digests: dict[str, dict[str, bytes]] = field(default_factory=dict)
     failed: str | None = None
+    # build_site and serve: a page whose inputs did not change since the last successful build is
+    # taken from the page cache (generator.pagecache), not converted again; ``clean``: the cache
+    # is not read (every page is built, and recorded afresh)
+    incremental: bool = False
+    clean: bool = False
+    page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
+
+    def commit(self) -> None:
+        """The build succeeded: what it recorded of its pages becomes the page cache's."""
+        if self.page_cache is not None:
+            self.page_cache.commit()
 
     def settings_for(self, root: Path, **values: Any) -> Settings:
         if self.settings is None:
@@ -90,7 +108,9 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
     LedgerPlugin.on_env waits for them."""
-    ds = load(settings.root, problems, **settings.load_options())
+    from .recordcache import record_cache
+
+    ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
     if problems.errors:
         return None
     return render(ds, settings, problems, store=store)
@@ -103,6 +123,21 @@ def _docs_rel(config, root: Path) -> str:
 
 def _unmodified() -> bool:
     return False
+
+
+def _linker(f: Any) -> Any:
+    """``f.copy_file`` for a build into a new folder: a hard link to the file, where the file
+    system allows one, else the engine's copy."""
+    copy = f.copy_file
+
+    def copy_file(dirty: bool = False) -> None:
+        dest = f.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            os.link(f.abs_src_path, dest)
+        except OSError:
+            copy(dirty)
+    return copy_file
 
 
 class PluginEvents:
@@ -120,6 +155,15 @@ class PluginEvents:
         self._held: dict[str, bytes] = {}  # page HTML between conversion and writing
         self._chart_svgs: dict[str, str] = {}
         self._digests: dict[str, bytes] | None = None
+        self._cache: Any = None  # the page cache, when this build uses it (see on_nav)
+        self._search: Any = None  # the search plugin whose index the cache completes
+        self._order: list[str] = []  # every page, in the order the engine builds them
+        self._keys: dict[str, str] = {}  # the pages built now: their keys
+        self._reused: dict[str, Any] = {}  # the pages taken from the cache: their records
+        self._records: dict[str, Any] = {}  # the pages built now: their new records
+        self._fragments: dict[str, str] = {}  # the pages built now: their search entries
+        self._seen = 0  # search entries taken so far
+        self._nav: Any = None
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -161,7 +205,12 @@ class PluginEvents:
             if existing is not None:
                 files.remove(existing)
             if isinstance(page, FilePage):
-                files.append(File.generated(config, page.path, abs_src_path=str(page.source)))
+                f = File.generated(config, page.path, abs_src_path=str(page.source))
+                if self.session.incremental and not self.session.serving:
+                    # a chart's files, from the chart cache: linked, not copied, into the new
+                    # folder of a build (nothing writes into a built site's files)
+                    f.copy_file = _linker(f)  # an instance attribute: this file only
+                files.append(f)
             elif isinstance(page.content, bytes) and len(page.content) > SPILL_BYTES:
                 # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies) waits
                 # on disk, not in memory, until MkDocs copies it after the last page is written
@@ -243,6 +292,7 @@ class PluginEvents:
             m = _CHART_FILE.fullmatch(f.src_uri)
             if m and f.generated_by is not None and f.abs_src_path:
                 self._chart_svgs[m.group(1)] = f.abs_src_path
+        self._reuse_pages(config, files, nav)
         # serve: a generated file whose content is what the last build wrote is not built again
         # (MkDocs's dirty build skips files that are not "modified"); see serve()
         if not self.session.serving:
@@ -252,12 +302,173 @@ class PluginEvents:
         for f in files:
             if f.generated_by is None or f._content is None:
                 continue
+            if f.src_uri in self._keys or f.src_uri in self._reused:
+                continue  # a page: the page cache decides (see _reuse_pages)
             content = f._content if isinstance(f._content, bytes) else f._content.encode("utf-8")
             digest = hashlib.blake2b(content, digest_size=16).digest()
             self._digests[f.src_uri] = digest
             if state.get(f.src_uri) == digest and os.path.isfile(f.abs_dest_path):
                 f.is_modified = _unmodified  # an instance attribute: this file only
         return nav
+
+    # -----------------------------------------------------------------------------------------
+    # The page cache (generator.pagecache): pages whose inputs did not change are not built
+
+    def _cache_for(self, config) -> tuple[Any, Any]:
+        """The page cache this build uses, and the search plugin whose index it completes; (None,
+        None) when the build is not incremental: run by the engine itself (mkdocs build), or with
+        a plugin whose per-page work the cache does not know to redo (only this plugin and
+        Material's search are known)."""
+        if not self.session.incremental:
+            return None, None
+        search = None
+        for plugin in config.plugins.values():
+            if isinstance(plugin, PluginEvents):
+                continue
+            if type(plugin).__module__ == "material.plugins.search.plugin" and \
+                    isinstance(getattr(getattr(plugin, "search_index", None), "entries", None),
+                               list):
+                search = plugin
+                continue
+            return None, None
+        if self.session.page_cache is None:
+            from .cachedir import project_cache
+            from .pagecache import PageCache
+
+            kind = "serve" if self.session.serving else "build"
+            self.session.page_cache = PageCache(project_cache(self.root) / "pages",
+                                                f"{self.engine.name}-{kind}",
+                                                clean=self.session.clean)
+        return self.session.page_cache, search
+
+    def _site_key(self, config, files) -> str:
+        """What shapes every page alike (see generator.pagecache): the engine, Markdown, its
+        extensions and the theme (their versions), the generator's code (this plugin and the
+        finishing pass among it), the configuration as loaded, the theme's override templates,
+        the list of files and the build's date."""
+        from importlib import metadata
+
+        from .pagecache import CACHE_VERSION, digest, folder_digest
+        from .recordcache import code_version
+
+        versions = []
+        for dist in (self.engine.name, "mkdocs-material", "Markdown", "pymdown-extensions"):
+            try:
+                versions.append(f"{dist} {metadata.version(dist)}")
+            except metadata.PackageNotFoundError:
+                versions.append(f"{dist} -")
+        conf = {k: v for k, v in config.items() if k not in _NOT_IN_PAGES}
+        theme = {"name": config.theme.name, "options": dict(config.theme),
+                 "dirs": list(config.theme.dirs)}
+        plugins = [(name, dict(p.config)) for name, p in config.plugins.items()]
+        custom = getattr(config.theme, "custom_dir", None)
+        listing = "\n".join(f"{f.src_uri}\t{f.dest_uri}" for f in files)
+        return digest(CACHE_VERSION, *versions,
+                      code_version(),
+                      json.dumps([conf, theme, plugins], sort_keys=True, default=repr),
+                      folder_digest(Path(custom)) if custom else "", listing,
+                      os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+    def _reuse_pages(self, config, files, nav) -> None:
+        """Before any page is converted: each page whose key the last build recorded is put
+        into the site from the cache and marked not modified (the engine's dirty build skips it);
+        the others are built, and recorded as they are written (on_post_page)."""
+        from .pagecache import digest
+
+        self._cache, self._search = self._cache_for(config)
+        self._order, self._keys, self._reused, self._records = [], {}, {}, {}
+        self._fragments, self._seen, self._nav = {}, 0, nav
+        if self._cache is None:
+            return
+        site = self._site_key(config, files)
+        in_nav = {p.file.src_uri for p in nav.pages}
+        for f in files.documentation_pages():
+            self._order.append(f.src_uri)
+            if f.generated_by is None or f._content is None:
+                continue  # not ours to record
+            markdown = f.content_string
+            charts = sorted(set(_CHART_PLACED.findall(markdown)))
+            # a chart's file is named by what it was rendered from, in the chart cache in use
+            key = digest(site, f.src_uri, markdown, *(self._chart_svgs.get(c, "") for c in charts))
+            rec = self._cache.get(f.src_uri, key)
+            if rec is not None and self._cache.place(rec, f.abs_dest_path):
+                f.is_modified = _unmodified  # an instance attribute: this file only
+                self._reused[f.src_uri] = rec
+                if f.src_uri not in in_nav and not self.session.serving:
+                    # memory: nothing reads it any more (a navigation page's metadata is read
+                    # again, see _restore_reused); at 5,000 companies the pages' Markdown is
+                    # 100 MB. Empty, not None: MkDocs reads None as "not read yet".
+                    f.content_string = ""
+            else:
+                self._keys[f.src_uri] = key
+
+    def _restore_reused(self, config, files) -> None:
+        """What the rest of the build reads of the pages it did not build: their anchors and the
+        anchors they link to (MkDocs checks every page's links to anchors after writing) and,
+        for the pages in the navigation (which every page shows), their title and metadata."""
+        if not self._reused:
+            return
+        for uri, rec in self._reused.items():
+            f = files.get_file_from_path(uri)
+            page = f.page if f is not None else None
+            if page is None:
+                continue
+            page.present_anchor_ids = set(rec.anchors) if rec.anchors is not None else None
+            links = {}
+            for target, anchors in rec.links.items():
+                tf = files.get_file_from_path(target)
+                if tf is not None:
+                    links[tf] = dict(anchors)
+            page.links_to_anchors = links
+            page._title_from_render = rec.title
+        for page in self._nav.pages if self._nav is not None else []:
+            if page.file.src_uri in self._reused:
+                page.read_source(config)
+
+    def _record(self, page, output: str) -> None:
+        """A page built now, as it is written: kept in the cache with its record."""
+        from .pagecache import Record, entries_text
+
+        uri = page.file.src_uri
+        fragment = ""
+        if self._search is not None:
+            entries = self._search.search_index.entries
+            fragment = entries_text(entries[self._seen:])
+            self._seen = len(entries)
+        self._fragments[uri] = fragment
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(page.file.abs_dest_path)  # serve: a page put from the cache, never written
+        key = self._keys.get(uri)
+        if key is None:
+            return
+        blob = self._cache.store(output.encode("utf-8", errors="xmlcharrefreplace"))
+        anchors = page.present_anchor_ids
+        self._records[uri] = Record(
+            key, blob, page._title_from_render,
+            sorted(anchors) if anchors is not None else None,
+            {tf.src_uri: dict(v) for tf, v in (page.links_to_anchors or {}).items()}, fragment)
+
+    def _complete(self, config) -> None:
+        """After the last page: the search index holds every page's entries (the pages taken from
+        the cache gave theirs from their records), in the order of the pages, as a build of every
+        page writes it; the records wait for the build to succeed (Session.commit)."""
+        from .pagecache import search_index_text
+
+        if self._cache is None:
+            return
+        if self._search is not None and self._search.config.enabled:
+            path = Path(config.site_dir) / "search" / "search_index.json"
+            try:
+                written = json.loads(path.read_text(encoding="utf-8"))
+                part = written["config"]
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise self.engine.plugin_error(f"search/search_index.json: cannot complete the "
+                                               f"search index: {exc}") from None
+            fragments = (self._fragments[u] if u in self._fragments else
+                         self._reused[u].search if u in self._reused else "" for u in self._order)
+            path.unlink()
+            path.write_text(search_index_text(part, fragments), encoding="utf-8")
+        self._cache.stage({**self._reused, **self._records})
 
     def on_build_error(self, error):
         if self.charts is not None:
@@ -323,9 +534,11 @@ class PluginEvents:
         # write. Best effort: without the folder every template is compiled, as before.
         from .cachedir import bytecode_cache
 
-        cache = bytecode_cache(self.root, "jinja-theme")
+        cache = None if self.session.clean else bytecode_cache(self.root, "jinja-theme")
         if cache is not None:
             env.bytecode_cache = cache
+        if self._cache is not None:
+            self._restore_reused(config, files)
         return env
 
     def on_post_page(self, output, page, config):
@@ -333,6 +546,8 @@ class PluginEvents:
             output = finish.finish_page(output, self._chart_svg)
         except finish.Unfinished as exc:
             raise self.engine.plugin_error(f"{page.file.src_uri}: {exc}") from None
+        if self._cache is not None:
+            self._record(page, output)
         if not self.session.serving:
             page.content = ""  # written next; the search index has taken its text already
         return output
@@ -361,6 +576,10 @@ class PluginEvents:
             state.clear()
             state.update(self._digests)
         self._discard_spilled()  # copied into the site by now
+        self._complete(config)
+
+    # after the search plugin has written its index (see _complete)
+    on_post_build.mkdocs_priority = -100  # type: ignore[attr-defined]
 
 
 # ---------------------------------------------------------------------------------------------

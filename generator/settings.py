@@ -72,6 +72,9 @@ class Settings:
     as_of: _dt.date | None = None
     # a company record whose last_checked is more days than this before as_of gets a notice
     freshness_days: int = 90
+    # --clean: no cache is read (the built pages', the charts', the compiled templates'); the
+    # build that uses it renders its charts into a folder of its own (see build_site)
+    clean: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **values: Any) -> "Settings":

@@ -292,7 +292,8 @@ def test_the_project_s_cache_folder_is_the_user_s_alone(project: Path):
     assert build_site(project, Path("site")) == 0
     folder = project_cache(project)
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert sorted(p.name for p in folder.iterdir()) == ["build.lock", "jinja-pages", "jinja-theme"]
+    assert sorted(p.name for p in folder.iterdir()) == ["build.lock", "jinja-pages", "jinja-theme",
+                                                        "pages", "records", "render"]
     assert not (project / ".cache").exists()
 
 

@@ -62,7 +62,8 @@ def _read_source(name: str) -> bytes:
     return path.read_bytes() if path is not None else b""
 
 
-def _imports(name: str, source: bytes) -> set[str]:
+@functools.cache  # the chart kinds share most modules: each is parsed once per process
+def _imports(name: str, source: bytes) -> frozenset[str]:
     """The modules of the package that ``name`` imports (anywhere in it, functions included)."""
     path = _module_file(name)
     is_pkg = path is not None and path.name == "__init__.py"
@@ -83,7 +84,7 @@ def _imports(name: str, source: bytes) -> set[str]:
                 sub = f"{target}.{a.name}"
                 out.add(sub if _module_file(sub) is not None else target)
     out.discard(name)
-    return out
+    return frozenset(out)
 
 
 def code_modules(*names: str, read_source: Callable[[str], bytes] = _read_source

@@ -31,7 +31,7 @@ from .. import model as m
 from ..crossref import unused_sources
 from ..facts import (basis_label, chart_gap, event_title, incoming_relations, latest_event,
                      latest_mark, parent_of, relations, secondary_only, valuation_marks)
-from ..flows import investments_by, investors_in
+from ..flows import investments_by, investments_index, investors_in
 from ..markup import cite_marks, on_page, rel, settle_citations, status_badge
 from ..problems import Problems
 from ..share import SHARE_SIZE, Card, ShareCards
@@ -86,7 +86,8 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
             pages += hand.pages
             hand.pages = []
             continue
-        _render_kind(kind, site, env, source_page, problems, pages, cited)
+        _render_kind(kind, site, env, source_page, problems, pages, cited,
+                     _profile_cache(kind, ds, settings, env, charts, source_page))
     pages.extend(Page(p, b, "data") for p, b in files.items())
     if settings.site_url:
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
@@ -115,9 +116,16 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     """The sandbox the templates of generated pages run in (code a maintainer reviewed: no
     budgets), with what they can call."""
     env = make_env(TemplateLoader(settings.root / settings.templates))
-    env.bytecode_cache = bytecode_cache(settings.root)
+    env.bytecode_cache = None if settings.clean else bytecode_cache(settings.root)
     env.globals.update(template_globals(api))
     incoming = incoming_relations(ds.companies)
+    invested: list = []  # investments_index, made when a template first asks for it
+
+    def investments(c: Any) -> Any:
+        if not invested:
+            invested.append(investments_index(ds.companies))
+        return investments_by(ds.companies, c.id, invested[0])
+
     env.globals.update({
         "ds": ds, "m": m, "rel": rel, "valuation_marks": valuation_marks, "latest_mark": latest_mark,
         "relations": lambda c: relations(ds.companies, c, incoming),
@@ -127,7 +135,7 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
         "event_title": event_title, "basis_label": basis_label,
         "chart_gap": chart_gap,
         "investors_in": lambda c: investors_in(ds.companies, c),
-        "investments_by": lambda c: investments_by(ds.companies, c.id),
+        "investments_by": investments,
         "parent_of": lambda c: parent_of(ds.companies, c),
         "cite_marks": lambda sources, status="confirmed": cite_marks(
             sources, status, secondary=secondary_only(ds.sources, sources)),
@@ -145,15 +153,62 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     return env
 
 
+def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any,
+                   source_page: dict[str, str]) -> Any:
+    """The cache of rendered profiles (generator.render.reuse) for the company profiles of a
+    build or a check (kept apart: a check places no charts), when their template uses only what
+    its key covers; else None (always rendered)."""
+    from ..charts.figure import figure_markup
+    from .reuse import PROFILE_NAMES, ProfileCache, template_names
+
+    if kind.name != "company" or settings.clean or kind.template is None:
+        return None
+    try:
+        source, names = template_names(env, kind.template)
+    except Exception:  # noqa: BLE001 - its own problem is reported when it is rendered
+        return None
+    # a name the template sets itself is neither a global nor the page's context
+    if names is None or {n for n in names if n in env.globals and n not in PROFILE_NAMES}:
+        return None
+
+    def figure_of(chart_id: str) -> str:
+        ch = charts.charts.get(chart_id)
+        if ch is None:
+            return ""
+        with on_page(PageState("")):  # a page of its own: its citations number from 1
+            return figure_markup(ch, "", "")
+
+    from ..cachedir import project_cache
+
+    return ProfileCache(project_cache(settings.root) / "render", ds,
+                        ProfileCache.site_key(ds, settings, source), figure_of, source_page)
+
+
 def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, str],
-                 problems: Problems, pages: list, cited: set[str]) -> None:
+                 problems: Problems, pages: list, cited: set[str], reuse: Any = None) -> None:
     """Every page of ``kind``, appended to ``pages``; a big check renders a kind of many pages in
-    two processes."""
+    two processes. ``reuse``: the profiles' cache (generator.render.reuse)."""
     settings = site.settings
 
     def work(specs: Iterable[PageSpec]) -> None:
         for spec in specs:
-            page = _render_page(kind, spec, site, env, source_page, problems, cited)
+            if reuse is not None:
+                cid = spec.context["c"].id
+                kept = reuse.get(cid, spec.path)
+                if kept is not None:
+                    text, sources = kept
+                    cited.update(sources)
+                    _share_card(spec, site)  # its card is a file of the site, as if rendered
+                    pages.append(Page(spec.path, text, spec.origin))
+                    continue
+                before = len(problems.items)
+                state = PageState(spec.path)
+                page = _render_page(kind, spec, site, env, source_page, problems, cited, state)
+                if page is not None and len(problems.items) == before:
+                    reuse.put(cid, spec.path, page.content, list(state.sources),
+                              list(state.charts))
+            else:
+                page = _render_page(kind, spec, site, env, source_page, problems, cited)
             if page is not None:
                 pages.append(page)
 
@@ -166,9 +221,10 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
 
 
 def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
-                 source_page: dict[str, str], problems: Problems, cited: set[str]) -> Page | None:
+                 source_page: dict[str, str], problems: Problems, cited: set[str],
+                 state: PageState | None = None) -> Page | None:
     settings = site.settings
-    state = PageState(spec.path)
+    state = state if state is not None else PageState(spec.path)
     with on_page(state):
         body = render_template(env, kind.template, f"{settings.templates}/{kind.template}",
                                spec.context, problems)
@@ -177,9 +233,7 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
         body = settle_citations(body)
         footer = sources_footer(site.ds.sources, source_page)
         cited.update(state.sources)
-    label, figure = spec.key_figure or ("", "")
-    image, alt = site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
-                                                             spec.description))
+    image, alt = _share_card(spec, site)
     meta = PageMeta(spec.title, spec.description, kind.name, spec.origin,
                     data_as_of=spec.data_as_of or data_as_of(max(state.event_dates, default=None)),
                     og_type=kind.og_type, search_boost=kind.search_boost, jsonld=spec.jsonld,
@@ -188,6 +242,13 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
     body = with_meta_line(body, meta_line(meta))
     source = engine.page_source(meta, body + footer, settings.edit_url_base)
     return Page(spec.path, source.encode("utf-8"), spec.origin)
+
+
+def _share_card(spec: PageSpec, site: Site) -> tuple[str, str]:
+    """The page's share card, named (made with the others): its site path and alt text."""
+    label, figure = spec.key_figure or ("", "")
+    return site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
+                                                       spec.description))
 
 
 @dataclass

@@ -1,0 +1,220 @@
+"""The built pages' cache: each page as the last build published it, so that a build converts and
+renders only the pages whose inputs changed (the plugin decides, generator.plugin).
+
+A page's key is a hash of everything that shapes its finished HTML: its Markdown as the core
+rendered it (which holds all it read of the data, the templates and the articles), the file of
+each chart it places (named in the chart cache by what the chart was rendered from), and the
+site's part (generator.plugin's ``_site_key``): the engine and the versions of Markdown, its
+extensions and the theme, the generator's code (the finishing pass among it), mkdocs.yml as
+loaded (extensions and their settings, navigation, theme options, the address), the theme's
+override templates, the list of files (a link is checked against it) and the build's date. A
+page whose key is the one its last build recorded is not converted or rendered again: its
+finished HTML is hard-linked from the cache into the new site, and what the rest of the build
+needs of it (its title, its anchors and the anchors it links to, for MkDocs's link check; its
+entries of the search index) comes from its record.
+
+Where it lives: ``pages/`` of the project's cache folder (generator.cachedir), outside the
+project's tree, private to the user, never read from anywhere a pull request can write::
+
+    pages/blobs/<32 hex>.html      finished pages by the hash of their bytes (read-only files)
+    pages/<engine>-<build|serve>.json   the last successful build's record of every page
+
+Everything is best effort: a record or a file that cannot be read is a page built again, never a
+failed build; ``--clean`` reads nothing (and records afresh). The record is written only when the
+build succeeded (:meth:`PageCache.commit`), so a page that warned is converted again next time
+and warns again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+# Changed whenever what a record holds, or how a key is made, changes.
+CACHE_VERSION = "1"
+
+
+def digest(*parts: str | bytes) -> str:
+    """32 hex digits of a hash of ``parts`` (each delimited, so parts never run together)."""
+    h = hashlib.blake2b(digest_size=16)
+    for p in parts:
+        b = p.encode("utf-8", "surrogatepass") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "little"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def folder_digest(folder: Path | None) -> str:
+    """A hash of every file under ``folder`` (its path and bytes); '' when there is none."""
+    if folder is None or not folder.is_dir():
+        return ""
+    parts: list[str | bytes] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            try:
+                parts += [p.relative_to(folder).as_posix(), p.read_bytes()]
+            except OSError:
+                parts += [p.relative_to(folder).as_posix(), "(unreadable)"]
+    return digest(*parts)
+
+
+@dataclass
+class Record:
+    """One page as a build published it: its key, the hash of its finished HTML (the blob), the
+    title its conversion found, the anchors it has and the anchors it links to (by target page),
+    and its search index entries as JSON, joined by commas (the index file lists them in the
+    order of the pages)."""
+
+    key: str
+    blob: str
+    title: str | None
+    anchors: list[str] | None
+    links: dict[str, dict[str, str]]
+    search: str
+
+    def to_json(self) -> list[Any]:
+        return [self.key, self.blob, self.title, self.anchors, self.links, self.search]
+
+    @classmethod
+    def from_json(cls, v: Any) -> "Record | None":
+        try:
+            key, blob, title, anchors, links, search = v
+        except (TypeError, ValueError):
+            return None
+        if not (isinstance(key, str) and isinstance(blob, str) and len(blob) == 32
+                and all(c in "0123456789abcdef" for c in blob) and isinstance(search, str)
+                and (title is None or isinstance(title, str)) and isinstance(links, dict)
+                and (anchors is None or isinstance(anchors, list))):
+            return None
+        return cls(key, blob, title, anchors, links, search)
+
+
+class PageCache:
+    """The pages of the last successful build of one kind (``name``: engine and build or serve)
+    in ``folder``; ``clean``: nothing is read (every page is built), and the records are
+    written afresh."""
+
+    def __init__(self, folder: Path, name: str, *, clean: bool = False):
+        self.folder = folder
+        self.blobs = folder / "blobs"
+        self.manifest = folder / f"{name}.json"
+        self.clean = clean
+        self.records: dict[str, Record] = {} if clean else self._read()
+        self.pending: dict[str, Record] | None = None
+
+    def _read(self) -> dict[str, Record]:
+        try:
+            with open(self.manifest, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or \
+                not isinstance(data.get("pages"), dict):
+            return {}
+        out = {}
+        for uri, v in data["pages"].items():
+            rec = Record.from_json(v)
+            if rec is not None:
+                out[uri] = rec
+        return out
+
+    def get(self, uri: str, key: str) -> Record | None:
+        """The record of page ``uri`` if the last build made it from the same inputs."""
+        rec = self.records.get(uri)
+        return rec if rec is not None and rec.key == key else None
+
+    def blob_path(self, blob: str) -> Path:
+        return self.blobs / f"{blob}.html"
+
+    def store(self, data: bytes) -> str:
+        """Keep a finished page's bytes; their hash. A clean build writes every one again (a kept
+        file is trusted by its name otherwise: --clean repairs a damaged cache)."""
+        blob = digest(data)
+        path = self.blob_path(blob)
+        if self.clean or not path.is_file():
+            try:
+                self.blobs.mkdir(parents=True, exist_ok=True, mode=0o700)
+                fd, tmp = tempfile.mkstemp(dir=self.blobs, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(data)
+                os.chmod(tmp, 0o444)  # shared by hard links with the sites: never written to
+                os.replace(tmp, path)
+            except OSError:
+                pass  # not kept: the page is built again next time
+        return blob
+
+    def place(self, rec: Record, dest: str) -> bool:
+        """Put the page of ``rec`` at ``dest`` (a hard link to the kept file, or a copy where
+        linking is not possible); False when the kept file is gone."""
+        src = self.blob_path(rec.blob)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dest)  # serve: the previous build's file (never written through)
+        try:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            try:
+                os.link(src, dest)
+            except OSError:
+                shutil.copyfile(src, dest)
+        except OSError:
+            return False
+        return True
+
+    def stage(self, records: dict[str, Record]) -> None:
+        """The records of a build that has not finished yet (see :meth:`commit`)."""
+        self.pending = records
+
+    def commit(self) -> None:
+        """The build succeeded: its records become the cache's, and kept pages that no record
+        of this kind or another names any more are let go."""
+        if self.pending is None:
+            return
+        self.records, self.pending = self.pending, None
+        self.clean = False  # serve: its later rebuilds read what this one recorded
+        data = {"version": CACHE_VERSION,
+                "pages": {uri: r.to_json() for uri, r in self.records.items()}}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(data, f, separators=(",", ":"))
+            os.replace(tmp, self.manifest)
+        except OSError:
+            return
+        self._prune()
+
+    def _prune(self) -> None:
+        try:
+            names = os.listdir(self.blobs)
+        except OSError:
+            return
+        if len(names) <= 2 * len(self.records) + 64:
+            return  # now and then, not after every build
+        used = {r.blob for r in self.records.values()}
+        for other in self.folder.glob("*.json"):
+            if other != self.manifest:
+                used |= {r.blob for r in PageCache(self.folder, other.stem).records.values()}
+        for name in names:
+            if name.endswith(".html") and name[:-5] not in used:
+                with contextlib.suppress(OSError):
+                    os.unlink(self.blobs / name)
+
+
+def search_index_text(config_part: dict[str, Any], fragments: Iterable[str]) -> str:
+    """The search index file as Material writes it (``json.dumps`` of ``{"config", "docs"}``,
+    compact), from its settings and every page's entries, already JSON, in page order."""
+    head = json.dumps({"config": config_part}, separators=(",", ":"), default=str)[:-1]
+    return head + ',"docs":[' + ",".join(f for f in fragments if f) + "]}"
+
+
+def entries_text(entries: list[dict[str, Any]]) -> str:
+    """A page's search entries as JSON, as they appear in the index file."""
+    return ",".join(json.dumps(e, separators=(",", ":"), default=str) for e in entries)

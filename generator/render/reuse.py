@@ -1,0 +1,155 @@
+"""The rendered profiles' cache: a build renders again only the company profiles whose inputs
+changed since a build rendered them (most of a build's pages are profiles; the other kinds, a
+few pages that list everything, are always rendered).
+
+What a profile reads, and so its key:
+
+- the render's code and templates, the settings that shape pages, and every data file that is
+  not a company or a source (glossary, tables, …: any page can link them) — :meth:`site_key`;
+- its company's file, and the file of every company its file names or that names it (relations,
+  investors, what it invested, parents: a profile shows what those say of it, and their names);
+  a file is named by its id as a word of the other's text, so the set is a superset of what the
+  profile reads, and a company that appears or disappears changes it;
+- recorded while it was rendered: each source it cites (its file, and the page of the sources
+  list that holds it) and each chart it places (the chart's figure as placed).
+
+A profile template that uses any other function or value it is given (any global of its
+environment not in :data:`PROFILE_NAMES`, such as ``ds``, checked in its source) is never
+cached. Entries live in ``render/`` of the project's cache folder
+(generator.cachedir, outside the project's tree), as JSON; best effort: an entry that cannot be
+read is a profile rendered again. A profile whose rendering reported anything is not kept.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..pagecache import digest, folder_digest
+
+# What the profile template may use for its profiles to be cached: its company, and the
+# functions whose reads the key covers (they read the company and the companies it names or that
+# name it), the charts, the sources it cites, and what reads no data.
+PROFILE_NAMES = frozenset({
+    "c", "m", "rel", "relations", "investors_text", "investors_in", "investments_by", "parent_of",
+    "valuation_marks", "latest_mark", "event_cell", "event_title", "basis_label", "chart_gap",
+    "cite_marks", "status_badge", "chart", "link", "cite", "term", "every_mark_limit",
+    "pager_nav", "pager_steps", "range", "loop", "true", "false", "none", "True", "False",
+    "None", "dict", "lipsum", "cycler", "joiner", "namespace"})
+
+
+class ProfileCache:
+    """The profiles of one build: :meth:`get` a profile's Markdown when nothing it read changed,
+    :meth:`put` one rendered now."""
+
+    def __init__(self, folder: Path, ds: Any, site: str, figure_of: Any,
+                 source_page: dict[str, str]):
+        self.folder = folder
+        self.ds = ds
+        self.site = site
+        self.figure_of = figure_of  # chart id → the figure as placed ('' when there is none)
+        self.source_page = source_page
+        ids = set(ds.companies)
+        self.names = {cid: words & ids for cid, words in ds.words.items()}
+        self.named_by: dict[str, set[str]] = {}
+        for cid, named in self.names.items():
+            for other in named:
+                self.named_by.setdefault(other, set()).add(cid)
+        self.hits = 0
+
+    @staticmethod
+    def site_key(ds: Any, settings: Any, template_text: str) -> str:
+        from ..recordcache import code_version
+
+        others = sorted((rel, d) for rel, d in ds.digests.items()
+                        if not rel.startswith(("data/companies/", "data/sources/")))
+        return digest(code_version(), template_text,
+                      folder_digest(settings.root / settings.templates),
+                      repr((settings.site_src, settings.templates, settings.site_url,
+                            settings.edit_url_base, settings.check, settings.lists)),
+                      json.dumps(others))
+
+    def _key(self, cid: str, path: str) -> str | None:
+        ds = self.ds
+        related = sorted(self.names.get(cid, set()) | self.named_by.get(cid, set()) | {cid})
+        files = []
+        for other in related:
+            rel = ds.origins.get(("companies", other))
+            d = ds.digests.get(rel) if rel else None
+            if d is None:
+                return None
+            files.append(f"{other}:{d}")
+        return digest(self.site, path, *files)
+
+    def _reads(self, sources: list[str], charts: list[str]) -> list[str]:
+        out = []
+        for sid in sources:
+            rel = self.ds.origins.get(("sources", sid))
+            out.append(f"{sid}:{self.ds.digests.get(rel) if rel else ''}:"
+                       f"{self.source_page.get(sid, '')}")
+        for chart_id in charts:
+            out.append(f"{chart_id}:{digest(self.figure_of(chart_id))}")
+        return out
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.json"
+
+    def get(self, cid: str, path: str) -> tuple[bytes, list[str]] | None:
+        """The profile's Markdown and the sources it cites, when nothing it reads changed."""
+        key = self._key(cid, path)
+        if key is None:
+            return None
+        try:
+            with open(self._file(key), encoding="utf-8") as f:
+                entry = json.load(f)
+            text, sources, charts, reads = (entry["text"], entry["sources"], entry["charts"],
+                                            entry["reads"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if self._reads(sources, charts) != reads:
+            return None
+        self.hits += 1
+        return text.encode("utf-8"), list(sources)
+
+    def put(self, cid: str, path: str, text: bytes, sources: list[str],
+            charts: list[str]) -> None:
+        key = self._key(cid, path)
+        if key is None:
+            return
+        entry = {"text": text.decode("utf-8"), "sources": sources, "charts": charts,
+                 "reads": self._reads(sources, charts)}
+        tmp = None
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(entry, f)
+            os.replace(tmp, self._file(key))
+            tmp = None
+        except OSError:
+            pass
+        finally:
+            if tmp is not None:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+
+
+def template_names(env: Any, name: str) -> tuple[str, set[str] | None]:
+    """The source of template ``name`` and the names it uses (None: it includes, imports or
+    extends another template, whose names are not looked at). Looked at in an environment of
+    its own: Jinja does not count a name it finds among ``env``'s globals."""
+    from jinja2 import meta
+
+    from .sandbox import make_env
+
+    bare = make_env(env.loader)
+    source, _, _ = bare.loader.get_source(bare, name)
+    ast = bare.parse(source)
+    if list(meta.find_referenced_templates(ast)):
+        return source, None
+    return source, set(meta.find_undeclared_variables(ast))
