@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import io
 import os
 import sys
 import tempfile
@@ -90,20 +91,39 @@ class BytecodeCache(jinja2.FileSystemBytecodeCache):
             bucket.reset()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        name = self._get_cache_filename(bucket)
-        tmp = None
+        out = io.BytesIO()
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".cache")
-            with os.fdopen(fd, "wb") as f:
-                bucket.write_bytecode(f)
-            os.replace(tmp, name)
-            tmp = None
+            bucket.write_bytecode(out)
         except OSError:
-            pass  # not cached: compiled again next time
-        finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            return  # not cached: compiled again next time
+        # into the folder Jinja was given only: a folder that has gone is not made again
+        write_atomically(Path(self._get_cache_filename(bucket)), out.getvalue(),
+                         make_folder=False)
+
+
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o600, make_folder: bool = True
+                     ) -> bool:
+    """Write ``data`` to ``path`` so that no reader (another build, serve) ever sees half of it:
+    into a temporary file beside it, then renamed over it. Every cache writes this way. Best
+    effort, as a cache may: False (and no temporary file left) when it cannot be written, and the
+    entry is made again next time. New folders are private to the user (0o700)."""
+    tmp = None
+    try:
+        if make_folder:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def bytecode_cache(root: Path, name: str) -> BytecodeCache | None:

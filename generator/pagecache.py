@@ -32,10 +32,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
+
+from .cachedir import write_atomically
 
 # Changed whenever what a record holds, or how a key is made, changes.
 CACHE_VERSION = "1"
@@ -141,15 +142,9 @@ class PageCache:
         blob = digest(data)
         path = self.blob_path(blob)
         if self.clean or not path.is_file():
-            try:
-                self.blobs.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd, tmp = tempfile.mkstemp(dir=self.blobs, prefix=".tmp-")
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.chmod(tmp, 0o444)  # shared by hard links with the sites: never written to
-                os.replace(tmp, path)
-            except OSError:
-                pass  # not kept: the page is built again next time
+            # read-only: shared by hard links with the sites, never written to (not kept when
+            # it cannot be written: the page is built again next time)
+            write_atomically(path, data, mode=0o444)
         return blob
 
     def place(self, rec: Record, dest: str) -> bool:
@@ -181,15 +176,8 @@ class PageCache:
         self.clean = False  # serve: its later rebuilds read what this one recorded
         data = {"version": CACHE_VERSION,
                 "pages": {uri: r.to_json() for uri, r in self.records.items()}}
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(data, f, separators=(",", ":"))
-            os.replace(tmp, self.manifest)
-        except OSError:
-            return
-        self._prune()
+        if write_atomically(self.manifest, json.dumps(data, separators=(",", ":")).encode("utf-8")):
+            self._prune()
 
     def _prune(self) -> None:
         try:

@@ -14,14 +14,13 @@ every time.
 from __future__ import annotations
 
 import functools
-import os
 import pickle
 import sys
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .cachedir import write_atomically
 from .pagecache import digest
 
 
@@ -57,22 +56,11 @@ class RecordCache:
             return None
 
     def put(self, folder: str, rel: str, text: str, record: Any) -> None:
-        tmp = None
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                pickle.dump(record, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self._path(folder, rel, text))
-            tmp = None
+            data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - not cached: checked again next time
-            pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+            return
+        write_atomically(self._path(folder, rel, text), data)
 
 
 def record_cache(settings: Any) -> RecordCache | None:

@@ -571,3 +571,26 @@ def test_builds_of_projects_sharing_one_chart_cache_at_once_all_succeed(tmp_path
         assert b.returncode == 0, err
         assert WAITING not in err  # different projects: no lock between them
     assert not list((tmp_path / "shared").glob("*.spec.json"))
+
+
+def test_every_cache_writes_a_file_whole_or_not_at_all(tmp_path: Path):
+    """cachedir.write_atomically, which every cache uses: the file appears whole with the mode
+    asked for, in a folder private to the user; when it cannot be written the answer is False,
+    the old file stays and no temporary file is left behind."""
+    target = tmp_path / "new" / "entry.bin"
+    assert cachedir.write_atomically(target, b"first") is True
+    assert target.read_bytes() == b"first"
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert oct(target.parent.stat().st_mode & 0o777) == "0o700"
+    assert cachedir.write_atomically(target, b"second", mode=0o444) is True
+    assert (target.read_bytes(), oct(target.stat().st_mode & 0o777)) == (b"second", "0o444")
+    (tmp_path / "blocked").write_text("a file where a folder would go")
+    assert cachedir.write_atomically(tmp_path / "blocked" / "entry.bin", b"x") is False
+    assert cachedir.write_atomically(tmp_path / "gone" / "entry.bin", b"x",
+                                     make_folder=False) is False
+    assert not (tmp_path / "gone").exists()
+    (target.parent / "taken").mkdir()  # renaming over a folder fails, even for root
+    (target.parent / "taken" / "inside").write_text("kept")
+    assert cachedir.write_atomically(target.parent / "taken", b"third") is False
+    assert target.read_bytes() == b"second"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["entry.bin", "taken"]

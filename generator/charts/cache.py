@@ -21,14 +21,13 @@ import dataclasses
 import functools
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
+from ..cachedir import write_atomically
 from ..values import Money, PartialDate
 from .base import Chart, Col
 
@@ -228,17 +227,9 @@ class BuiltCharts:
 
 
 def write_atomic(path: Path, data: bytes) -> bool:
-    """Write a file so that a reader never sees half of it; best effort (False on failure)."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-        return True
-    except OSError:
-        return False
+    """A rendered file written whole (cachedir.write_atomically), readable by all: builds link
+    it into the site."""
+    return write_atomically(path, data, mode=0o644)
 
 
 def _vl_version() -> str | None:

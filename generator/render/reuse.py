@@ -23,11 +23,10 @@ read is a profile rendered again. A profile whose rendering reported anything is
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..cachedir import write_atomically
 from ..pagecache import digest, folder_digest
 
 # What the profile template may use for its profiles to be cached: its company, and the
@@ -121,22 +120,7 @@ class ProfileCache:
             return
         entry = {"text": text.decode("utf-8"), "sources": sources, "charts": charts,
                  "reads": self._reads(sources, charts)}
-        tmp = None
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(entry, f)
-            os.replace(tmp, self._file(key))
-            tmp = None
-        except OSError:
-            pass
-        finally:
-            if tmp is not None:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
+        write_atomically(self._file(key), json.dumps(entry).encode("utf-8"))
 
 
 def template_names(env: Any, name: str) -> tuple[str, set[str] | None]:
