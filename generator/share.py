@@ -126,6 +126,7 @@ def _make(file: Path, svg: str) -> None:
     import vl_convert as vlc
 
     from .charts.cache import write_atomic
+    from .png import smaller
 
     file.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(file, vlc.svg_to_png(svg))
+    write_atomic(file, smaller(vlc.svg_to_png(svg)))

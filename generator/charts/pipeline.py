@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..png import smaller
 from ..problems import Problem, Problems
 from .base import Chart
 from .cache import DERIVING_MODULES, RenderCache, module_digest, render_versions, write_atomic
@@ -64,8 +65,8 @@ def render_svg(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes | None]
 
     svg = vlc.vegalite_to_svg(json.loads(spec_json), vl_version=wrap["vl_version"],
                               allowed_base_urls=[])
-    png = vlc.svg_to_png(download_svg(svg, wrap), scale=PNG_SCALE) if wrap.get("png", True) \
-        else None
+    png = smaller(vlc.svg_to_png(download_svg(svg, wrap), scale=PNG_SCALE)) \
+        if wrap.get("png", True) else None
     return svg, png
 
 
