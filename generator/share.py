@@ -35,11 +35,14 @@ class Card:
     label: str = ""
     figure: str = ""
     description: str = ""
+    note: str = ""  # under the figure: its date, event, status and sources, as on the page
 
     @property
     def alt(self) -> str:
         """The card's text alternative: what it shows, in words."""
         told = f"{self.label}: {self.figure}" if self.figure else self.description
+        if self.figure and self.note:
+            told += f" ({self.note})"
         return f"{self.title}. {told}" if told else self.title
 
 
@@ -83,6 +86,8 @@ def card_svg(card: Card, site_name: str) -> str:
         text(80, y + 30, 32, card.label, color="#444444")
         for line in _lines(card.figure, 84, WIDTH - 160, 1):
             text(80, y + 120, 84, line, bold=True)
+        for i, line in enumerate(_lines(card.note, 28, WIDTH - 160, 2)):
+            text(80, y + 175 + 36 * i, 28, line, color="#444444")
     else:
         for line in _lines(card.description, 32, WIDTH - 160, 3):
             text(80, y + 30, 32, line, color="#333333")

@@ -230,7 +230,9 @@ def test_every_page_names_a_share_image_that_exists(browser, served_site, kind):
     assert meta["twitter:card"] == "summary_large_image"
     assert len(meta["og:image:alt"]) > 10 and meta["twitter:image:alt"] == meta["og:image:alt"]
     if kind == "company profile":
-        assert meta["og:image:alt"] == "Anthropic. Latest post-money valuation: US$965 billion"
+        assert meta["og:image:alt"] == ("Anthropic. Latest post-money valuation: US$965 billion "
+                                        "(28 May 2026, Series H (primary round) · confirmed · "
+                                        "sources: Anthropic, Financial Times and 1 more)")
     try:
         with urllib.request.urlopen(meta["og:image"]) as r:
             png = r.read()

@@ -14,7 +14,12 @@ from generator.share import Card, ShareCards, card_svg, image_path
     (Card("Glossary", description="The terms used on this site."),
      "Glossary. The terms used on this site."),
     (Card("Home"), "Home"),
-], ids=["key-figure", "description", "title-only"])
+    (Card("Acme AI", "Latest post-money valuation", "US$10 billion", "ignored",
+          "1 February 2023, Series B (primary round) · reported · sources: Acme AI, The Daily "
+          "Example"),
+     "Acme AI. Latest post-money valuation: US$10 billion (1 February 2023, Series B (primary "
+     "round) · reported · sources: Acme AI, The Daily Example)"),
+], ids=["key-figure", "description", "title-only", "key-figure-with-its-note"])
 def test_a_cards_alt_text_says_what_it_shows(card, alt):
     assert card.alt == alt
 
@@ -50,3 +55,26 @@ def test_a_check_makes_no_card_and_a_build_makes_each_once(tmp_path):
     assert files[0].source == files[1].source  # the same words: one card
     assert files[0].source.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(list((tmp_path / "cards").iterdir())) == 1
+
+
+@pytest.mark.parametrize("cited, note", [
+    (["acme-news-2021", "daily-2023"],
+     "US&#36;10 billion &#40;1 February 2023, Series B &#40;primary round&#41; · reported · "
+     "sources&#58; Acme AI, The Daily Example&#41;"),
+    (["daily-2023"],
+     "US&#36;10 billion &#40;1 February 2023, Series B &#40;primary round&#41; · reported · "
+     "sources&#58; The Daily Example &#40;secondary only&#41;&#41;"),
+], ids=["first-hand", "secondary-only"])
+def test_a_profiles_card_gives_its_figures_date_status_and_sources(tmp_path, cited, note):
+    """The key figure on a profile's card says what a figure on the page says: when, which
+    event, how sure, and who reported it (the mark for copies alone included)."""
+    from support import make_project, render_pages, replace
+
+    root = make_project(tmp_path / "p")
+    replace("data/companies/acme-ai.yaml", "sources: [acme-news-2021, daily-2023]",
+            f"sources: [{', '.join(cited)}]")(root)
+    problems, pages = render_pages(root)
+    assert not problems.errors, problems.items
+    alt = next(line for line in pages["companies/acme-ai.md"].split("\n")
+               if line.startswith("share_alt:"))
+    assert alt == f'share_alt: "Acme AI&#46; Latest post&#45;money valuation&#58; {note}"'

@@ -246,9 +246,9 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
 
 def _share_card(spec: PageSpec, site: Site) -> tuple[str, str]:
     """The page's share card, named (made with the others): its site path and alt text."""
-    label, figure = spec.key_figure or ("", "")
+    label, figure, note = spec.key_figure or ("", "", "")
     return site.share.add(spec.path, spec.origin, Card(spec.title, label, figure,
-                                                       spec.description))
+                                                       spec.description, note))
 
 
 @dataclass

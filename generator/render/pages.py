@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable
 from markupsafe import Markup
 
 from ..downloads import LICENCE
-from ..facts import latest_event, latest_mark
+from ..facts import event_title, latest_event, latest_mark, secondary_only
 from .frame import company_json_ld, data_as_of, json_ld
 from .pagination import Pager, numbered, paginate, span
 
@@ -35,7 +35,7 @@ class PageSpec:
     data_as_of: str | None = None  # what the dates line says; None: the page's own figures say
     jsonld: str | None = None
     last_checked: str | None = None  # when the record behind the page was last checked
-    key_figure: tuple[str, str] | None = None  # (label, value) its share card shows
+    key_figure: tuple[str, str, str] | None = None  # (label, value, note) its share card shows
 
 
 @dataclass
@@ -74,12 +74,24 @@ class PageKind:
 # The pages of the project's kinds
 
 
+def card_note(e: Any, sources: dict[str, Any]) -> str:
+    """What a share card says under its figure, as a figure on a page does: the event's date
+    and name, its status, and who reported it ('28 May 2026, Series H (primary round) ·
+    confirmed · sources: Anthropic, Financial Times and 2 more')."""
+    names = list(dict.fromkeys(sources[s].publisher for s in e.sources if s in sources))
+    who = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+    if secondary_only(sources, e.sources):
+        who += " (secondary only)"
+    return f"{e.date.display()}, {event_title(e)} · {e.status} · sources: {who}"
+
+
 def _profiles(site: Site) -> Iterable[PageSpec]:
     ds = site.ds
     for c in sorted(ds.companies.values(), key=lambda c: c.id):
         latest = latest_event([c])
         mark = latest_mark(c)
-        figure = (f"Latest {mark.basis_words()}", mark.valuation.display()) if mark else None
+        figure = (f"Latest {mark.basis_words()}", mark.valuation.display(),
+                  card_note(mark, ds.sources)) if mark else None
         yield PageSpec(f"companies/{c.id}.md", ds.origin("companies", c.id), c.name, c.summary,
                        {"c": c}, data_as_of=data_as_of(latest.date if latest else None),
                        jsonld=company_json_ld(c), last_checked=c.last_checked.display(),
