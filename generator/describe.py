@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import model as m
 from .escape import escape_unseen
@@ -297,6 +297,15 @@ def _keyed(items: Iterable[Any], key) -> dict[Any, Any]:
     return out
 
 
+def _pairs(old: Iterable[Any], new: Iterable[Any], key) -> Iterator[tuple[Any, Any]]:
+    """Old and new records matched by ``key``, in the order the diff tells them: each removed
+    one as (old, None), then the new list's order, (None, new) for an added record and
+    (old, new) for one that is in both and differs."""
+    was, now = _keyed(old, key), _keyed(new, key)
+    yield from ((x, None) for k, x in was.items() if k not in now)
+    yield from ((was.get(k), x) for k, x in now.items() if was.get(k) != x)
+
+
 def company_lines(cid: str, old: m.Company | None, new: m.Company | None) -> list[str]:
     if new is None:
         assert old is not None
@@ -318,38 +327,28 @@ def company_lines(cid: str, old: m.Company | None, new: m.Company | None) -> lis
         for fld in ("founded", "headquarters", "website", "ticker", "last_checked"):
             out.append(field_change(cid, FIELD_WORDS[fld], getattr(old, fld), getattr(new, fld)))
         out.append(text_change(cid, "summary", old.summary, new.summary))
-    # events, by id
-    o_ev = {e.id: e for e in old.events}
-    n_ev = {e.id: e for e in new.events}
-    for eid, e in o_ev.items():
-        if eid not in n_ev:
-            out.append(f"{cid}: removed {_event_name(e)}")
-    for eid, e in n_ev.items():
-        if eid not in o_ev:
+    for was, e in _pairs(old.events, new.events, lambda x: x.id):  # events, by id
+        if e is None:
+            out.append(f"{cid}: removed {_event_name(was)}")
+        elif was is None:
             out.append(new_event_line(cid, e))
-        elif o_ev[eid] != e:
-            out += event_changes(cid, o_ev[eid], e, new.events)
+        else:
+            out += event_changes(cid, was, e, new.events)
     # metrics, by kind and date
-    o_mt = _keyed(old.metrics, lambda x: (x.kind, str(x.date)))
-    n_mt = _keyed(new.metrics, lambda x: (x.kind, str(x.date)))
-    for k, mt in o_mt.items():
-        if k not in n_mt:
-            out.append(f"{cid}: removed metric {_metric_words(mt)} (was {mt.value.display()})")
-    for k, mt in n_mt.items():
-        if k not in o_mt:
+    for was, mt in _pairs(old.metrics, new.metrics, lambda x: (x.kind, str(x.date))):
+        if mt is None:
+            out.append(f"{cid}: removed metric {_metric_words(was)} (was {was.value.display()})")
+        elif was is None:
             out.append(f"{cid}: new metric {_metric_words(mt)}: {mt.value.display()}, "
                        f"{sourced_tail(mt)}")
-        elif o_mt[k] != mt:
-            out.append(field_change(cid, _metric_words(mt), o_mt[k].value, mt.value))
-            out += sourced_changes(cid, _metric_words(mt), o_mt[k], mt)
+        else:
+            out.append(field_change(cid, _metric_words(mt), was.value, mt.value))
+            out += sourced_changes(cid, _metric_words(mt), was, mt)
     # relationships, by the other company and its role
-    o_rel = _keyed(old.relationships, lambda x: (x.company, x.role))
-    n_rel = _keyed(new.relationships, lambda x: (x.company, x.role))
-    for k, r in o_rel.items():
-        if k not in n_rel:
-            out.append(f"{cid}: removed relationship: {_rel_words(r)}")
-    for k, r in n_rel.items():
-        if k not in o_rel:
+    for was, r in _pairs(old.relationships, new.relationships, lambda x: (x.company, x.role)):
+        if r is None:
+            out.append(f"{cid}: removed relationship: {_rel_words(was)}")
+        elif was is None:
             bits = [f"{cid}: new relationship: {_rel_words(r)}"]
             if r.since:
                 bits.append(f"since {r.since}")
@@ -357,12 +356,12 @@ def company_lines(cid: str, old: m.Company | None, new: m.Company | None) -> lis
                 bits.append(f"committed {r.amount_committed.display()}")
             bits.append(sourced_tail(r))
             out.append(", ".join(bits))
-        elif o_rel[k] != r:
+        else:
             of = f"relationship {_rel_words(r)}"
-            out.append(field_change(cid, f"start date of {of}", o_rel[k].since, r.since))
-            out.append(field_change(cid, f"amount committed of {of}", o_rel[k].amount_committed,
+            out.append(field_change(cid, f"start date of {of}", was.since, r.since))
+            out.append(field_change(cid, f"amount committed of {of}", was.amount_committed,
                                     r.amount_committed))
-            out += sourced_changes(cid, of, o_rel[k], r)
+            out += sourced_changes(cid, of, was, r)
     return [x for x in out if x]
 
 
@@ -395,34 +394,29 @@ def table_lines(tid: str, old: m.Table | None, new: m.Table | None) -> list[str]
         return [x for x in out if x]
     out.append(text_change(p, "title", old.title, new.title))
     out.append(text_change(p, "description", old.description, new.description))
+    for was_c, c in _pairs(old.columns, new.columns, lambda x: x.id):
+        if c is None:
+            out.append(f"{p}: removed column {q(was_c.id)} ({clean(was_c.label)})")
+        elif was_c is None:
+            unit = f" in {c.currency or c.unit}" if (c.currency or c.unit) else ""
+            out.append(f"{p}: new column {q(c.id)} ({clean(c.label)}, {c.type}{unit})")
+        else:
+            for fld in ("label", "type", "unit", "currency", "required"):
+                out.append(field_change(p, f"{fld} of column {q(c.id)}", getattr(was_c, fld),
+                                        getattr(c, fld)))
     o_col = {c.id: c for c in old.columns}
     n_col = {c.id: c for c in new.columns}
-    for cid_, c in o_col.items():
-        if cid_ not in n_col:
-            out.append(f"{p}: removed column {q(cid_)} ({clean(c.label)})")
-    for cid_, c in n_col.items():
-        if cid_ not in o_col:
-            unit = f" in {c.currency or c.unit}" if (c.currency or c.unit) else ""
-            out.append(f"{p}: new column {q(cid_)} ({clean(c.label)}, {c.type}{unit})")
-        elif o_col[cid_] != c:
-            for fld in ("label", "type", "unit", "currency", "required"):
-                out.append(field_change(p, f"{fld} of column {q(cid_)}", getattr(o_col[cid_], fld),
-                                        getattr(c, fld)))
-    o_rows = {r.id: r for r in old.rows}
-    n_rows = {r.id: r for r in new.rows}
-    for rid, r in o_rows.items():
-        if rid not in n_rows:
-            out.append(f"{p}: removed row {q(rid)} ({clean(r.label)})")
-    for rid, r in n_rows.items():
-        if rid not in o_rows:
+    for was, r in _pairs(old.rows, new.rows, lambda x: x.id):
+        if r is None:
+            out.append(f"{p}: removed row {q(was.id)} ({clean(was.label)})")
+        elif was is None:
             cells = [f"{clean(n_col[k].label)} {_cell(n_col[k], v)}" for k, v in r.values.items()
                      if k in n_col and v is not None]
-            out.append(f"{p}: new row {q(rid)} ({clean(r.label)}): {'; '.join(cells)}; "
+            out.append(f"{p}: new row {q(r.id)} ({clean(r.label)}): {'; '.join(cells)}; "
                        f"{sourced_tail(r)}")
-        elif o_rows[rid] != r:
-            was = o_rows[rid]
+        else:
             of = f"row {q(r.label)}"
-            out.append(field_change(p, f"label of row {q(rid)}", was.label, r.label))
+            out.append(field_change(p, f"label of row {q(r.id)}", was.label, r.label))
             out.append(field_change(p, f"company of {of}", was.company, r.company))
             for k in list(n_col) + [k for k in was.values if k not in n_col]:
                 col = n_col.get(k) or o_col.get(k)
