@@ -133,5 +133,4 @@ def _make(file: Path, svg: str) -> None:
     from .charts.cache import write_atomic
     from .png import smaller
 
-    file.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(file, smaller(vlc.svg_to_png(svg)))
+    write_atomic(file, smaller(vlc.svg_to_png(svg)))  # its folder made as it is written
