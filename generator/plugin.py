@@ -33,7 +33,7 @@ from .load import load
 from .problems import Problems
 from .render import Rendered, render
 from .settings import Settings
-from .types import FilePage
+from .types import FilePage, Page
 
 # Generated files larger than this are written to a temporary folder for MkDocs to copy.
 SPILL_BYTES = 1 << 20
@@ -164,6 +164,9 @@ class PluginEvents:
         self._fragments: dict[str, str] = {}  # the pages built now: their search entries
         self._seen = 0  # search entries taken so far
         self._nav: Any = None
+        # the pages' Markdown, compressed (generator.types.Page), while MkDocs's files stand in
+        # for them empty: a build with the page cache (see on_files)
+        self._sources: dict[str, Page] = {}
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -200,6 +203,14 @@ class PluginEvents:
         self.origins = {}
         self._discard_spilled()
         File = self.engine.file
+        # Memory: a build with the page cache hands MkDocs its pages' files empty and keeps their
+        # Markdown as the render made it, compressed; the page cache keys each page from it
+        # (_reuse_pages), and a page that is built gets its text just before MkDocs reads it
+        # (on_pre_page). So no page's text is whole in memory longer than it takes to key or
+        # convert it (at 5,000 companies the pages' Markdown is 100 MB, 20 compressed). serve
+        # keeps the text in its files (its rebuilds compare generated files with the last build's).
+        lazy = not self.session.serving and self._cache_for(config)[0] is not None
+        self._sources = {}
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
@@ -211,12 +222,22 @@ class PluginEvents:
                     # folder of a build (nothing writes into a built site's files)
                     f.copy_file = _linker(f)  # an instance attribute: this file only
                 files.append(f)
-            elif isinstance(page.content, bytes) and len(page.content) > SPILL_BYTES:
-                # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies) waits
-                # on disk, not in memory, until MkDocs copies it after the last page is written
-                files.append(File.generated(config, page.path, abs_src_path=self._spill(page)))
+            elif lazy and page.path.endswith(".md"):
+                # empty, not None: MkDocs reads None as "not read yet"
+                files.append(File.generated(config, page.path, content=""))
+                self._sources[page.path] = page
             else:
-                files.append(File.generated(config, page.path, content=page.content))
+                content = page.content
+                if isinstance(content, bytes) and len(content) > SPILL_BYTES:
+                    # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies)
+                    # waits on disk, not in memory, until MkDocs copies it after the last page
+                    # is written
+                    f = File.generated(config, page.path,
+                                       abs_src_path=self._spill(page.path, content))
+                else:
+                    f = File.generated(config, page.path, content=content)
+                files.append(f)
+                del content
             self.origins[page.path] = page.origin
         # Markdown that the core did not render (not under site_src) is never published raw.
         for f in list(files.documentation_pages()):
@@ -270,12 +291,12 @@ class PluginEvents:
             raise self.engine.plugin_error("the data or articles have problems:\n" +
                                            refused.report())
 
-    def _spill(self, page) -> str:
+    def _spill(self, name: str, content: bytes) -> str:
         if self._spilled is None:
             self._spilled = tempfile.mkdtemp(prefix="fl-files-")
-        path = os.path.join(self._spilled, hashlib.sha256(page.path.encode()).hexdigest())
+        path = os.path.join(self._spilled, hashlib.sha256(name.encode()).hexdigest())
         with open(path, "wb") as f:
-            f.write(page.content)
+            f.write(content)
         return path
 
     def _discard_spilled(self) -> None:
@@ -285,6 +306,13 @@ class PluginEvents:
 
     def on_pre_build(self, config):
         self._held = {}
+
+    def on_pre_page(self, page, config, files):
+        # a page handed over compressed (see on_files): its text, as MkDocs reads it next
+        source = self._sources.pop(page.file.src_uri, None)
+        if source is not None:
+            page.file.content_string = source.text
+        return page
 
     def on_nav(self, nav, config, files):
         self._chart_svgs = {}
@@ -386,7 +414,8 @@ class PluginEvents:
             self._order.append(f.src_uri)
             if f.generated_by is None or f._content is None:
                 continue  # not ours to record
-            markdown = f.content_string
+            source = self._sources.get(f.src_uri)
+            markdown = source.text if source is not None else f.content_string
             charts = sorted(set(_CHART_PLACED.findall(markdown)))
             # a chart's file is named by what it was rendered from, in the chart cache in use
             key = digest(site, f.src_uri, markdown, *(self._chart_svgs.get(c, "") for c in charts))
@@ -399,6 +428,7 @@ class PluginEvents:
                     # again, see _restore_reused); at 5,000 companies the pages' Markdown is
                     # 100 MB. Empty, not None: MkDocs reads None as "not read yet".
                     f.content_string = ""
+                    self._sources.pop(f.src_uri, None)
             else:
                 self._keys[f.src_uri] = key
 
@@ -423,7 +453,12 @@ class PluginEvents:
             page._title_from_render = rec.title
         for page in self._nav.pages if self._nav is not None else []:
             if page.file.src_uri in self._reused:
+                source = self._sources.pop(page.file.src_uri, None)
+                if source is not None:  # handed over compressed (see on_files)
+                    page.file.content_string = source.text
                 page.read_source(config)
+                if source is not None:
+                    page.file.content_string = ""  # read: let go, as a built page's
 
     def _record(self, page, output: str) -> None:
         """A page built now, as it is written: kept in the cache with its record."""
@@ -474,6 +509,7 @@ class PluginEvents:
         if self.charts is not None:
             self.charts.abandon()  # the build stopped: its chart workers stop too
         self._discard_spilled()
+        self._sources = {}
         for state in self.session.digests.values():
             state.clear()  # what is on disk is not known: the next build writes everything
 
@@ -576,6 +612,7 @@ class PluginEvents:
             state.clear()
             state.update(self._digests)
         self._discard_spilled()  # copied into the site by now
+        self._sources = {}
         self._complete(config)
 
     # after the search plugin has written its index (see _complete)
