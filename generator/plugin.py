@@ -161,7 +161,9 @@ class PluginEvents:
         self._keys: dict[str, str] = {}  # the pages built now: their keys
         self._reused: dict[str, Any] = {}  # the pages taken from the cache: their records
         self._records: dict[str, Any] = {}  # the pages built now: their new records
-        self._fragments: dict[str, str] = {}  # the pages built now: their search entries
+        # the pages built now that are not recorded, or whose entries the cache could not keep:
+        # their search entries (a recorded page's are read back from the cache, see _complete)
+        self._fragments: dict[str, str] = {}
         self._seen = 0  # search entries taken so far
         self._nav: Any = None
         # the pages' Markdown, compressed (generator.types.Page), while MkDocs's files stand in
@@ -470,24 +472,27 @@ class PluginEvents:
             entries = self._search.search_index.entries
             fragment = entries_text(entries[self._seen:])
             self._seen = len(entries)
-        self._fragments[uri] = fragment
         with contextlib.suppress(FileNotFoundError):
             os.unlink(page.file.abs_dest_path)  # serve: a page put from the cache, never written
         key = self._keys.get(uri)
         if key is None:
+            self._fragments[uri] = fragment
             return
         blob = self._cache.store(output.encode("utf-8", errors="xmlcharrefreplace"))
+        search, kept = self._cache.store_search(fragment)
+        if not kept:
+            self._fragments[uri] = fragment
         anchors = page.present_anchor_ids
         self._records[uri] = Record(
             key, blob, page._title_from_render,
             sorted(anchors) if anchors is not None else None,
-            {tf.src_uri: dict(v) for tf, v in (page.links_to_anchors or {}).items()}, fragment)
+            {tf.src_uri: dict(v) for tf, v in (page.links_to_anchors or {}).items()}, search)
 
     def _complete(self, config) -> None:
         """After the last page: the search index holds every page's entries (the pages taken from
         the cache gave theirs from their records), in the order of the pages, as a build of every
         page writes it; the records wait for the build to succeed (Session.commit)."""
-        from .pagecache import search_index_text
+        from .pagecache import write_search_index
 
         if self._cache is None:
             return
@@ -499,10 +504,23 @@ class PluginEvents:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise self.engine.plugin_error(f"search/search_index.json: cannot complete the "
                                                f"search index: {exc}") from None
-            fragments = (self._fragments[u] if u in self._fragments else
-                         self._reused[u].search if u in self._reused else "" for u in self._order)
+            del written
+            recorded = {**self._reused, **self._records}
+
+            def fragments():
+                # one page's entries at a time: a recorded page's are read from the cache
+                for u in self._order:
+                    if u in self._fragments:
+                        yield self._fragments[u]
+                    elif u in recorded:
+                        yield self._cache.search_text(recorded[u])
+
             path.unlink()
-            path.write_text(search_index_text(part, fragments), encoding="utf-8")
+            try:
+                write_search_index(path, part, fragments())
+            except OSError as exc:
+                raise self.engine.plugin_error(f"search/search_index.json: cannot complete the "
+                                               f"search index: {exc.strerror or exc}") from None
         self._cache.stage({**self._reused, **self._records})
 
     def on_build_error(self, error):
