@@ -109,3 +109,17 @@ def test_a_page_whose_search_entries_are_gone_is_built_again(project):
     assert rebuilt == {"companies/acme-ai/index.html"}
     assert build_site(project, Path("clean-site"), clean=True) == 0
     assert tree_digest(site) == tree_digest(project / "clean-site")
+
+
+@pytest.mark.parametrize("search, kept", [
+    ("", True),  # a page without entries
+    ("0123456789abcdef0123456789abcdef", True),
+    ("../../../etc/passwd", False),  # a damaged record never names a file outside blobs/
+    ("0123456789ABCDEF0123456789ABCDEF", False),
+    ('{"location":"x/"}', False),  # a record of version 1 held the entries themselves
+], ids=["none", "a name", "a path", "upper case", "entries"])
+def test_a_record_names_its_search_entries_by_a_hash_alone(search, kept):
+    from generator.pagecache import Record
+
+    rec = Record.from_json(["key", "f" * 32, None, None, {}, search])
+    assert (rec is not None) is kept
