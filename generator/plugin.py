@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import engine, finish, site_paths
+from .collector import settle
 from .load import load
 from .problems import Problems
 from .render import Rendered, render
@@ -119,7 +120,10 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None,
         records.forget_unused()
     if problems.errors:
         return None
-    return render(ds, settings, problems, store=store)
+    settle(settings)  # the dataset lives until the build ends
+    rendered = render(ds, settings, problems, store=store)
+    settle(settings)  # and so do the pages
+    return rendered
 
 
 def _docs_rel(config, root: Path) -> str:
