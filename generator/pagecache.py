@@ -11,12 +11,16 @@ override templates, the list of files (a link is checked against it) and the bui
 page whose key is the one its last build recorded is not converted or rendered again: its
 finished HTML is hard-linked from the cache into the new site, and what the rest of the build
 needs of it (its title, its anchors and the anchors it links to, for MkDocs's link check; its
-entries of the search index) comes from its record.
+entries of the search index) comes from its record. Its search entries are a file of their own,
+which the record names: the build that reuses the page reads them only while it writes the search
+index, one page after another, so that they are never all in memory (at 5,000 companies they are
+40 MB, and the record of every page is read before any page is built).
 
 Where it lives: ``pages/`` of the project's cache folder (generator.cachedir), outside the
 project's tree, private to the user, never read from anywhere a pull request can write::
 
     pages/blobs/<32 hex>.html      finished pages by the hash of their bytes (read-only files)
+    pages/blobs/<32 hex>.json      a page's search index entries, by the hash of their text
     pages/<engine>-<build|serve>.json   the last successful build's record of every page
 
 Everything is best effort: a record or a file that cannot be read is a page built again, never a
@@ -39,7 +43,7 @@ from typing import Any, Iterable
 from .cachedir import write_atomically
 
 # Changed whenever what a record holds, or how a key is made, changes.
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 
 
 def digest(*parts: str | bytes) -> str:
@@ -72,8 +76,8 @@ def folder_digest(folder: Path | None) -> str:
 class Record:
     """One page as a build published it: its key, the hash of its finished HTML (the blob), the
     title its conversion found, the anchors it has and the anchors it links to (by target page),
-    and its search index entries as JSON, joined by commas (the index file lists them in the
-    order of the pages)."""
+    and the hash naming the file of its search index entries ('' when it has none; see
+    :meth:`PageCache.store_search`)."""
 
     key: str
     blob: str
@@ -91,12 +95,16 @@ class Record:
             key, blob, title, anchors, links, search = v
         except (TypeError, ValueError):
             return None
-        if not (isinstance(key, str) and isinstance(blob, str) and len(blob) == 32
-                and all(c in "0123456789abcdef" for c in blob) and isinstance(search, str)
+        if not (isinstance(key, str) and _is_hash(blob) and (search == "" or _is_hash(search))
                 and (title is None or isinstance(title, str)) and isinstance(links, dict)
                 and (anchors is None or isinstance(anchors, list))):
             return None
         return cls(key, blob, title, anchors, links, search)
+
+
+def _is_hash(v: Any) -> bool:
+    # a file's name in blobs/: nothing else is ever joined to the folder's path
+    return isinstance(v, str) and len(v) == 32 and all(c in "0123456789abcdef" for c in v)
 
 
 class PageCache:
@@ -131,10 +139,38 @@ class PageCache:
     def get(self, uri: str, key: str) -> Record | None:
         """The record of page ``uri`` if the last build made it from the same inputs."""
         rec = self.records.get(uri)
-        return rec if rec is not None and rec.key == key else None
+        if rec is None or rec.key != key:
+            return None
+        if rec.search and not self.search_path(rec.search).is_file():
+            return None  # its search entries are gone: the page is built again
+        return rec
 
     def blob_path(self, blob: str) -> Path:
         return self.blobs / f"{blob}.html"
+
+    def search_path(self, name: str) -> Path:
+        return self.blobs / f"{name}.json"
+
+    def store_search(self, fragment: str) -> tuple[str, bool]:
+        """Keep a page's search entries (JSON, see :func:`entries_text`): the name to record
+        ('' for none), and whether they are kept (False: the caller keeps them itself)."""
+        if not fragment:
+            return "", True
+        data = fragment.encode("utf-8")
+        name = digest(data)
+        path = self.search_path(name)
+        if self.clean or not path.is_file():
+            return name, write_atomically(path, data, mode=0o444)
+        return name, True
+
+    def search_text(self, rec: Record) -> str:
+        """The search entries of a page taken from the cache; OSError when they cannot be read
+        (removed since :meth:`get` found them, by hand: the build stops, and the next one builds
+        the page again)."""
+        if not rec.search:
+            return ""
+        with open(self.search_path(rec.search), encoding="utf-8") as f:
+            return f.read()
 
     def store(self, data: bytes) -> str:
         """Keep a finished page's bytes; their hash. A clean build writes every one again (a kept
@@ -186,21 +222,31 @@ class PageCache:
             return
         if len(names) <= 2 * len(self.records) + 64:
             return  # now and then, not after every build
-        used = {r.blob for r in self.records.values()}
+        used = {f"{r.blob}.html" for r in self.records.values()} | \
+            {f"{r.search}.json" for r in self.records.values() if r.search}
         for other in self.folder.glob("*.json"):
             if other != self.manifest:
-                used |= {r.blob for r in PageCache(self.folder, other.stem).records.values()}
+                for r in PageCache(self.folder, other.stem).records.values():
+                    used |= {f"{r.blob}.html", f"{r.search}.json"}
         for name in names:
-            if name.endswith(".html") and name[:-5] not in used:
+            if name.endswith((".html", ".json")) and name not in used:
                 with contextlib.suppress(OSError):
                     os.unlink(self.blobs / name)
 
 
-def search_index_text(config_part: dict[str, Any], fragments: Iterable[str]) -> str:
-    """The search index file as Material writes it (``json.dumps`` of ``{"config", "docs"}``,
-    compact), from its settings and every page's entries, already JSON, in page order."""
+def write_search_index(path: Path, config_part: dict[str, Any], fragments: Iterable[str]) -> None:
+    """Write the search index file as Material writes it (``json.dumps`` of ``{"config",
+    "docs"}``, compact), from its settings and every page's entries, already JSON, in page order;
+    each page's entries are written as they come (they may be read from the cache one by one)."""
     head = json.dumps({"config": config_part}, separators=(",", ":"), default=str)[:-1]
-    return head + ',"docs":[' + ",".join(f for f in fragments if f) + "]}"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(head + ',"docs":[')
+        first = True
+        for fragment in fragments:
+            if fragment:
+                f.write(fragment if first else "," + fragment)
+                first = False
+        f.write("]}")
 
 
 def entries_text(entries: list[dict[str, Any]]) -> str:

@@ -34,7 +34,7 @@ from .load import load
 from .problems import Problems
 from .render import Rendered, render
 from .settings import Settings
-from .types import FilePage
+from .types import FilePage, Page
 
 # Generated files larger than this are written to a temporary folder for MkDocs to copy.
 SPILL_BYTES = 1 << 20
@@ -171,9 +171,14 @@ class PluginEvents:
         self._keys: dict[str, str] = {}  # the pages built now: their keys
         self._reused: dict[str, Any] = {}  # the pages taken from the cache: their records
         self._records: dict[str, Any] = {}  # the pages built now: their new records
-        self._fragments: dict[str, str] = {}  # the pages built now: their search entries
+        # the pages built now that are not recorded, or whose entries the cache could not keep:
+        # their search entries (a recorded page's are read back from the cache, see _complete)
+        self._fragments: dict[str, str] = {}
         self._seen = 0  # search entries taken so far
         self._nav: Any = None
+        # the pages' Markdown, compressed (generator.types.Page), while MkDocs's files stand in
+        # for them empty: a build with the page cache (see on_files)
+        self._sources: dict[str, Page] = {}
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -214,6 +219,14 @@ class PluginEvents:
         self.origins = {}
         self._discard_spilled()
         File = self.engine.file
+        # Memory: a build with the page cache hands MkDocs its pages' files empty and keeps their
+        # Markdown as the render made it, compressed; the page cache keys each page from it
+        # (_reuse_pages), and a page that is built gets its text just before MkDocs reads it
+        # (on_pre_page). So no page's text is whole in memory longer than it takes to key or
+        # convert it (at 5,000 companies the pages' Markdown is 100 MB, 20 compressed). serve
+        # keeps the text in its files (its rebuilds compare generated files with the last build's).
+        lazy = not self.session.serving and self._cache_for(config)[0] is not None
+        self._sources = {}
         for page in pages:
             existing = files.get_file_from_path(page.path)
             if existing is not None:
@@ -225,12 +238,22 @@ class PluginEvents:
                     # folder of a build (nothing writes into a built site's files)
                     f.copy_file = _linker(f)  # an instance attribute: this file only
                 files.append(f)
-            elif isinstance(page.content, bytes) and len(page.content) > SPILL_BYTES:
-                # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies) waits
-                # on disk, not in memory, until MkDocs copies it after the last page is written
-                files.append(File.generated(config, page.path, abs_src_path=self._spill(page)))
+            elif lazy and page.path.endswith(".md"):
+                # empty, not None: MkDocs reads None as "not read yet"
+                files.append(File.generated(config, page.path, content=""))
+                self._sources[page.path] = page
             else:
-                files.append(File.generated(config, page.path, content=page.content))
+                content = page.content
+                if isinstance(content, bytes) and len(content) > SPILL_BYTES:
+                    # a large download (the dataset's JSON and CSVs: 50 MB at 5,000 companies)
+                    # waits on disk, not in memory, until MkDocs copies it after the last page
+                    # is written
+                    f = File.generated(config, page.path,
+                                       abs_src_path=self._spill(page.path, content))
+                else:
+                    f = File.generated(config, page.path, content=content)
+                files.append(f)
+                del content
             self.origins[page.path] = page.origin
         # Markdown that the core did not render (not under site_src) is never published raw.
         for f in list(files.documentation_pages()):
@@ -284,12 +307,12 @@ class PluginEvents:
             raise self.engine.plugin_error("the data or articles have problems:\n" +
                                            refused.report())
 
-    def _spill(self, page) -> str:
+    def _spill(self, name: str, content: bytes) -> str:
         if self._spilled is None:
             self._spilled = tempfile.mkdtemp(prefix="fl-files-")
-        path = os.path.join(self._spilled, hashlib.sha256(page.path.encode()).hexdigest())
+        path = os.path.join(self._spilled, hashlib.sha256(name.encode()).hexdigest())
         with open(path, "wb") as f:
-            f.write(page.content)
+            f.write(content)
         return path
 
     def _discard_spilled(self) -> None:
@@ -299,6 +322,13 @@ class PluginEvents:
 
     def on_pre_build(self, config):
         self._held = {}
+
+    def on_pre_page(self, page, config, files):
+        # a page handed over compressed (see on_files): its text, as MkDocs reads it next
+        source = self._sources.pop(page.file.src_uri, None)
+        if source is not None:
+            page.file.content_string = source.text
+        return page
 
     def on_nav(self, nav, config, files):
         self._chart_svgs = {}
@@ -400,7 +430,8 @@ class PluginEvents:
             self._order.append(f.src_uri)
             if f.generated_by is None or f._content is None:
                 continue  # not ours to record
-            markdown = f.content_string
+            source = self._sources.get(f.src_uri)
+            markdown = source.text if source is not None else f.content_string
             charts = sorted(set(_CHART_PLACED.findall(markdown)))
             # a chart's file is named by what it was rendered from, in the chart cache in use
             key = digest(site, f.src_uri, markdown, *(self._chart_svgs.get(c, "") for c in charts))
@@ -413,6 +444,7 @@ class PluginEvents:
                     # again, see _restore_reused); at 5,000 companies the pages' Markdown is
                     # 100 MB. Empty, not None: MkDocs reads None as "not read yet".
                     f.content_string = ""
+                    self._sources.pop(f.src_uri, None)
             else:
                 self._keys[f.src_uri] = key
 
@@ -437,7 +469,12 @@ class PluginEvents:
             page._title_from_render = rec.title
         for page in self._nav.pages if self._nav is not None else []:
             if page.file.src_uri in self._reused:
+                source = self._sources.pop(page.file.src_uri, None)
+                if source is not None:  # handed over compressed (see on_files)
+                    page.file.content_string = source.text
                 page.read_source(config)
+                if source is not None:
+                    page.file.content_string = ""  # read: let go, as a built page's
 
     def _record(self, page, output: str) -> None:
         """A page built now, as it is written: kept in the cache with its record."""
@@ -449,24 +486,27 @@ class PluginEvents:
             entries = self._search.search_index.entries
             fragment = entries_text(entries[self._seen:])
             self._seen = len(entries)
-        self._fragments[uri] = fragment
         with contextlib.suppress(FileNotFoundError):
             os.unlink(page.file.abs_dest_path)  # serve: a page put from the cache, never written
         key = self._keys.get(uri)
         if key is None:
+            self._fragments[uri] = fragment
             return
         blob = self._cache.store(output.encode("utf-8", errors="xmlcharrefreplace"))
+        search, kept = self._cache.store_search(fragment)
+        if not kept:
+            self._fragments[uri] = fragment
         anchors = page.present_anchor_ids
         self._records[uri] = Record(
             key, blob, page._title_from_render,
             sorted(anchors) if anchors is not None else None,
-            {tf.src_uri: dict(v) for tf, v in (page.links_to_anchors or {}).items()}, fragment)
+            {tf.src_uri: dict(v) for tf, v in (page.links_to_anchors or {}).items()}, search)
 
     def _complete(self, config) -> None:
         """After the last page: the search index holds every page's entries (the pages taken from
         the cache gave theirs from their records), in the order of the pages, as a build of every
         page writes it; the records wait for the build to succeed (Session.commit)."""
-        from .pagecache import search_index_text
+        from .pagecache import write_search_index
 
         if self._cache is None:
             return
@@ -478,16 +518,30 @@ class PluginEvents:
             except (OSError, ValueError, KeyError, TypeError) as exc:
                 raise self.engine.plugin_error(f"search/search_index.json: cannot complete the "
                                                f"search index: {exc}") from None
-            fragments = (self._fragments[u] if u in self._fragments else
-                         self._reused[u].search if u in self._reused else "" for u in self._order)
+            del written
+            recorded = {**self._reused, **self._records}
+
+            def fragments():
+                # one page's entries at a time: a recorded page's are read from the cache
+                for u in self._order:
+                    if u in self._fragments:
+                        yield self._fragments[u]
+                    elif u in recorded:
+                        yield self._cache.search_text(recorded[u])
+
             path.unlink()
-            path.write_text(search_index_text(part, fragments), encoding="utf-8")
+            try:
+                write_search_index(path, part, fragments())
+            except OSError as exc:
+                raise self.engine.plugin_error(f"search/search_index.json: cannot complete the "
+                                               f"search index: {exc.strerror or exc}") from None
         self._cache.stage({**self._reused, **self._records})
 
     def on_build_error(self, error):
         if self.charts is not None:
             self.charts.abandon()  # the build stopped: its chart workers stop too
         self._discard_spilled()
+        self._sources = {}
         for state in self.session.digests.values():
             state.clear()  # what is on disk is not known: the next build writes everything
 
@@ -590,6 +644,7 @@ class PluginEvents:
             state.clear()
             state.update(self._digests)
         self._discard_spilled()  # copied into the site by now
+        self._sources = {}
         self._complete(config)
 
     # after the search plugin has written its index (see _complete)
