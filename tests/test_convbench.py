@@ -64,7 +64,8 @@ def test_a_table_as_html_converts_to_the_same_page(settings):
 
 def test_on_the_mini_fixture_it_prints_every_row(tmp_path, capsys):
     root = make_project(tmp_path / "proj")
-    assert convbench.main(["--root", str(root), "--runs", "2", "--repeat", "1"]) == 0
+    assert convbench.main(["--root", str(root), "--runs", "2", "--repeat", "1",
+                           "--cold-build"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("pages: 13, Markdown ")
     assert out[1] == ("extensions: toc, tables, fenced_code, def_list, attr_list, md_in_html, "
@@ -77,8 +78,7 @@ def test_on_the_mini_fixture_it_prints_every_row(tmp_path, capsys):
     assert [line for line in out if line.startswith("  run ")][:1][0].startswith(
         "  run 1: one process ")
     start = next(i for i, line in enumerate(out) if line.startswith("tables as HTML"))
-    table = [line.split()[:3] + line.split()[-1:] for line in out[start + 1:]
-             if not line.startswith("load average")]
+    table = [line.split()[:3] + line.split()[-1:] for line in out[start + 1:start + 6]]
     assert table == [
         ["companies/acme-ai.md", "4", "5", "yes"],  # the profile with the most table rows
         ["companies/index.md", "1", "2", "yes"],
@@ -86,3 +86,20 @@ def test_on_the_mini_fixture_it_prints_every_row(tmp_path, capsys):
         ["data.md", "1", "6", "yes"],
         ["(all", "pages)", "11", "yes"],  # with bigcloud's two and the comparison table's
     ]
+    start = next(i for i, line in enumerate(out) if line.startswith("cold build "))
+    assert [line.split("  ")[0] for line in out[start + 1:start + 5]] == [
+        "cold build", "the whole build", "_populate_page (all pages)", "Page.render: conversion"]
+    assert out[start + 2].endswith("  100%")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--export", "x", "--cold-build"],
+     "--cold-build builds the project of --root, not an export"),
+    (["--runs", "0"], "--runs, --workers, --chunk and --repeat take a number, at least 1"),
+], ids=["cold-build-of-an-export", "no-runs"])
+def test_wrong_options_are_refused(args, message, capsys):
+    with pytest.raises(SystemExit) as exc:
+        convbench.main(args)
+    assert exc.value.code == 2
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert last == f"python -m tools.convbench: error: {message}"

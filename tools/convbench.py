@@ -317,6 +317,71 @@ def default_table_pages(pages: list[tuple[str, str]]) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# Conversion's share of a cold build
+
+# A build with MkDocs' page conversion timed: _populate_page (read, the plugins' page events,
+# conversion) and Page.render (the conversion alone: Python-Markdown and MkDocs' processors),
+# wall and CPU seconds, summed over the pages and printed to stderr when the process ends.
+_TIMED_BUILD = """
+import atexit, runpy, sys, time
+import mkdocs.commands.build as build
+import mkdocs.structure.pages as pages
+spent = {"populate": [0.0, 0.0], "render": [0.0, 0.0]}
+def timed(fn, key):
+    def run(*args, **kwargs):
+        t, c = time.perf_counter(), time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[key][0] += time.perf_counter() - t
+            spent[key][1] += time.process_time() - c
+    return run
+build._populate_page = timed(build._populate_page, "populate")
+pages.Page.render = timed(pages.Page.render, "render")
+t0 = time.perf_counter()
+atexit.register(lambda: print("convbench-timed", time.perf_counter() - t0, time.process_time(),
+                              *spent["populate"], *spent["render"], file=sys.stderr))
+sys.argv[0] = "generator"
+runpy.run_module("generator", run_name="__main__", alter_sys=True)
+"""
+
+
+@dataclass
+class ColdBuild:
+    wall: float
+    cpu: float  # of the build's own process (the chart workers not counted)
+    populate: tuple[float, float]  # wall, CPU
+    convert: tuple[float, float]
+
+
+def cold_build(root: Path, tmp: Path) -> ColdBuild:
+    """A cold build of ``root`` (new, empty caches in ``tmp``), its conversion timed."""
+    env = {**os.environ, "LEDGER_CACHE_HOME": str(tmp / "cache"),
+           "FL_CHART_CACHE": str(tmp / "cache"), "NO_MKDOCS_2_WARNING": "1"}
+    env.setdefault("SOURCE_DATE_EPOCH", "1780000000")
+    proc = subprocess.run([sys.executable, "-c", _TIMED_BUILD, "--root", str(root), "build",
+                           "--site-dir", str(tmp / "site")], env=env, capture_output=True,
+                          text=True)
+    line = next((x for x in proc.stderr.splitlines() if x.startswith("convbench-timed ")), None)
+    if proc.returncode != 0 or line is None:
+        raise SystemExit(f"the cold build failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+    wall, cpu, pw, pc, rw, rc = (float(x) for x in line.split()[1:])
+    return ColdBuild(wall, cpu, (pw, pc), (rw, rc))
+
+
+def format_cold(b: ColdBuild) -> str:
+    def share(x: float) -> str:
+        return f"{x / b.wall:.0%}"
+    return "\n".join([
+        f"{'cold build':36} {'wall':>9} {'CPU':>9}  share of the build's wall time",
+        f"{'the whole build':36} {b.wall:8.2f}s {b.cpu:8.2f}s  100%",
+        f"{'_populate_page (all pages)':36} {b.populate[0]:8.2f}s {b.populate[1]:8.2f}s  "
+        f"{share(b.populate[0])}",
+        f"{'Page.render: conversion':36} {b.convert[0]:8.2f}s {b.convert[1]:8.2f}s  "
+        f"{share(b.convert[0])}"])
+
+
+# ---------------------------------------------------------------------------------------------
 # The report
 
 
@@ -400,12 +465,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the serial/parallel measurement")
     parser.add_argument("--no-tables", action="store_true",
                         help="skip the tables measurement")
+    parser.add_argument("--cold-build", action="store_true",
+                        help="also build --root cold (new caches), its conversion timed: how "
+                             "much of the build's wall time converting the pages takes")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.workers < 1 or args.chunk < 1 or args.repeat < 1:
         parser.error("--runs, --workers, --chunk and --repeat take a number, at least 1")
     options = dict(runs=args.runs, workers=args.workers, chunk=args.chunk, repeat=args.repeat,
                    pages_wanted=args.pages, conversion=not args.no_conversion,
                    table_pages=not args.no_tables)
+    if args.cold_build and args.export:
+        parser.error("--cold-build builds the project of --root, not an export")
     if args.export:
         out = Path(args.export)
         run(out / "docs", out / "mkdocs.yml", **options)
@@ -413,6 +483,10 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="convbench-") as tmp:
         out = export(Path(args.root), Path(tmp) / "export")
         run(out / "docs", out / "mkdocs.yml", **options)
+        if args.cold_build:
+            print(f"cold build of {args.root}; load average {_load()}")
+            print(format_cold(cold_build(Path(args.root), Path(tmp) / "cold")))
+            print(f"load average {_load()}")
     return 0
 
 
