@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
@@ -253,22 +253,30 @@ class TablePage:
     as_is: list[float]
     as_html: list[float]
     same: bool
+    cpu_as_is: list[float] = field(default_factory=list)
+    cpu_as_html: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
         a = statistics.median(self.as_is)
         return statistics.median(self.as_html) / a if a else float("nan")
 
+    @property
+    def cpu_ratio(self) -> float:
+        a = statistics.median(self.cpu_as_is)
+        return statistics.median(self.cpu_as_html) / a if a else float("nan")
 
-def _timed(settings: MarkdownSettings, text: str, repeat: int) -> tuple[float, str]:
-    """Seconds per conversion (a new Markdown each, as MkDocs), the best of ``repeat`` in a row
-    taken as one sample; and the HTML."""
-    best, html = float("inf"), ""
+
+def _timed(settings: MarkdownSettings, text: str, repeat: int) -> tuple[float, float, str]:
+    """Seconds per conversion (a new Markdown each, as MkDocs), wall and CPU, the best of
+    ``repeat`` in a row taken as one sample; and the HTML."""
+    best, cpu, html = float("inf"), float("inf"), ""
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         html = settings.new().convert(text)
         best = min(best, time.perf_counter() - t)
-    return best, html
+        cpu = min(cpu, time.process_time() - c)
+    return best, cpu, html
 
 
 def measure_tables(pages: list[tuple[str, str]], chosen: list[str], settings: MarkdownSettings,
@@ -282,10 +290,12 @@ def measure_tables(pages: list[tuple[str, str]], chosen: list[str], settings: Ma
         html_text, n, rows = tables_as_html(text, settings)
         page = TablePage(path, n, rows, [], [], True)
         for _ in range(runs):
-            t, a = _timed(settings, text, repeat)
+            t, c, a = _timed(settings, text, repeat)
             page.as_is.append(t)
-            t, b = _timed(settings, html_text, repeat)
+            page.cpu_as_is.append(c)
+            t, c, b = _timed(settings, html_text, repeat)
             page.as_html.append(t)
+            page.cpu_as_html.append(c)
             page.same = page.same and a == b
         out.append(page)
     rewritten = [(p, tables_as_html(t, settings)) for p, t in pages]
@@ -293,12 +303,14 @@ def measure_tables(pages: list[tuple[str, str]], chosen: list[str], settings: Ma
                       sum(r for _, (_, _, r) in rewritten), [], [], True)
     variant = [(p, t) for p, (t, _, _) in rewritten]
     for _ in range(runs):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         a = convert_serial(pages, settings)
         total.as_is.append(time.perf_counter() - t)
-        t = time.perf_counter()
+        total.cpu_as_is.append(time.process_time() - c)
+        t, c = time.perf_counter(), time.process_time()
         b = convert_serial(variant, settings)
         total.as_html.append(time.perf_counter() - t)
+        total.cpu_as_html.append(time.process_time() - c)
         total.same = total.same and a == b
     out.append(total)
     return out
@@ -402,13 +414,13 @@ def format_conversion(rows: list[Row], runs: int) -> str:
 
 def format_tables(pages: list[TablePage], runs: int) -> str:
     lines = [f"{'tables as HTML':36} {'tables':>6} {'rows':>6} {'as is':>10} {'as HTML':>10} "
-             f"{'ratio':>7}  same HTML  (medians of {runs})"]
+             f"{'ratio':>7} {'CPU ratio':>9}  same HTML  (medians of {runs})"]
     for p in pages:
         unit, scale = ("s", 1) if p.path == "(all pages)" else ("ms", 1000)
         lines.append(f"{p.path:36} {p.tables:6} {p.rows:6} "
                      f"{statistics.median(p.as_is) * scale:8.2f}{unit:>2} "
                      f"{statistics.median(p.as_html) * scale:8.2f}{unit:>2} "
-                     f"{p.ratio:6.2f}×  {'yes' if p.same else 'NO'}")
+                     f"{p.ratio:6.2f}× {p.cpu_ratio:8.2f}×  {'yes' if p.same else 'NO'}")
     return "\n".join(lines)
 
 
