@@ -15,6 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from .charts.cache import module_digest
 from .escape import xml_text
 from .types import FilePage
 
@@ -119,7 +120,9 @@ class ShareCards:
         out = []
         for path, (origin, svg) in sorted(self._cards.items()):
             assert self.folder is not None
-            file = self.folder / f"{hashlib.sha256(svg.encode('utf-8')).hexdigest()[:32]}.png"
+            # named by the card and by the code that compresses it (generator.png)
+            made = f"{svg}\0{module_digest('generator.png')}"
+            file = self.folder / f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
             if not file.is_file():
                 _make(file, svg)
             out.append(FilePage(path, file, origin))

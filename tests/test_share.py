@@ -57,6 +57,23 @@ def test_a_check_makes_no_card_and_a_build_makes_each_once(tmp_path):
     assert len(list((tmp_path / "cards").iterdir())) == 1
 
 
+def test_a_card_is_made_again_when_the_code_that_compresses_it_changes(tmp_path, monkeypatch):
+    # a kept card is the one a clean build would make: its name covers generator.png's code
+    import generator.share as share
+
+    def made() -> list:
+        cards = ShareCards(tmp_path / "cards")
+        cards.add("index.md", "site_src/index.md", Card("Home"))
+        return [f.source for f in cards.assets()]
+
+    first = made()
+    assert made() == first
+    monkeypatch.setattr(share, "module_digest", lambda *names: f"changed {names}")
+    again = made()
+    assert again != first and again[0].is_file()
+    assert len(list((tmp_path / "cards").iterdir())) == 2
+
+
 @pytest.mark.parametrize("cited, note", [
     (["acme-news-2021", "daily-2023"],
      "US&#36;10 billion &#40;1 February 2023, Series B &#40;primary round&#41; · reported · "

@@ -34,7 +34,9 @@ from .base import Chart, Col
 OUTPUT_VERSION = "1"  # bump when the post-processing of rendered SVG or PNG changes
 PACKAGE = Path(__file__).resolve().parent.parent  # generator/
 # the modules that make the files derived from a rendered SVG, and the downloadable spec
-DERIVING_MODULES = ("generator.charts.svg", "generator.charts.base")
+# (generator.png recompresses the PNG: a change there makes the files again, as a clean build
+# would make them)
+DERIVING_MODULES = ("generator.charts.svg", "generator.charts.base", "generator.png")
 
 
 # ---------------------------------------------------------------------------------------------
