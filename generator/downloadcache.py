@@ -7,9 +7,10 @@ generator's code), so a part whose inputs changed is never taken again.
 What is kept is the download itself: in ``downloads/`` of the project's cache folder
 (generator.cachedir: outside the project's tree, private to the user), for each download, a copy
 of its bytes (``<name>.<token>.bin``) and an index (``<name>.index``, JSON: the copy's token and
-size, and the key, start and end of each record's part in it). One file per download, read whole,
-rather than one per record: reading thousands of small files would cost what it saves. Nothing in
-them is run (no pickle): they are bytes and a list of numbers.
+size, and the key, start and end of each record's part in it). One file per download rather than
+one per record: reading thousands of small files would cost what it saves. The copy is read a
+slice at a time into the new download, never held whole beside it (memory: at 5,000 companies the
+JSON file is some 50 MB). Nothing in them is run (no pickle): they are bytes and numbers.
 
 Best effort: an index or copy that cannot be read or does not fit is a download made whole again,
 never a failed build; one that cannot be written is made whole next time.
@@ -18,24 +19,38 @@ never a failed build; one that cannot be written is made whole next time.
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import IO, Any, Callable
 
 from .cachedir import write_atomically
 
 
+CHUNK = 1 << 18  # bytes of the kept copy read at a time
+
+
 @dataclass
 class Kept:
-    """A download as the last build made it: its bytes, and where each key's part starts and
-    ends in them (two flat maps: a build's collector of cycles would walk a tuple per record)."""
+    """A download as the last build made it: its copy, open (a copy is never written again once
+    named, so what is read is what was indexed), its size, and where each key's part starts and
+    ends in it (two flat maps: a build's collector of cycles would walk a tuple per record)."""
 
-    token: str
-    data: bytes
+    file: IO[bytes]
+    size: int
     starts: dict[str, int]
     ends: dict[str, int]
+
+    def read(self, start: int, n: int) -> bytes:
+        data = os.pread(self.file.fileno(), n, start)
+        if len(data) != n:
+            raise OSError(f"{self.file.name}: cut short")
+        return data
+
+    def close(self) -> None:
+        self.file.close()
 
 
 class DownloadCache:
@@ -56,13 +71,15 @@ class DownloadCache:
         """The download ``name`` (a file name in downloads/) as kept, or None."""
         if not self.read:
             return None
+        file = None
         try:
             index = json.loads(self._index(name).read_bytes())
             token, size = index["token"], index["size"]
             if not (isinstance(token, str) and token.isalnum() and type(size) is int):
                 return None
-            data = self._copy(name, token).read_bytes()
-            if len(data) != size:
+            file = open(self._copy(name, token), "rb")
+            if os.fstat(file.fileno()).st_size != size:
+                file.close()
                 return None
             parts = index["parts"]
             starts, ends = {}, {}
@@ -70,16 +87,19 @@ class DownloadCache:
                 key, start, end = parts[i:i + 3]
                 if not (isinstance(key, str) and type(start) is int and type(end) is int
                         and 0 <= start <= end <= size):
+                    file.close()
                     return None
                 starts[key], ends[key] = start, end
         except Exception:  # noqa: BLE001 - missing or damaged: the download is made whole
+            if file is not None:
+                file.close()
             return None
-        return Kept(token, data, starts, ends)
+        return Kept(file, size, starts, ends)
 
     def store(self, name: str, data: bytes, parts: list[str | int]) -> None:
-        """Keep ``data`` as the download ``name``, with its parts (key, start, end, key, …): the copy
-        first, under a new token, then the index naming it (each written atomically, so a reader
-        finds a whole copy or none), then any other copy of the download is removed."""
+        """Keep ``data`` as the download ``name``, with its parts (key, start, end, key, …): the
+        copy first, under a new token, then the index naming it (each written atomically, so a
+        reader finds a whole copy or none), then any other copy of the download is removed."""
         token = os.urandom(8).hex()
         if not write_atomically(self._copy(name, token), data):
             return
@@ -103,27 +123,31 @@ class Assembly:
 
     What comes in the order of the kept copy (all of it but the records that changed, in a
     rebuild) is taken as one slice of it: text that is the kept copy's next bytes extends the
-    slice, as does a part that starts where it ends."""
+    slice, as does a part that starts where it ends. A slice is read a chunk at a time into the
+    new download when something else comes after it."""
 
     def __init__(self, kept: Kept | None):
         self.kept = kept
-        self.pieces: list[bytes | memoryview] = []
+        self.out = io.BytesIO()
         self.parts: list[str | int] = []  # key, start, end, key, …
         self.size = 0
         self.made = 0  # parts made, not taken from the kept copy
         self._start = self._end = 0  # the slice of the kept copy being taken (empty: none)
 
     def _flush(self) -> None:
-        if self._end > self._start and self.kept is not None:
-            self.pieces.append(memoryview(self.kept.data)[self._start:self._end])
+        if self.kept is not None:
+            for at in range(self._start, self._end, CHUNK):
+                self.out.write(self.kept.read(at, min(CHUNK, self._end - at)))
         self._start = self._end = -1
 
     def text(self, b: bytes) -> None:
-        if self.kept is not None and self._end >= 0 and self.kept.data.startswith(b, self._end):
+        kept = self.kept
+        if kept is not None and 0 <= self._end <= kept.size - len(b) and \
+                kept.read(self._end, len(b)) == b:
             self._end += len(b)
         else:
             self._flush()
-            self.pieces.append(b)
+            self.out.write(b)
         self.size += len(b)
 
     def part(self, key: str | None, make: Callable[..., tuple[bytes, bool]], *args: Any) -> None:
@@ -140,7 +164,7 @@ class Assembly:
             self.made += 1
             key = key if ok else None
             self._flush()
-            self.pieces.append(piece)
+            self.out.write(piece)
             self.size += len(piece)
         if key is not None:
             self.parts.append(key)
@@ -148,15 +172,20 @@ class Assembly:
             self.parts.append(self.size)
 
     def finish(self, cache: DownloadCache, name: str) -> bytes:
-        """The download's bytes, kept in ``cache`` unless they are the kept copy already."""
+        """The download's bytes, kept in ``cache`` unless they are the kept copy already. A
+        copy that cannot be read to the end (OSError) is the caller's to make whole."""
         kept = self.kept
-        if kept is not None and self.made == 0 and not self.pieces and self._start == 0 and \
-                self._end == len(kept.data) and len(self.parts) == 3 * len(kept.starts):
+        try:
+            if kept is not None and self.made == 0 and self.out.tell() == 0 and \
+                    self._start == 0 and self._end == kept.size and \
+                    len(self.parts) == 3 * len(kept.starts):
+                return kept.read(0, kept.size)  # all of it, in its order: nothing to write
+            self._flush()
+        finally:
             self.kept = None
-            return kept.data  # all of it, in its order: nothing to join or to write again
-        self._flush()
-        self.kept = None
-        data = b"".join(self.pieces)
-        self.pieces = []
+            if kept is not None:
+                kept.close()
+        data = self.out.getvalue()
+        self.out = io.BytesIO()
         cache.store(name, data, self.parts)
         return data

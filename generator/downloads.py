@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import functools
 import io
 import json
 import textwrap
@@ -327,28 +328,51 @@ def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
     kinds = tuple(kinds if kinds is not None else ds.kinds)
     keys = _Keys(ds, code_version()) if cache is not None else None
     out: dict[str, bytes] = {}
-    parts: dict[str, Any] = {}
+    in_json: dict[str, tuple[Any, list[tuple[str, Any]]]] = {}
     for kind in kinds:
         records = sorted(ds.records[kind.folder].items())
         for f in kind.csv_files:
             if cache is None or keys is None or not (f.by_record and _ours(f.rows)):
                 out[f.path] = _csv(f.header, f.rows([r for _, r in records], ds))
-                continue
-            sink = Assembly(cache.load(f.name))
-            sink.text(_csv_header(f.header))
-            for rid, r in records:
-                sink.part(keys.of(kind, rid, r), _rows_text, f, ds, kind, r)
-            out[f.path] = sink.finish(cache, f.name)
+            else:
+                out[f.path] = _kept_file(cache, f.name, functools.partial(
+                    _csv_into, f, ds, keys, kind, records))
         if kind.json_key:
-            parts[kind.json_key] = _json_parts(ds, keys, kind, records)
-    if parts:
-        json_out: Any = _Stream() if cache is None else Assembly(cache.load(JSON_NAME))
-        _json(json_out, parts, {"licence": LICENCE})
-        out[JSON_FILE] = json_out.out.getvalue() if cache is None else \
-            json_out.finish(cache, JSON_NAME)
+            in_json[kind.json_key] = (kind, records)
+
+    def json_into(sink: Any) -> None:
+        _json(sink, {k: _json_parts(ds, keys, kind, records)
+                     for k, (kind, records) in in_json.items()}, {"licence": LICENCE})
+
+    if in_json and cache is None:
+        stream = _Stream()
+        json_into(stream)
+        out[JSON_FILE] = stream.out.getvalue()
+    elif in_json and cache is not None:
+        out[JSON_FILE] = _kept_file(cache, JSON_NAME, json_into)
     if out:
         out[LICENSE_FILE] = LICENSE_TEXT.encode("utf-8")
     return out
+
+
+def _kept_file(cache: DownloadCache, name: str, fill: Callable[[Any], None]) -> bytes:
+    """The download ``name`` written by ``fill(sink)`` into an Assembly of what ``cache`` kept of
+    it; made whole when the kept copy cannot be read to the end."""
+    try:
+        sink = Assembly(cache.load(name))
+        fill(sink)
+        return sink.finish(cache, name)
+    except OSError:
+        sink = Assembly(None)
+        fill(sink)
+        return sink.finish(cache, name)
+
+
+def _csv_into(f: CsvFile, ds: Any, keys: _Keys, kind: Any, records: list[tuple[str, Any]],
+              sink: Any) -> None:
+    sink.text(_csv_header(f.header))
+    for rid, r in records:
+        sink.part(keys.of(kind, rid, r), _rows_text, f, ds, kind, r)
 
 
 def download_cache(settings: Any) -> DownloadCache:

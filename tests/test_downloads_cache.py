@@ -14,7 +14,7 @@ import pytest
 
 from generator import downloads
 from generator.cachedir import project_cache
-from generator.downloadcache import DownloadCache
+from generator.downloadcache import DownloadCache, Kept
 from generator.downloads import JSON_FILE, CsvFile, dataset_files, download_cache
 from generator.kinds import COMPANIES, DATA_KINDS
 from generator.load import load
@@ -198,6 +198,26 @@ def test_a_damaged_cache_is_a_download_made_whole(project, tmp_path, damage):
     _assert_same(files, dataset_files(_ds(project)))
     # and it is kept whole again
     assert b"POISON!" not in _copy(folder, "frontier-ledger.json").read_bytes()
+
+
+def test_a_kept_copy_that_fails_half_way_is_a_download_made_whole(project, tmp_path,
+                                                                  monkeypatch):
+    folder = tmp_path / "downloads-cache"
+    _kept(project, folder)
+    _poison(folder)
+    reads: list[int] = []
+    read = Kept.read
+
+    def failing(self, start, n):  # a disk that fails after a few reads
+        reads.append(n)
+        if len(reads) > 3:
+            raise OSError(5, "Input/output error")
+        return read(self, start, n)
+
+    monkeypatch.setattr(Kept, "read", failing)
+    files = _kept(project, folder)
+    assert len(reads) > 3
+    _assert_same(files, dataset_files(_ds(project)))
 
 
 def test_a_clean_build_reads_no_kept_download_and_writes_them_afresh(project):
