@@ -241,7 +241,8 @@ class _Boom:
 
 def _poison(cache: Path, project: Path, ran: Path) -> int:
     """Copy this project's real cache folder into <project>/.cache/ with every chart SVG
-    carrying MARKER and every compiled template replaced by a pickle that makes ``ran``."""
+    carrying MARKER, every kept download saying FL-POIS for Acme AI, and every compiled template
+    replaced by a pickle that makes ``ran``."""
     poisoned = project / ".cache"
     shutil.copytree(cache, poisoned)
     shutil.copytree(os.environ["FL_CHART_CACHE"], poisoned / "charts", dirs_exist_ok=True)
@@ -253,6 +254,9 @@ def _poison(cache: Path, project: Path, ran: Path) -> int:
             n += 1
         elif p.suffix == ".cache":
             p.write_bytes(payload)
+            n += 1
+        elif p.suffix == ".bin":  # a kept download (generator.downloadcache): same length
+            p.write_bytes(p.read_bytes().replace(b"Acme AI", b"FL-POIS"))
             n += 1
     return n
 
@@ -295,9 +299,9 @@ def test_the_project_s_cache_folder_is_the_user_s_alone(project: Path):
     assert folder.stat().st_mode & 0o777 == 0o700
     names = sorted(p.name for p in folder.iterdir())
     # the articles' compiled code, in a folder named by the limits and the generator's code
-    assert re.fullmatch(r"jinja-budgeted-[0-9a-f]{16}", names[1])
-    assert names[:1] + names[2:] == ["build.lock", "jinja-pages", "jinja-theme", "pages",
-                                     "records", "render"]
+    assert re.fullmatch(r"jinja-budgeted-[0-9a-f]{16}", names[2])
+    assert names[:2] + names[3:] == ["build.lock", "downloads", "jinja-pages", "jinja-theme",
+                                     "pages", "records", "render"]
     assert not (project / ".cache").exists()
 
 

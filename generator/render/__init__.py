@@ -55,7 +55,7 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
     files in the cache; Rendered.complete() waits for them. ``store``: the chart caches to use
     (serve keeps one across rebuilds), else the project's."""
     from ..charts import ChartStore, Charts
-    from ..downloads import atom_feed, dataset_files, download_paths
+    from ..downloads import atom_feed, dataset_files, download_cache, download_paths
 
     if store is None and not settings.check:
         store = ChartStore(settings.chart_folder(), keep_in_memory=settings.serve)
@@ -73,8 +73,8 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
                            kinds.get("article"), kinds.get("page"), share, api.articles)
     # the check leaves out the downloads (about a second for a thousand companies): only the
     # data page's list of their sizes uses them
-    files = dataset_files(ds) if not settings.check else dict.fromkeys(
-        download_paths(ds.kinds), b"")
+    files = dict.fromkeys(download_paths(ds.kinds), b"") if settings.check else dataset_files(
+        ds, cache=download_cache(settings))
     latest = latest_event(ds.companies.values())
     site = Site(ds, settings, source_pagers, _citing(ds),
                 data_as_of(latest.date if latest else None), hand.articles, files, share)
