@@ -137,22 +137,22 @@ def module_digest(*names: str) -> str:
 # Built charts
 
 
-@functools.cache
-def record_code(*modules: str) -> str:
+def record_code(*modules: str, read_source: Callable[[str], bytes] | None = None) -> str:
     """A hash of the code that makes a data file's record from its text: the loader and the
     modules it imports (the models, validation, the reader), ``modules`` (those of a project's
     own kinds of data), and the Python and pydantic versions. With the file's path and the digest
     of its text (generator.load: ``Dataset.digests``) it stands for the record itself, as in the
-    records' cache, without dumping it."""
+    records' cache, without dumping it. ``read_source``: as for :func:`code_digest` (tests)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
         pydantic = version("pydantic")
     except PackageNotFoundError:
         pydantic = "-"
-    h = hashlib.sha256(f"{sys.version}\0{pydantic}\0".encode())
-    h.update(module_digest("generator.load", *sorted(set(modules))).encode())
-    return h.hexdigest()
+    names = ("generator.load", *sorted(set(modules)))
+    code = module_digest(*names) if read_source is None else \
+        code_digest(*names, read_source=read_source)
+    return hashlib.sha256(f"{sys.version}\0{pydantic}\0{code}".encode()).hexdigest()
 
 
 class BuiltCharts:
