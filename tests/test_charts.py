@@ -860,3 +860,27 @@ def test_a_figure_key_changes_when_the_figure_would(chart_project, tmp_path):
     assert dated.figure_key("who-funds-whom") != marked.figure_key("who-funds-whom")
     assert Charts(_dataset(chart_project), Problems(), render=False,
                   store=ChartStore(tmp_path / "cache")).figure_key("who-funds-whom") == ""
+
+
+@pytest.mark.parametrize("source, imports", [
+    (b"from .base import Chart\nfrom .. import values\n",
+     {"generator.charts.base", "generator.values"}),
+    (b"import json\n\ndef f():\n    from ..facts import chart_gap\n    return chart_gap\n",
+     {"generator.facts"}),
+    (b"from ..values import (  # why (a comment)\n    Money,\n)\n", {"generator.values"}),
+    (b"from ..values import Money, \\\n    PartialDate\n", {"generator.values"}),
+    (b"x = 1; import generator.facts\n", {"generator.facts"}),
+    (b"if True: from generator import markup\n", {"generator.markup"}),
+    (b"try:\n    import generator.escape as e\nexcept ImportError:\n    pass\n",
+     {"generator.escape"}),
+    # a string that reads like an import counts: it can only invalidate more than it must
+    (b'"""A module.\n\nimport generator.render\n"""\n', {"generator.render"}),
+    (b"'''\nfrom generator.facts import\n'''\nfrom .spec import SpecBuilder\n",
+     {"generator.charts.spec"}),
+], ids=["relative", "in a function", "parentheses and a comment", "a backslash",
+        "after a semicolon", "after a colon", "in a try", "in a docstring",
+        "a docstring line that does not parse"])
+def test_the_modules_a_chart_module_imports_are_found_wherever_they_are(source, imports):
+    from generator.charts.cache import _imports
+
+    assert _imports("generator.charts.company_valuation", source) == imports
