@@ -26,6 +26,7 @@ def run_check(root: Path | None = None, *, explain: bool = False,
     """Load, validate and render everything (nothing is written), by ``settings`` (a check of the
     project at ``root`` by default). Returns problems and pages; a run that is not a check waits
     for its charts and puts them into the pages (see Rendered.complete)."""
+    from .collector import settle
     from .load import load
     from .recordcache import record_cache
     from .render import render
@@ -35,6 +36,7 @@ def run_check(root: Path | None = None, *, explain: bool = False,
     ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
     pages = []
     if not problems.errors:
+        settle(settings)  # the dataset lives until the check ends
         rendered = render(ds, settings, problems)
         pages = rendered.pages if settings.check else rendered.complete()
     if explain:
@@ -77,7 +79,8 @@ def understood(ds) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    problems, pages = run_check(_root(args), explain=args.explain)
+    problems, pages = run_check(explain=args.explain, settings=Settings.for_project(
+        _root(args), check=True, own_process=True))
     report = problems.report()
     failed = problems.failed(strict=not args.lenient)
     print(report, file=sys.stderr if failed else sys.stdout)
@@ -115,13 +118,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .engine_run import build_site
 
     return build_site(_root(args), Path(args.site_dir), strict=True, engine=args.engine,
-                      clean=args.clean)
+                      clean=args.clean, settings=Settings.for_project(_root(args),
+                                                                     own_process=True))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .engine_run import serve
 
-    return serve(_root(args), args.addr, engine=args.engine, clean=args.clean)
+    return serve(_root(args), args.addr, engine=args.engine, clean=args.clean,
+                 settings=Settings.for_project(_root(args), serve=True, own_process=True))
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:

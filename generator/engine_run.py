@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterator
 
+from .collector import IdleCollector
 from .engines import DEFAULT_ENGINE, Engine, EngineMissing, load_engine
 from .escape import escape_unseen
 from .finish import unfinished_pages
@@ -252,9 +253,14 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
         attach(config, session)
         return config
 
+    idle = IdleCollector()  # what a rebuild left is collected once serve is idle
+
     def builder(config=None) -> None:
-        eng.build(config or get_config(), serve_url=serve_url, dirty=True)
-        session.commit()
+        try:
+            eng.build(config or get_config(), serve_url=serve_url, dirty=True)
+            session.commit()
+        finally:
+            idle.after_build()
 
     quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
     logging.getLogger(eng.logger("commands.build")).addFilter(quiet)
@@ -287,6 +293,7 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
     finally:
         config.plugins.on_shutdown()
         logging.getLogger(eng.logger("commands.build")).removeFilter(quiet)
+        idle.stop()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0
 

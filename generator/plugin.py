@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from . import engine, finish, site_paths
+from .collector import settle
 from .load import load
 from .problems import Problems
 from .render import Rendered, render
@@ -81,6 +82,7 @@ class Session:
     incremental: bool = False
     clean: bool = False
     page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
+    records: Any = None  # serve: the checked records, kept in memory (generator.recordcache)
 
     def commit(self) -> None:
         """The build succeeded: what it recorded of its pages becomes the page cache's."""
@@ -103,17 +105,25 @@ def attach(config: Any, session: Session) -> "PluginEvents | None":
     return None
 
 
-def check_and_render(settings: Settings, problems: Problems, store: Any = None
-                     ) -> Rendered | None:
+def check_and_render(settings: Settings, problems: Problems, store: Any = None,
+                     records: Any = None) -> Rendered | None:
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
-    LedgerPlugin.on_env waits for them."""
+    LedgerPlugin.on_env waits for them. ``records``: the record cache to use (serve keeps one in
+    memory across rebuilds), else the project's."""
     from .recordcache import record_cache
 
-    ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
+    if records is None or settings.clean:
+        records = record_cache(settings)
+    ds = load(settings.root, problems, **settings.load_options(), cache=records)
+    if records is not None:
+        records.forget_unused()
     if problems.errors:
         return None
-    return render(ds, settings, problems, store=store)
+    settle(settings)  # the dataset lives until the build ends
+    rendered = render(ds, settings, problems, store=store)
+    settle(settings)  # and so do the pages
+    return rendered
 
 
 def _docs_rel(config, root: Path) -> str:
@@ -179,7 +189,11 @@ class PluginEvents:
                                              site_url=config.site_url,
                                              edit_url_base=self.config.edit_url_base)
         problems = Problems()
-        rendered = check_and_render(settings, problems, self.session.store)
+        if self.session.serving and self.session.records is None and not self.session.clean:
+            from .recordcache import record_cache
+
+            self.session.records = record_cache(settings, in_memory=True)
+        rendered = check_and_render(settings, problems, self.session.store, self.session.records)
         if problems.failed(strict=self.config.strict_data):
             if rendered is not None:
                 rendered.charts.abandon()

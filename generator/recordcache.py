@@ -40,34 +40,60 @@ def code_version() -> str:
 
 
 class RecordCache:
-    """Checked records of the project whose cache folder is ``folder`` (see the module)."""
+    """Checked records of the project whose cache folder is ``folder`` (see the module).
+    ``in_memory``: the records are also kept in this process, by the same key, for the next load
+    (serve's rebuilds: no file of the cache is read again; records are frozen models, never
+    changed once checked, so one load's record can be the next one's); :meth:`forget_unused`
+    lets go of those the last load did not use."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, *, in_memory: bool = False):
         self.folder = folder
+        self.memory: dict[str, Any] | None = {} if in_memory else None
+        self._used: set[str] = set()
 
-    def _path(self, folder: str, rel: str, text: str) -> Path:
-        return self.folder / f"{digest(code_version(), folder, rel, text)}.pickle"
+    def _name(self, folder: str, rel: str, text: str) -> str:
+        return f"{digest(code_version(), folder, rel, text)}.pickle"
 
     def get(self, folder: str, rel: str, text: str) -> Any:
+        name = self._name(folder, rel, text)
+        if self.memory is not None:
+            self._used.add(name)
+            if name in self.memory:
+                return self.memory[name]
         try:
-            with open(self._path(folder, rel, text), "rb") as f:
-                return pickle.load(f)
+            with open(self.folder / name, "rb") as f:
+                record = pickle.load(f)
         except Exception:  # noqa: BLE001 - missing or damaged: the file is checked again
             return None
+        if self.memory is not None:
+            self.memory[name] = record
+        return record
 
     def put(self, folder: str, rel: str, text: str, record: Any) -> None:
+        name = self._name(folder, rel, text)
         try:
             data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # noqa: BLE001 - not cached: checked again next time
             return
-        write_atomically(self._path(folder, rel, text), data)
+        if self.memory is not None:
+            self._used.add(name)
+            self.memory[name] = record
+        write_atomically(self.folder / name, data)
+
+    def forget_unused(self) -> None:
+        """After a load: the records kept in memory that it did not use (a file's earlier texts)
+        are let go of."""
+        if self.memory is not None:
+            for name in set(self.memory) - self._used:
+                del self.memory[name]
+            self._used = set()
 
 
-def record_cache(settings: Any) -> RecordCache | None:
+def record_cache(settings: Any, *, in_memory: bool = False) -> RecordCache | None:
     """The record cache of a run by its settings (generator.settings.Settings): the project's,
-    or None for a clean run."""
+    or None for a clean run. ``in_memory``: see :class:`RecordCache`."""
     if settings.clean:
         return None
     from .cachedir import project_cache
 
-    return RecordCache(project_cache(settings.root) / "records")
+    return RecordCache(project_cache(settings.root) / "records", in_memory=in_memory)

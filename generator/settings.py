@@ -75,6 +75,10 @@ class Settings:
     # --clean: no cache is read (the built pages', the charts', the compiled templates'); the
     # build that uses it renders its charts into a folder of its own (see build_site)
     clean: bool = False
+    # the run is the whole of its process (a command, not a test or another program): what load
+    # and render make lives until it ends, and the cyclic collector stops scanning it
+    # (generator.collector)
+    own_process: bool = False
 
     @classmethod
     def for_project(cls, root: Path, **values: Any) -> "Settings":

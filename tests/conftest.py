@@ -73,6 +73,17 @@ def _shared_chart_cache(tmp_path_factory: pytest.TempPathFactory):
     mp.undo()
 
 
+@pytest.fixture(autouse=True)
+def _collector_sees_everything():
+    """A command run in-process (the CLI's build, check and serve) moves what it made out of
+    the cyclic collector's sight, as its own process may (generator.collector); the tests run
+    hundreds of commands in one process, so each test ends with everything back in sight."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
 @pytest.fixture(scope="session")
 def served_site():
     """The shipped site, built for and served from http://127.0.0.1:PORT/frontier-ledger/ as

@@ -50,23 +50,35 @@ def test_the_plain_mkdocs_configuration_drops_only_our_plugin():
 def test_the_table_prints_medians_and_ratios():
     a = bench.SizeResult(100, pages=113, check=[0.5, 0.7, 0.6], cold=[20.0], warm=[10.0, 12.0, 11.0],
                          rebuild=[11.0], plain=[10.0], peak_cold=[150.0], peak_warm=[140.0],
-                         peak_plain=[60.0], tree_cold=[450.0], reload=[1.5, 1.25, 3.0])
+                         peak_plain=[60.0], tree_cold=[450.0], reload=[1.5, 1.25, 3.0],
+                         serve_rebuild=[0.9, 0.7, 2.0])
     b = bench.SizeResult(1000, pages=1017, check=[4.0], cold=[150.0], warm=[90.0], rebuild=[91.0],
                          plain=[80.0], peak_cold=[400.0], peak_warm=[380.0], peak_plain=[250.0])
     lines = bench.format_table([a, b]).splitlines()
     assert lines[0].split()[:3] == ["N", "pages", "check"]
     row = lines[2].split()
-    assert row[:7] == ["100", "113", "0.60", "20.0", "11.0", "11.0", "1.50"]  # reload: median
+    # reload and serve's rebuild within it: medians
+    assert row[:8] == ["100", "113", "0.60", "20.0", "11.0", "11.0", "1.50", "0.90"]
     assert "1.10×" in row and "2.00×" in row and "5%" in row
     assert lines[0].split()[-8:] == ["peak", "MB", "warm", "MB", "all", "MB", "plain", "MB"]
     # largest process, the warm build, all processes, plain MkDocs
     assert row[-4:] == ["150", "140", "450", "60.0"]
-    assert lines[3].split()[6] == "—"  # no reload measured at this size
+    assert lines[3].split()[6:8] == ["—", "—"]  # no reload measured at this size
     assert lines[3].split()[:2] == ["1,000", "1,017"]
     assert lines[-1].startswith("growth N=100 → N=1,000 (10× the companies): warm 8.18×")
     # a size measured without plain MkDocs still prints
     c = bench.SizeResult(10, pages=20, check=[0.1], cold=[1.0], warm=[1.0], rebuild=[1.0])
     assert "—" in bench.format_table([c])
+
+
+def test_serve_s_rebuild_times_are_read_from_its_log(tmp_path):
+    log = tmp_path / "serve.log"
+    assert bench.rebuild_times(log) == []  # no log yet
+    log.write_text("INFO - Building documentation...\n"
+                   "INFO - Documentation built in 61.20 seconds\n"
+                   "INFO - [02:10:11] Detected file changes\n"
+                   "INFO - Documentation built in 0.87 seconds\n", encoding="utf-8")
+    assert bench.rebuild_times(log) == [61.2, 0.87]
 
 
 class _EnvLoader(yaml.SafeLoader):

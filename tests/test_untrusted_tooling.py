@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -292,9 +293,59 @@ def test_the_project_s_cache_folder_is_the_user_s_alone(project: Path):
     assert build_site(project, Path("site")) == 0
     folder = project_cache(project)
     assert folder.stat().st_mode & 0o777 == 0o700
-    assert sorted(p.name for p in folder.iterdir()) == ["build.lock", "jinja-pages", "jinja-theme",
-                                                        "pages", "records", "render"]
+    names = sorted(p.name for p in folder.iterdir())
+    # the articles' compiled code, in a folder named by the limits and the generator's code
+    assert re.fullmatch(r"jinja-budgeted-[0-9a-f]{16}", names[1])
+    assert names[:1] + names[2:] == ["build.lock", "jinja-pages", "jinja-theme", "pages",
+                                     "records", "render"]
     assert not (project / ".cache").exists()
+
+
+def test_articles_are_compiled_again_only_when_their_text_or_limits_change(project, monkeypatch):
+    """Articles and hand-written pages are compiled with the budgets' checks written into their
+    code: a compiled article is reused for the same text under the same limits only."""
+    from generator.limits import Limits
+    from generator.load import load
+    from generator.problems import Problems
+    from generator.render import render
+    from generator.render.sandbox import PageSandbox
+    from generator.settings import Settings
+
+    compiled: list[str] = []
+    plain = PageSandbox.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        if self.limits is not None and name is not None:
+            compiled.append(name)
+        return plain(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(PageSandbox, "compile", counting)
+
+    def rendered(limits: Limits) -> list[str]:
+        compiled.clear()
+        problems = Problems()
+        render(load(project, problems), Settings.for_project(project, check=True, limits=limits),
+               problems)
+        return [p.format() for p in problems.sorted()]
+
+    pages = ["site_src/about.md", "site_src/articles/first.md", "site_src/index.md",
+             "site_src/methodology.md"]
+    assert rendered(Limits()) == [] and sorted(compiled) == pages
+    assert rendered(Limits()) == [] and compiled == []  # the same texts, the same limits
+    article = project / "site_src" / "articles" / "first.md"
+    article.write_text(article.read_text() + "\n{% macro f(n) %}{{ f(n) }}{% endmacro %}\n")
+    assert rendered(Limits()) == [] and compiled == ["site_src/articles/first.md"]
+    # the same text under a smaller nesting limit: compiled (and checked) again, and refused
+    article.write_text(article.read_text() + "{% if 1 %}{% if 1 %}{% if 1 %}x{% endif %}"
+                       "{% endif %}{% endif %}\n")
+    assert rendered(Limits()) == [] and compiled == ["site_src/articles/first.md"]
+    small = Limits(blocks=2)
+    assert rendered(small) == ["site_src/articles/first.md:13: template code nested more than 2 "
+                               "blocks deep ({% for %}, {% if %}, {% macro %} …)"]
+    assert sorted(compiled) == pages
+    # the refused article was not stored: it is compiled (and refused) again; the others are not
+    assert rendered(small)[0].startswith("site_src/articles/first.md:13:")
+    assert compiled == ["site_src/articles/first.md"]
 
 
 def _bucket(env: jinja2.Environment, source: str) -> tuple[jinja2.bccache.Bucket, str]:

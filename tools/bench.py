@@ -240,6 +240,7 @@ class SizeResult:
     peak_plain: list[float] = field(default_factory=list)
     tree_cold: list[float] = field(default_factory=list)  # all processes together
     reload: list[float] = field(default_factory=list)  # serve: writing a file → the browser
+    serve_rebuild: list[float] = field(default_factory=list)  # serve: the rebuild within that
 
     def med(self, name: str) -> float:
         return _median(getattr(self, name))
@@ -288,7 +289,8 @@ def measure_size(n: int, runs: int, tmp: Path, *, plain: bool = True, reload_edi
             try:
                 res.reload = reload_latency(proj, tmp / f"reload-{n}", edits=reload_edits,
                                             company=edit.stem, cache=cache,
-                                            start_limit=max(600.0, 2 * max(res.cold)), log=log)
+                                            start_limit=max(600.0, 2 * max(res.cold)), log=log,
+                                            rebuilds=res.serve_rebuild)
             except RuntimeError as exc:  # the table still prints, without this figure
                 log(f"    serve: {exc}")
         if plain:
@@ -313,13 +315,14 @@ def format_table(results: list[SizeResult]) -> str:
     def r(a: float, b: float) -> str:
         return "—" if math.isnan(a) or math.isnan(b) or not b else f"{a / b:.2f}×"
 
-    head = ["N", "pages", "check s", "cold s", "warm s", "1 file s", "reload s", "plain s",
+    head = ["N", "pages", "check s", "cold s", "warm s", "1 file s", "reload s", "rebuild s",
+            "plain s",
             "warm/plain", "cold/plain", "check/warm", "peak MB", "warm MB", "all MB", "plain MB"]
     rows = []
     for x in results:
         rows.append([f"{x.n:,}", f"{x.pages:,}", s(x.med("check")), s(x.med("cold")),
                      s(x.med("warm")), s(x.med("rebuild")), s(x.med("reload")),
-                     s(x.med("plain")),
+                     s(x.med("serve_rebuild")), s(x.med("plain")),
                      r(x.med("warm"), x.med("plain")), r(x.med("cold"), x.med("plain")),
                      f"{100 * x.med('check') / x.med('warm'):.0f}%" if x.warm else "—",
                      f"{max(x.peak_cold + x.peak_warm, default=float('nan')):.0f}",
@@ -374,13 +377,24 @@ def copy_project(repo: Path, dest: Path) -> Path:
     return dest
 
 
+def rebuild_times(log_file: Path) -> list[float]:
+    """The seconds of each build serve logged so far ("Documentation built in 1.23 seconds")."""
+    import re as _re
+
+    text = log_file.read_text(encoding="utf-8", errors="replace") if log_file.is_file() else ""
+    return [float(x) for x in _re.findall(r"Documentation built in ([0-9.]+) seconds", text)]
+
+
 def reload_latency(proj: Path, tmp: Path, *, edits: int = 5, company: str | None = None,
-                   cache: Path | None = None, start_limit: float = 600,
-                   log=print) -> list[float]:
+                   cache: Path | None = None, start_limit: float = 600, log=print,
+                   rebuilds: list[float] | None = None) -> list[float]:
     """Seconds from writing one company file of the project ``proj`` (which is edited, and put
     back) to Chromium showing the change, once per edit. ``cache``: the caches serve starts with
     (the charts a build of the project rendered, say; a new folder by default); ``start_limit``:
-    seconds serve may take to answer first."""
+    seconds serve may take to answer first; ``rebuilds``: gets the seconds serve's rebuild took
+    for each edit (from its log), the rest of the time being noticing the change and reloading
+    the page."""
+    rebuilds = rebuilds if rebuilds is not None else []
     import urllib.request
 
     from playwright.sync_api import sync_playwright
@@ -431,12 +445,17 @@ def reload_latency(proj: Path, tmp: Path, *, edits: int = 5, company: str | None
                 new = text.replace("\nsummary: >-\n  ", f"\nsummary: >-\n  {marker}. ", 1)
                 if new == text:
                     raise RuntimeError(f"{path}: no folded 'summary: >-' to edit")
+                built = len(rebuild_times(log_file))
                 t0 = time.perf_counter()
                 path.write_text(new, encoding="utf-8")
                 page.wait_for_function("m => document.body && document.body.innerText.includes(m)",
                                        arg=marker, polling=20, timeout=120_000)
                 times.append(time.perf_counter() - t0)
-                log(f"    edit {i + 1}: the browser showed it after {times[-1]:.2f} s")
+                took = rebuild_times(log_file)[built:]
+                if took:
+                    rebuilds.append(sum(took))
+                log(f"    edit {i + 1}: the browser showed it after {times[-1]:.2f} s"
+                    + (f" (the rebuild took {sum(took):.2f} s)" if took else ""))
                 page.wait_for_timeout(1500)  # let the server settle before the next edit
             browser.close()
     finally:
@@ -471,7 +490,8 @@ def run_scale(repo: Path, sizes: list[int], runs: int = 3, *, plain: bool = True
                                 reload_edits=reload_edits if reload else 0) for n in sizes]
         if results:
             print("\nSeconds (medians; '1 file': a build after one company file changed; "
-                  "'reload': serve, from writing that file to Chromium showing the change); peak "
+                  "'reload': serve, from writing that file to Chromium showing the change; "
+                  "'rebuild': serve's rebuild within it, from its log); peak "
                   "resident memory in MB: of the largest process, of the warm build, and of a "
                   "build and its chart workers together ('all', sampled every 0.2 s):")
             print(format_table(results))
@@ -479,9 +499,12 @@ def run_scale(repo: Path, sizes: list[int], runs: int = 3, *, plain: bool = True
             print("\nEdit-reload loop (python -m generator serve on a copy of the shipped site, "
                   "Chromium on the edited company's profile):", flush=True)
             proj = copy_project(repo, tmp / "reload-project")
-            times = reload_latency(proj, tmp / "reload-shipped", edits=reload_edits, log=log)
+            rebuilt: list[float] = []
+            times = reload_latency(proj, tmp / "reload-shipped", edits=reload_edits, log=log,
+                                   rebuilds=rebuilt)
             print(f"  from writing the YAML file to the browser showing the change: median "
-                  f"{_median(times):.2f} s (edits: {', '.join(f'{x:.2f}' for x in times)})")
+                  f"{_median(times):.2f} s (edits: {', '.join(f'{x:.2f}' for x in times)}); "
+                  f"serve's rebuild: median {_median(rebuilt):.2f} s")
     return 0
 
 

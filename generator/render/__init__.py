@@ -180,32 +180,47 @@ def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any
 def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, str],
                  problems: Problems, pages: list, cited: set[str], reuse: Any = None) -> None:
     """Every page of ``kind``, appended to ``pages``; a big check renders a kind of many pages in
-    two processes. ``reuse``: the profiles' cache (generator.render.reuse)."""
+    two processes. ``reuse``: the profiles' cache (generator.render.reuse); a kind that says what
+    its pages read (PageKind.reads) keeps them in a memo of its own (memo.py)."""
+    from .memo import page_memo
+
     settings = site.settings
+    specs = list(kind.pages(site)) if kind.pages is not None else []
+    memo = page_memo(kind, site.ds, settings, env, source_page,
+                     frozenset(k for spec in specs for k in spec.context)) \
+        if reuse is None and kind.reads is not None else None
 
     def work(specs: Iterable[PageSpec]) -> None:
         for spec in specs:
+            if reuse is None and memo is None:
+                page = _render_page(kind, spec, site, env, source_page, problems, cited)
+                if page is not None:
+                    pages.append(page)
+                continue
             if reuse is not None:
                 cid = spec.context["c"].id
                 kept = reuse.get(cid, spec.path)
-                if kept is not None:
-                    text, sources = kept
-                    cited.update(sources)
-                    _share_card(spec, site)  # its card is a file of the site, as if rendered
-                    pages.append(Page(spec.path, text, spec.origin))
-                    continue
-                before = len(problems.items)
-                state = PageState(spec.path)
-                page = _render_page(kind, spec, site, env, source_page, problems, cited, state)
-                if page is not None and len(problems.items) == before:
+            else:
+                reads = kind.reads(site, spec)
+                kept = memo.get(spec.path, reads)
+            if kept is not None:
+                text, sources = kept
+                cited.update(sources)
+                _share_card(spec, site)  # its card is a file of the site, as if rendered
+                pages.append(Page(spec.path, text, spec.origin))
+                continue
+            before = len(problems.items)
+            state = PageState(spec.path)
+            page = _render_page(kind, spec, site, env, source_page, problems, cited, state)
+            if page is not None and len(problems.items) == before:
+                if reuse is not None:
                     reuse.put(cid, spec.path, page.content, list(state.sources),
                               list(state.charts))
-            else:
-                page = _render_page(kind, spec, site, env, source_page, problems, cited)
+                else:
+                    memo.put(spec.path, reads, page.content, list(state.sources))
             if page is not None:
                 pages.append(page)
 
-    specs = list(kind.pages(site)) if kind.pages is not None else []
     if kind.many and settings.check and len(specs) >= settings.parallel_check_min and can_fork():
         work(specs[:1])  # the template is compiled (and cached) before the fork
         in_two_processes(specs[1:], work, problems, pages, cited)

@@ -68,6 +68,9 @@ class PageKind:
     og_type: str = "website"
     search_boost: float | None = None
     many: bool = False
+    # what a page of the kind reads beyond what every page reads, as text for its key (see
+    # memo.py); None: its pages are rendered every time
+    reads: Callable[[Site, PageSpec], list[str]] | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -137,6 +140,17 @@ def _sources(site: Site) -> Iterable[PageSpec]:
                        data_as_of=site.latest_event)
 
 
+def _source_reads(site: Site, spec: PageSpec) -> list[str]:
+    """A page of the sources list reads its place in the list, its records (their files), what
+    cites each, and the date the site's data is as of (its dates line)."""
+    ds, pg = site.ds, spec.context["pager"]
+    out = [repr((pg.number, pg.paths, pg.ranges, pg.start, pg.total)), site.latest_event or ""]
+    for s in pg.items:
+        rel = ds.origins.get(("sources", s.id))
+        out.append(f"{s.id}:{ds.digests.get(rel) if rel else ''}:{site.citing.get(s.id, [])!r}")
+    return out
+
+
 def _articles(site: Site) -> Iterable[PageSpec]:
     # the lead article (front matter 'lead: true') first, then the others newest first
     ordered = sorted(site.articles, key=lambda a: not a["meta"].lead)
@@ -187,7 +201,8 @@ COMPANIES = PageKind("companies", "companies.md.j2", _companies,
 VALUATIONS = PageKind("valuations", "valuations.md.j2", _valuations, (("valuations", "valuations/"),))
 TABLE = PageKind("table", "table.md.j2", _tables, (("table", "tables/largest-ipos/"),))
 GLOSSARY = PageKind("glossary", "glossary.md.j2", _glossary, (("glossary", "glossary/"),))
-SOURCES = PageKind("sources", "sources.md.j2", _sources, (("sources", "sources/"),))
+SOURCES = PageKind("sources", "sources.md.j2", _sources, (("sources", "sources/"),),
+                   reads=_source_reads)
 ARTICLE = PageKind("article", None, None, (("article", "articles/anthropic-series-h/"),
                                            ("explainer with tables", "articles/power-and-cooling/")),
                    og_type="article")

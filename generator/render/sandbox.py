@@ -336,6 +336,20 @@ def bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
     return cache_folder(root, "jinja-pages")
 
 
+def budgeted_bytecode_cache(root: Path, limits: Limits) -> jinja2.BytecodeCache | None:
+    """Compiled articles and hand-written pages. Their compiled form depends on more than their
+    text: the budgets' checks are written into it (limits.prepare, check_tags and check_nesting
+    run while it is compiled) by the generator's code, for these limits; so the folder is named
+    by both, and an article is compiled (and checked) again when either changes. A text that
+    failed to compile is never stored, and jinja2 compares each one's source with what was
+    compiled."""
+    from ..cachedir import bytecode_cache as cache_folder
+    from ..pagecache import digest
+    from ..recordcache import code_version
+
+    return cache_folder(root, f"jinja-budgeted-{digest(code_version(), repr(limits))[:16]}")
+
+
 
 def _error_line(exc: BaseException, name: str) -> int:
     """The template line an exception was raised from (Jinja rewrites tracebacks to show it)."""

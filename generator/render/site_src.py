@@ -24,7 +24,7 @@ from ..values import DateField, Line, Paragraph
 from .article_markup import check_article_markup
 from .frame import (ARTICLE_AUTHOR, article_json_ld, data_as_of, meta_line, reading_minutes,
                     sources_footer, with_meta_line)
-from .sandbox import make_env, render_template
+from .sandbox import budgeted_bytecode_cache, make_env, render_template
 
 MAX_ARTICLE_BYTES = 512 * 1024
 
@@ -93,9 +93,12 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
     src = settings.root / site_src
     out = HandPages() if articles is None else HandPages(articles=articles)
     bodies: dict[str, str] = {}
-    # compiled anew each time, never from a cache: the compiled form carries the budget's checks
     env = make_env(jinja2.FunctionLoader(lambda name: (bodies[name], name, lambda: True)),
                    settings.limits)
+    # the compiled form carries the budget's checks (limits.prepare): cached by the limits and
+    # the generator's code as well as by the text (sandbox.budgeted_bytecode_cache)
+    env.bytecode_cache = None if settings.clean else \
+        budgeted_bytecode_cache(settings.root, settings.limits)
     env.globals.update(globals_)
     first = src / site_paths.ARTICLES  # articles before the pages that list them
     for path in sorted(markdown_files(src, site_src, problems),

@@ -1,0 +1,66 @@
+"""Python's cyclic garbage collector, told what lives long.
+
+A build makes millions of objects that live until it ends (the dataset, the rendered pages, the
+engine's pages), and Python's collector scans every one of them again at each full collection:
+at 1,000 companies six full collections took 1.3-2.5 s of a 10-18 s warm build, finding nothing
+to free. A run that is the whole of its process (a command: ``Settings.own_process``) moves what
+load and render made out of the collector's sight (``gc.freeze``) as each is done; the objects
+stay freed by reference counting as usual, only cycles among them are not looked for again
+(there are none to find: they live until the process ends). Serve lives on: after each rebuild
+it brings them back into sight and, once it has been idle a moment, collects what the last
+rebuild left and freezes the rest (:class:`IdleCollector`), off the path from an edit to the
+browser.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from typing import Any
+
+
+def settle(settings: Any) -> None:
+    """What exists now lives until the command ends: out of the collector's sight (a run inside
+    another program's process, such as a test's, changes nothing)."""
+    if getattr(settings, "own_process", False):
+        gc.freeze()
+
+
+class IdleCollector:
+    """Serve's collection: :meth:`after_build` brings every frozen object back into the
+    collector's sight, and ``delay`` seconds later, unless another build came first, collects
+    and freezes what is left."""
+
+    def __init__(self, delay: float = 2.0):
+        self.delay = delay
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+        self.collections = 0
+
+    def after_build(self) -> None:
+        gc.unfreeze()
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = threading.Timer(self.delay, self._collect)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _collect(self) -> None:
+        gc.collect()
+        gc.freeze()
+        self.collections += 1
+
+    def wait(self) -> None:
+        """Until the pending collection is done (tests, and serve's shutdown)."""
+        with self._lock:
+            timer = self._timer
+        if timer is not None:
+            timer.join()
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+        gc.unfreeze()
