@@ -747,3 +747,140 @@ def test_a_marks_words_stay_text_in_the_placed_svg():
         '<svg aria-hidden="true" focusable="false" class="marks" width="10" height="10"><g>'
         '<path data-tip="&lt;img src=x onerror=alert(1)&gt; &amp; &quot;x&quot;" d="M0,0"/>'
         '</g></svg>')
+
+
+# ---------------------------------------------------------------------------------------------
+# What a kept chart is keyed by: the files of the records it reads (issue 19)
+
+
+def _counting(built: list[str]):
+    def counting(kind):
+        return dataclasses.replace(kind, build=lambda ds, inst, b: built.append(inst.id) or
+                                   kind.build(ds, inst, b))
+
+    return tuple(counting(k) for k in CHART_KINDS)
+
+
+@pytest.mark.parametrize("path, old, new, rebuilt", [
+    # the company chart names its sources' publishers; valuations-over-time reads every source
+    ("data/sources/daily-2023.yaml", "publisher: The Daily Example",
+     "publisher: The Daily Example Co.", ["valuation-acme-ai", "valuations-over-time"]),
+    # a comment changes no record, but the file is what a key names: built again, the same
+    ("data/sources/daily-2023.yaml", "tier: outlet", "tier: outlet  # checked",
+     ["valuation-acme-ai", "valuations-over-time"]),
+    ("data/companies/bigcloud.yaml", "name: BigCloud", "name: BigCloud Renamed",
+     ["capital-raised", "largest-ipos", "latest-valuations", "valuations-over-time",
+      "who-funds-whom"]),
+    ("data/tables/largest-ipos.yaml", "year: 2010", "year: 2011", ["largest-ipos"]),
+], ids=["a cited source", "a comment in a cited source", "a company's name", "a table"])
+def test_a_kept_chart_is_built_again_when_a_file_it_reads_changes(chart_project, tmp_path, path,
+                                                                   old, new, rebuilt):
+    built: list[str] = []
+    kinds = _counting(built)
+    build_all(_dataset(chart_project), kinds, BuiltCharts(tmp_path))
+    assert sorted(built) == sorted(ALL_CHARTS)
+    built.clear()
+    build_all(_dataset(chart_project), kinds, BuiltCharts(tmp_path))
+    assert built == []
+    f = chart_project / path
+    text = f.read_text()
+    assert text.count(old) == 1
+    f.write_text(text.replace(old, new))
+    ds = _dataset(chart_project)
+    changed = build_all(ds, kinds, BuiltCharts(tmp_path))
+    assert sorted(built) == rebuilt
+    assert changed == build_all(ds)  # what a build without the cache makes
+
+
+def test_a_chart_s_key_covers_the_code_that_makes_its_records():
+    """A record is named by its file and the code that made the record from it: the loader and
+    what it imports (models, validation, the reader, the values), and a project's own kinds'
+    modules; not the code that renders pages or draws charts."""
+    from generator.charts.cache import record_code
+
+    edit = b"# edited\n"
+    before = record_code(read_source=_sources({}))
+    for own in ("generator.load", "generator.model", "generator.validate", "generator.reader",
+                "generator.values", "generator.kinds"):
+        assert record_code(read_source=_sources({own: edit})) != before, own
+    for other in ("generator.render", "generator.mkdocs_glue", "generator.charts.timeline",
+                  "generator.charts.pipeline", "generator.engine", "generator.share"):
+        assert record_code(read_source=_sources({other: edit})) == before, other
+    ext = {"fl_people_kind": b"class Person: ...\n"}
+    theirs = record_code("fl_people_kind", read_source=_sources(ext))
+    assert theirs != before
+    assert record_code("fl_people_kind", read_source=_sources(
+        {"fl_people_kind": b"class Person:\n    name: str\n"})) != theirs
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a pickle", b"\x80\x05K\x01."],
+                         ids=["empty", "not a pickle", "not a chart"])
+def test_a_kept_chart_that_cannot_be_read_is_built_again(chart_project, tmp_path, damage):
+    ds = _dataset(chart_project)
+    build_all(ds, CHART_KINDS, BuiltCharts(tmp_path))
+    kept = sorted((tmp_path / "built").iterdir())
+    assert [p.suffix for p in kept] == [".pickle"] * len(ALL_CHARTS)
+    for p in kept:
+        p.write_bytes(damage)
+    built: list[str] = []
+    again = build_all(ds, _counting(built), BuiltCharts(tmp_path))
+    assert sorted(built) == sorted(ALL_CHARTS)
+    assert again == build_all(ds)
+
+
+def test_a_figure_key_changes_when_the_figure_would(chart_project, tmp_path):
+    """The profiles' cache compares figures by Charts.figure_key: a comparison chart reads the
+    companies, not the sources, so a source turned secondary, or dated otherwise, leaves it
+    kept, but the figure (its table's mark, its newest source) and so its key change."""
+    built: list[str] = []
+    kinds = _counting(built)
+
+    def charts() -> Charts:
+        built.clear()
+        c = Charts(_dataset(chart_project), Problems(), kinds=kinds,
+                   store=ChartStore(tmp_path / "cache"), workers=1)
+        c.abandon()  # (nothing rendered: the keys are known before)
+        return c
+
+    first, again = charts(), charts()
+    assert built == []
+    assert again.figure_key("who-funds-whom") == first.figure_key("who-funds-whom") != ""
+    assert again.figure_key("no-such-chart") == ""
+    f = chart_project / "data/sources/acme-news-2021.yaml"
+    f.write_text(f.read_text().replace("tier: primary", "tier: secondary"))
+    marked = charts()
+    assert "who-funds-whom" not in built
+    assert marked.charts["who-funds-whom"].secondary_rows == (0,)
+    assert again.charts["who-funds-whom"].secondary_rows == ()
+    assert marked.figure_key("who-funds-whom") != again.figure_key("who-funds-whom")
+    f.write_text(f.read_text().replace("published: 2021-05-04", "published: 2021-06-04"))
+    dated = charts()
+    assert "who-funds-whom" not in built
+    assert str(dated.charts["who-funds-whom"].data_as_of) == "2021-06-04"
+    assert dated.figure_key("who-funds-whom") != marked.figure_key("who-funds-whom")
+    assert Charts(_dataset(chart_project), Problems(), render=False,
+                  store=ChartStore(tmp_path / "cache")).figure_key("who-funds-whom") == ""
+
+
+@pytest.mark.parametrize("source, imports", [
+    (b"from .base import Chart\nfrom .. import values\n",
+     {"generator.charts.base", "generator.values"}),
+    (b"import json\n\ndef f():\n    from ..facts import chart_gap\n    return chart_gap\n",
+     {"generator.facts"}),
+    (b"from ..values import (  # why (a comment)\n    Money,\n)\n", {"generator.values"}),
+    (b"from ..values import Money, \\\n    PartialDate\n", {"generator.values"}),
+    (b"x = 1; import generator.facts\n", {"generator.facts"}),
+    (b"if True: from generator import markup\n", {"generator.markup"}),
+    (b"try:\n    import generator.escape as e\nexcept ImportError:\n    pass\n",
+     {"generator.escape"}),
+    # a string that reads like an import counts: it can only invalidate more than it must
+    (b'"""A module.\n\nimport generator.render\n"""\n', {"generator.render"}),
+    (b"'''\nfrom generator.facts import\n'''\nfrom .spec import SpecBuilder\n",
+     {"generator.charts.spec"}),
+], ids=["relative", "in a function", "parentheses and a comment", "a backslash",
+        "after a semicolon", "after a colon", "in a try", "in a docstring",
+        "a docstring line that does not parse"])
+def test_the_modules_a_chart_module_imports_are_found_wherever_they_are(source, imports):
+    from generator.charts.cache import _imports
+
+    assert _imports("generator.charts.company_valuation", source) == imports

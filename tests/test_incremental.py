@@ -84,9 +84,27 @@ def edit_theme(root: Path, k: int) -> None:
     path.write_text(new if n else text + "\n" + block + "\n", encoding="utf-8")
 
 
+def date_source(root: Path, k: int) -> None:
+    """A source Acme AI's chart cites, dated anew: the figure's newest source (issue 19: the
+    chart is kept, its figure is not)."""
+    _sub(root / "data/sources/daily-2023.yaml", r"^published: .*$", f"published: 2023-0{k + 3}-02")
+
+
+def rename_charted(root: Path, k: int) -> None:
+    """Acme AI is drawn in its own chart and in the comparison charts of the valuations page."""
+    _sub(root / "data/companies/acme-ai.yaml", r"^name: .*$", f"name: Acme AI {k}")
+
+
+def comment_company(root: Path, k: int) -> None:
+    """A file that changes but whose record does not: charts keyed by it are built again."""
+    with open(root / "data/companies/acme-ai.yaml", "a", encoding="utf-8") as f:
+        f.write(f"# checked again ({k})\n")
+
+
 EDITS = {f.__name__: f for f in (edit_data, rename_company, add_company, edit_source,
                                  edit_glossary, edit_template, edit_article, add_article,
-                                 edit_settings, edit_theme)}
+                                 edit_settings, edit_theme, date_source, rename_charted,
+                                 comment_company)}
 
 
 def _built_equal(root: Path) -> None:
@@ -210,3 +228,21 @@ def test_a_check_after_an_edit_reports_what_a_clean_check_reports(project, check
     _sub(project / "data/companies/acme-ai.yaml", r"^  - company: bigcluod$",
          "  - company: bigcloud")
     assert check(project).code == 0
+
+
+@pytest.mark.parametrize("edit, page, shown", [
+    ("date_source", "companies/acme-ai/index.html", "newest source 2 April 2023"),
+    # the chart's table marks its Series A row (the only confirmed one)
+    ("edit_source", "companies/acme-ai/index.html", '>confirmed</span> <a class="fl-secondary"'),
+    ("rename_charted", "valuations/index.html", 'data-label="Company">Acme AI 1</td>'),
+    ("rename_charted", "companies/acme-ai/index.html", "Acme AI 1: valuations over time"),
+], ids=["a cited source's date", "a cited source turned secondary", "a comparison's company",
+        "a company's own chart"])
+def test_a_kept_chart_s_figure_shows_what_changed_in_what_it_reads(project, edit, page, shown):
+    """Charts are kept by the files they read and profiles by their charts' keys (issue 19):
+    an edit to what a chart reads, or to the sources a build marks it by, reaches its figure."""
+    assert build_site(project, Path("site")) == 0
+    assert shown not in (project / "site" / page).read_text(encoding="utf-8")
+    EDITS[edit](project, 1)
+    _built_equal(project)
+    assert shown in (project / "site" / page).read_text(encoding="utf-8")

@@ -22,8 +22,10 @@ show as they are), which is also why the charts carry no Vega legends.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from markupsafe import Markup
 
@@ -36,7 +38,7 @@ from ..types import FilePage, Page, RenderError
 from . import (capital_raised, company_valuation, gpu_generations, largest_ipos, latest_valuations,
                rack_power, valuations_over_time, who_funds_whom)
 from .base import Chart, ChartKind, Instance
-from .cache import BuiltCharts, ChartStore, module_digest
+from .cache import BuiltCharts, ChartStore, module_digest, record_code
 from .figure import csv_text, figure_markup
 from .pipeline import Rendering
 from .spec import SpecBuilder
@@ -54,19 +56,22 @@ CHART_KINDS: tuple[ChartKind, ...] = (
 
 
 class _Reads:
-    """What the instances of one build read, as stable text, each record dumped once."""
+    """What the instances of one build read, as stable text. A record is named by its file: its
+    path and the digest of its text (generator.load keeps them, ``Dataset.digests``), with the
+    code that makes a record from a file (cache.record_code), which together determine the
+    record, as in the records' cache; a record whose file has no digest (a dataset made some
+    other way) by its dump. A folder read whole is named by the names of its records."""
 
     def __init__(self, ds: Any):
         self.ds = ds
-        self._one: dict[tuple[str, str], str] = {}
+        self.code = record_code(*_kind_modules(ds))
         self._all: dict[str, str] = {}
 
     def one(self, folder: str, record_id: str) -> str:
-        key = (folder, record_id)
-        if key not in self._one:
-            record = self.ds.records[folder][record_id]
-            self._one[key] = f"{self.ds.origin(folder, record_id)}\0{record.model_dump_json()}"
-        return self._one[key]
+        record = self.ds.records[folder][record_id]  # (a chart reads records that exist)
+        rel = self.ds.origin(folder, record_id)
+        d = self.ds.digests.get(rel)
+        return f"{rel}\0f{d}" if d is not None else f"{rel}\0r{record.model_dump_json()}"
 
     def every(self, folder: str) -> str:
         if folder not in self._all:
@@ -77,8 +82,17 @@ class _Reads:
         return self._all[folder]
 
     def text(self, instance: Instance) -> str:
-        return "\0".join(f"{folder}\0{self.every(folder) if rid is None else self.one(folder, rid)}"
-                         for folder, rid in instance.reads)
+        return self.code + "".join(
+            f"\0{folder}\0{self.every(folder) if rid is None else self.one(folder, rid)}"
+            for folder, rid in instance.reads)
+
+
+def _kind_modules(ds: Any) -> list[str]:
+    """The modules of the data kinds' models and typing (a project's own kinds' too)."""
+    out = []
+    for kind in getattr(ds, "kinds", ()):
+        out += [f.__module__ for f in (kind.model, kind.typed) if f is not None]
+    return out
 
 
 def instances(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS
@@ -88,22 +102,33 @@ def instances(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS
 
 
 def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCharts | None = None,
-              *, validate: bool = False) -> list[Chart]:
+              *, validate: bool = False,
+              found: list[tuple[ChartKind, Instance]] | None = None,
+              keys: dict[str, str] | None = None) -> list[Chart]:
     """Every chart the data supports, built. With ``built``, a chart whose code and records have
-    not changed since it was last built is taken from there."""
-    reads = _Reads(ds)
+    not changed since it was last built is taken from there. ``found``: :func:`instances`, when
+    the caller has them already; ``keys``: filled with each chart's key (chart id → key: its
+    code and the files it reads, see :class:`_Reads`)."""
+    reads = _Reads(ds) if built is not None or keys is not None else None
+    found = found if found is not None else instances(ds, kinds)
+    chart_keys: list[str | None] = [None] * len(found)
+    if reads is not None:
+        for i, (kind, inst) in enumerate(found):
+            chart_keys[i] = BuiltCharts.key(module_digest(kind.module), kind.name, inst.id,
+                                            inst.origin, reads.text(inst))
+            if keys is not None:
+                keys[inst.id] = chart_keys[i]
+    kept: list[Chart | None] = [None] * len(found)
+    if built is not None:
+        with _collector_paused():
+            kept = [built.get(key) if key is not None else None for key in chart_keys]
     out = []
-    for kind, inst in instances(ds, kinds):
-        ch = None
-        if built is not None:
-            key = built.key(module_digest(kind.module), kind.name, inst.id, inst.origin,
-                            reads.text(inst))
-            ch = built.get(key)
+    for (kind, inst), key, ch in zip(found, chart_keys, kept):
         if ch is None:
             b = SpecBuilder.lite(validate=validate) if kind.lite else \
                 SpecBuilder.altair(validate=validate)
             ch = kind.build(ds, inst, b)
-            if built is not None:
+            if built is not None and key is not None:
                 built.put(key, ch)
         # the newest publication date among its sources (never when an undated page was read)
         dates = [ds.sources[s].published for s in ch.sources
@@ -113,6 +138,29 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
                                   if secondary_only(ds.sources, r.get("sources", ())))
         out.append(ch)
     return out
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while kept charts are read back: thousands of them (no
+    cycles among their objects), each adding to a heap that already holds the data, made it go
+    over the whole heap again and again, 0.2 to 0.5 s of the 0.05 s the reading itself takes
+    at 1,000 charts. Charts that are built (Altair's objects) are built with it running."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def figure_key(chart_key: str, ch: Chart) -> str:
+    """What a chart's figure on a page is made from: the chart as built (its key) and what each
+    build sets on it from the sources' records (:func:`build_all`), which its key need not
+    cover (a comparison chart does not read the sources)."""
+    return hashlib.sha256(f"{chart_key}\0{ch.data_as_of or ''}\0{ch.secondary_rows}"
+                          .encode("utf-8")).hexdigest()
 
 
 class Charts:
@@ -131,16 +179,21 @@ class Charts:
         self.store = store
         self.rendering: Rendering | None = None
         self.charts: dict[str, Chart] = {}
+        self.figure_keys: dict[str, str] = {}  # chart id → figure_key (kept after release())
         try:
-            self.ids = [inst.id for _, inst in instances(ds, kinds)]
+            found = instances(ds, kinds)
+            self.ids = [inst.id for _, inst in found]
             if self.render:
                 assert store is not None
-                charts = build_all(ds, kinds, store.built, validate=validate)
+                keys: dict[str, str] = {}
+                charts = build_all(ds, kinds, store.built, validate=validate, found=found,
+                                   keys=keys)
                 self.charts = {c.id: c for c in charts}
+                self.figure_keys = {c.id: figure_key(keys[c.id], c) for c in charts}
         except Exception as exc:  # noqa: BLE001 - a located problem, never a traceback
             problems.error("data", f"charts could not be built from the data: "
                            f"{type(exc).__name__}: {exc}")
-            self.ids, self.charts = [], {}
+            self.ids, self.charts, self.figure_keys = [], {}, {}
         self._known = set(self.ids)
         if self.render and self.charts:
             assert store is not None
@@ -161,6 +214,12 @@ class Charts:
         n = placed[ch.id] = placed.get(ch.id, 0) + 1
         anchor = f"chart-{ch.id}" + (f"-{n}" if n > 1 else "")
         return figure_markup(ch, anchor, engine.chart_placeholder(ch.id))
+
+    def figure_key(self, chart_id: str) -> str:
+        """What the figure :meth:`place` puts on a page for chart ``chart_id`` is made from, for
+        the profiles' cache (generator.render.reuse): a hash that changes whenever the figure
+        would, without making it ('' when there is no such chart, as in a check)."""
+        return self.figure_keys.get(str(chart_id), "")
 
     def assets(self) -> list[Page | FilePage]:
         """The download files of every chart: charts/<id>.csv, .vl.json, .svg and .png, and the SVG

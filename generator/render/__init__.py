@@ -158,7 +158,6 @@ def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any
     """The cache of rendered profiles (generator.render.reuse) for the company profiles of a
     build or a check (kept apart: a check places no charts), when their template uses only what
     its key covers; else None (always rendered)."""
-    from ..charts.figure import figure_markup
     from .reuse import PROFILE_NAMES, ProfileCache, template_names
 
     if kind.name != "company" or settings.clean or kind.template is None:
@@ -171,17 +170,11 @@ def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any
     if names is None or {n for n in names if n in env.globals and n not in PROFILE_NAMES}:
         return None
 
-    def figure_of(chart_id: str) -> str:
-        ch = charts.charts.get(chart_id)
-        if ch is None:
-            return ""
-        with on_page(PageState("")):  # a page of its own: its citations number from 1
-            return figure_markup(ch, "", "")
-
     from ..cachedir import project_cache
 
     return ProfileCache(project_cache(settings.root) / "render", ds,
-                        ProfileCache.site_key(ds, settings, source), figure_of, source_page)
+                        ProfileCache.site_key(ds, settings, source), charts.figure_key,
+                        source_page)
 
 
 def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, str],

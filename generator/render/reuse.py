@@ -11,7 +11,10 @@ What a profile reads, and so its key:
   a file is named by its id as a word of the other's text, so the set is a superset of what the
   profile reads, and a company that appears or disappears changes it;
 - recorded while it was rendered: each source it cites (its file, and the page of the sources
-  list that holds it) and each chart it places (the chart's figure as placed).
+  list that holds it) and each chart it places, by what its figure is made from
+  (generator.charts.Charts.figure_key: the chart's key, i.e. its code and the files it reads,
+  and what the build sets on it from the sources), not by the figure itself, which would be
+  made again for every profile of every build to be compared.
 
 A profile template that uses any other function or value it is given (any global of its
 environment not in :data:`PROFILE_NAMES`, such as ``ds``, checked in its source) is never
@@ -44,12 +47,13 @@ class ProfileCache:
     """The profiles of one build: :meth:`get` a profile's Markdown when nothing it read changed,
     :meth:`put` one rendered now."""
 
-    def __init__(self, folder: Path, ds: Any, site: str, figure_of: Any,
+    def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
                  source_page: dict[str, str]):
         self.folder = folder
         self.ds = ds
         self.site = site
-        self.figure_of = figure_of  # chart id → the figure as placed ('' when there is none)
+        # chart id → what the figure placed on a page is made from ('' when there is none)
+        self.figure_key = figure_key
         self.source_page = source_page
         ids = set(ds.companies)
         self.names = {cid: words & ids for cid, words in ds.words.items()}
@@ -90,7 +94,7 @@ class ProfileCache:
             out.append(f"{sid}:{self.ds.digests.get(rel) if rel else ''}:"
                        f"{self.source_page.get(sid, '')}")
         for chart_id in charts:
-            out.append(f"{chart_id}:{digest(self.figure_of(chart_id))}")
+            out.append(f"{chart_id}:{self.figure_key(chart_id)}")
         return out
 
     def _file(self, key: str) -> Path:
