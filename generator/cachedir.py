@@ -9,10 +9,13 @@ the project's tree::
         venv/                  the virtual environment (./ledger; LEDGER_VENV moves it)
         node/node_modules/     axe-core and Lighthouse from package-lock.json (./ledger)
         charts/                rendered charts (generator.charts.Cache; FL_CHART_CACHE moves it)
-        jinja-pages/           compiled templates and articles (generator.render)
+        jinja-pages/           compiled templates (generator.render)
+        jinja-budgeted-<16>/   compiled articles and pages, by their limits (render.sandbox)
         jinja-theme/           compiled theme templates (generator.mkdocs_glue)
         records/               checked records by file text (generator.recordcache)
-        render/                rendered profiles by what they read (generator.render.reuse)
+        render/                rendered profiles and sources pages by what they read
+                               (generator.render.reuse, generator.render.memo)
+        downloads/             each record's part of the downloads (generator.downloadcache)
         pages/                 finished pages and their records (generator.pagecache)
         build.lock             held by a build of the site while it runs
 
