@@ -59,3 +59,19 @@ def test_a_rebuild_before_serve_was_idle_puts_the_collection_off():
     idle.after_build()
     idle.stop()
     assert idle.collections == 0 and gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_held_off_for_a_stretch_and_left_as_it_was():
+    from generator.collector import paused
+
+    assert gc.isenabled()
+    with paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()

@@ -22,10 +22,8 @@ show as they are), which is also why the charts carry no Vega legends.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from markupsafe import Markup
 
@@ -34,6 +32,7 @@ from ..facts import secondary_only
 from ..markup import current_page
 from ..problems import Problems
 from ..suggest import suggest
+from ..collector import paused
 from ..types import FilePage, Page, RenderError
 from . import (capital_raised, company_valuation, gpu_generations, largest_ipos, latest_valuations,
                rack_power, valuations_over_time, who_funds_whom)
@@ -120,7 +119,7 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
                 keys[inst.id] = chart_keys[i]
     kept: list[Chart | None] = [None] * len(found)
     if built is not None:
-        with _collector_paused():
+        with paused():  # thousands of kept charts read back (generator.collector)
             kept = [built.get(key) if key is not None else None for key in chart_keys]
     out = []
     for (kind, inst), key, ch in zip(found, chart_keys, kept):
@@ -138,21 +137,6 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
                                   if secondary_only(ds.sources, r.get("sources", ())))
         out.append(ch)
     return out
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cycle collector held off while kept charts are read back: thousands of them (no
-    cycles among their objects), each adding to a heap that already holds the data, made it go
-    over the whole heap again and again, 0.2 to 0.5 s of the 0.05 s the reading itself takes
-    at 1,000 charts. Charts that are built (Altair's objects) are built with it running."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def figure_key(chart_key: str, ch: Chart) -> str:
