@@ -14,7 +14,7 @@ the project's tree::
         jinja-theme/           compiled theme templates (generator.mkdocs_glue)
         records/               checked records by file text (generator.recordcache)
         render/                rendered profiles and sources pages by what they read
-                               (generator.render.reuse, generator.render.memo)
+                               (generator.render.reuse)
         downloads/             each record's part of the downloads (generator.downloadcache)
         pages/                 finished pages and their records (generator.pagecache)
         build.lock             held by a build of the site while it runs

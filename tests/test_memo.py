@@ -1,4 +1,4 @@
-"""Kept pages of the sources list (#19, generator.render.memo): a page of the list is rendered
+"""Kept pages of the sources list (#19, generator.render.reuse): a page of the list is rendered
 again only when what it reads changed, and its text is then what a clean render gives."""
 
 from __future__ import annotations

@@ -40,6 +40,7 @@ from .api import Api, event_cell, investors_text, template_globals
 from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
 from .pagination import paginate, pager_nav, pager_steps, source_span
 from .pages import PageKind, PageSpec, Site
+from .reuse import kept_pages
 from .sandbox import TemplateLoader, bytecode_cache, make_env, render_template
 from .site_src import claim_addresses, render_site_src
 
@@ -87,7 +88,7 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
             hand.pages = []
             continue
         _render_kind(kind, site, env, source_page, problems, pages, cited,
-                     _profile_cache(kind, ds, settings, env, charts, source_page))
+                     kept_pages(kind, site, env, charts.figure_key, source_page))
     pages.extend(Page(p, b, "data") for p, b in files.items())
     if settings.site_url:
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
@@ -153,58 +154,19 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
     return env
 
 
-def _profile_cache(kind: PageKind, ds: Any, settings: Any, env: Any, charts: Any,
-                   source_page: dict[str, str]) -> Any:
-    """The cache of rendered profiles (generator.render.reuse) for the company profiles of a
-    build or a check (kept apart: a check places no charts), when their template uses only what
-    its key covers; else None (always rendered)."""
-    from .reuse import PROFILE_NAMES, ProfileCache, template_names
-
-    if kind.name != "company" or settings.clean or kind.template is None:
-        return None
-    try:
-        source, names = template_names(env, kind.template)
-    except Exception:  # noqa: BLE001 - its own problem is reported when it is rendered
-        return None
-    # a name the template sets itself is neither a global nor the page's context
-    if names is None or {n for n in names if n in env.globals and n not in PROFILE_NAMES}:
-        return None
-
-    from ..cachedir import project_cache
-
-    return ProfileCache(project_cache(settings.root) / "render", ds,
-                        ProfileCache.site_key(ds, settings, source), charts.figure_key,
-                        source_page)
-
-
 def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, str],
-                 problems: Problems, pages: list, cited: set[str], reuse: Any = None) -> None:
+                 problems: Problems, pages: list, cited: set[str], kept: Any = None) -> None:
     """Every page of ``kind``, appended to ``pages``; a big check renders a kind of many pages in
-    two processes. ``reuse``: the profiles' cache (generator.render.reuse); a kind that says what
-    its pages read (PageKind.reads) keeps them in a memo of its own (memo.py)."""
-    from .memo import page_memo
-
+    two processes. ``kept``: the kind's kept pages (generator.render.reuse), or None."""
     settings = site.settings
     specs = list(kind.pages(site)) if kind.pages is not None else []
-    memo = page_memo(kind, site.ds, settings, env, source_page,
-                     frozenset(k for spec in specs for k in spec.context)) \
-        if reuse is None and kind.reads is not None else None
 
     def work(specs: Iterable[PageSpec]) -> None:
         for spec in specs:
-            if reuse is None and memo is None:
-                page = _render_page(kind, spec, site, env, source_page, problems, cited)
-                if page is not None:
-                    pages.append(page)
-                continue
-            if reuse is not None:
-                cid = spec.context["c"].id
-                kept = reuse.get(cid, spec.path)
-            else:
-                reads = kind.reads(site, spec)
-                kept = memo.get(spec.path, reads)
-            if kept is not None:
-                text, sources = kept
+            key = kept.key(spec) if kept is not None else None
+            got = kept.get(key) if key is not None else None
+            if got is not None:
+                text, sources = got
                 cited.update(sources)
                 _share_card(spec, site)  # its card is a file of the site, as if rendered
                 pages.append(Page(spec.path, text, spec.origin))
@@ -212,14 +174,11 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
             before = len(problems.items)
             state = PageState(spec.path)
             page = _render_page(kind, spec, site, env, source_page, problems, cited, state)
-            if page is not None and len(problems.items) == before:
-                if reuse is not None:
-                    reuse.put(cid, spec.path, page.content, list(state.sources),
-                              list(state.charts))
-                else:
-                    memo.put(spec.path, reads, page.content, list(state.sources))
-            if page is not None:
-                pages.append(page)
+            if page is None:
+                continue
+            if key is not None and len(problems.items) == before:
+                kept.put(key, page.content, list(state.sources), list(state.charts))
+            pages.append(page)
 
     if kind.many and settings.check and len(specs) >= settings.parallel_check_min and can_fork():
         work(specs[:1])  # the template is compiled (and cached) before the fork

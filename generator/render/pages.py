@@ -69,7 +69,7 @@ class PageKind:
     search_boost: float | None = None
     many: bool = False
     # what a page of the kind reads beyond what every page reads, as text for its key (see
-    # memo.py); None: its pages are rendered every time
+    # render/reuse.py); None: its pages are rendered every time
     reads: Callable[[Site, PageSpec], list[str]] | None = None
 
 

@@ -1,26 +1,30 @@
-"""The rendered profiles' cache: a build renders again only the company profiles whose inputs
-changed since a build rendered them (most of a build's pages are profiles; the other kinds, a
-few pages that list everything, are always rendered).
+"""Rendered pages kept between builds: a build renders again only the pages whose inputs
+changed since a build rendered them. Two kinds of page are kept: the company profiles (most of
+a build's pages) and the pages of a kind that says what its pages read (``PageKind.reads``: the
+sources list's pages); the other kinds, a few pages that list everything and change with almost
+any edit, are always rendered.
 
-What a profile reads, and so its key:
+What every kept page reads, in its key: the render's code and templates, the settings that shape
+pages, and every data file that is not a company or a source (glossary, tables, …: any page can
+link them) — :meth:`KeptPages.site_key`; its path; and, recorded while it was rendered, each
+source it cites (its file, and the page of the sources list that holds it) and each chart it
+places, by what its figure is made from (generator.charts.Charts.figure_key: the chart's key,
+i.e. its code and the files it reads, and what the build sets on it from the sources), not by
+the figure itself, which would be made again for every page of every build to be compared.
 
-- the render's code and templates, the settings that shape pages, and every data file that is
-  not a company or a source (glossary, tables, …: any page can link them) — :meth:`site_key`;
-- its company's file, and the file of every company its file names or that names it (relations,
-  investors, what it invested, parents: a profile shows what those say of it, and their names);
-  a file is named by its id as a word of the other's text, so the set is a superset of what the
-  profile reads, and a company that appears or disappears changes it;
-- recorded while it was rendered: each source it cites (its file, and the page of the sources
-  list that holds it) and each chart it places, by what its figure is made from
-  (generator.charts.Charts.figure_key: the chart's key, i.e. its code and the files it reads,
-  and what the build sets on it from the sources), not by the figure itself, which would be
-  made again for every profile of every build to be compared.
+What a profile reads besides (:class:`ProfileCache`): its company's file, and the file of every
+company its file names or that names it (relations, investors, what it invested, parents: a
+profile shows what those say of it, and their names); a file is named by its id as a word of the
+other's text, so the set is a superset of what the profile reads, and a company that appears or
+disappears changes it. What a page of another kept kind reads besides (:class:`ListCache`): what
+its kind says (for a page of the sources list, its place in the list, each record it shows,
+their file's digest and what cites them, and the site's "data as of").
 
-A profile template that uses any other function or value it is given (any global of its
-environment not in :data:`PROFILE_NAMES`, such as ``ds``, checked in its source) is never
-cached. Entries live in ``render/`` of the project's cache folder
+A template that uses any other function or value it is given (any global of its environment not
+in :data:`PROFILE_NAMES` or :data:`LIST_NAMES`, such as ``ds``, checked in its source) is never
+kept (:func:`kept_pages`). Entries live in ``render/`` of the project's cache folder
 (generator.cachedir, outside the project's tree), as JSON; best effort: an entry that cannot be
-read is a profile rendered again. A profile whose rendering reported anything is not kept.
+read is a page rendered again. A page whose rendering reported anything is not kept.
 """
 
 from __future__ import annotations
@@ -43,9 +47,18 @@ PROFILE_NAMES = frozenset({
     "None", "dict", "lipsum", "cycler", "joiner", "namespace"})
 
 
-class ProfileCache:
-    """The profiles of one build: :meth:`get` a profile's Markdown when nothing it read changed,
-    :meth:`put` one rendered now."""
+# What a kept list kind's template may use besides its page's context: functions that read
+# nothing but their arguments and the page being rendered, and Jinja's own names.
+LIST_NAMES = frozenset({
+    "m", "rel", "link", "page_link", "source_entry", "status_badge", "pager_nav", "pager_steps",
+    "range", "loop", "true", "false", "none", "True", "False", "None", "dict", "lipsum",
+    "cycler", "joiner", "namespace"})
+
+
+class KeptPages:
+    """The kept pages of one kind in one build: :meth:`get` a page's Markdown when nothing it
+    read changed, :meth:`put` one rendered now, both by the page's key (:meth:`key`, None: the
+    page is not kept). ``site``: the key of what every page reads."""
 
     def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
                  source_page: dict[str, str]):
@@ -55,12 +68,6 @@ class ProfileCache:
         # chart id → what the figure placed on a page is made from ('' when there is none)
         self.figure_key = figure_key
         self.source_page = source_page
-        ids = set(ds.companies)
-        self.names = {cid: words & ids for cid, words in ds.words.items()}
-        self.named_by: dict[str, set[str]] = {}
-        for cid, named in self.names.items():
-            for other in named:
-                self.named_by.setdefault(other, set()).add(cid)
         self.hits = 0
 
     @staticmethod
@@ -75,17 +82,8 @@ class ProfileCache:
                             settings.edit_url_base, settings.check, settings.lists)),
                       json.dumps(others))
 
-    def _key(self, cid: str, path: str) -> str | None:
-        ds = self.ds
-        related = sorted(self.names.get(cid, set()) | self.named_by.get(cid, set()) | {cid})
-        files = []
-        for other in related:
-            rel = ds.origins.get(("companies", other))
-            d = ds.digests.get(rel) if rel else None
-            if d is None:
-                return None
-            files.append(f"{other}:{d}")
-        return digest(self.site, path, *files)
+    def key(self, spec: Any) -> str | None:
+        raise NotImplementedError
 
     def _reads(self, sources: list[str], charts: list[str]) -> list[str]:
         out = []
@@ -100,11 +98,8 @@ class ProfileCache:
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, cid: str, path: str) -> tuple[bytes, list[str]] | None:
-        """The profile's Markdown and the sources it cites, when nothing it reads changed."""
-        key = self._key(cid, path)
-        if key is None:
-            return None
+    def get(self, key: str) -> tuple[bytes, list[str]] | None:
+        """The page's Markdown and the sources it cites, when nothing it reads changed."""
         try:
             with open(self._file(key), encoding="utf-8") as f:
                 entry = json.load(f)
@@ -112,19 +107,81 @@ class ProfileCache:
                                             entry["reads"])
         except (OSError, ValueError, KeyError, TypeError):
             return None
-        if self._reads(sources, charts) != reads:
+        if not isinstance(text, str) or self._reads(sources, charts) != reads:
             return None
         self.hits += 1
         return text.encode("utf-8"), list(sources)
 
-    def put(self, cid: str, path: str, text: bytes, sources: list[str],
-            charts: list[str]) -> None:
-        key = self._key(cid, path)
-        if key is None:
-            return
+    def put(self, key: str, text: bytes, sources: list[str], charts: list[str]) -> None:
         entry = {"text": text.decode("utf-8"), "sources": sources, "charts": charts,
                  "reads": self._reads(sources, charts)}
         write_atomically(self._file(key), json.dumps(entry).encode("utf-8"))
+
+
+class ProfileCache(KeptPages):
+    """The company profiles: a profile's key names its company's file and those of the companies
+    it names or that name it."""
+
+    def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
+                 source_page: dict[str, str]):
+        super().__init__(folder, ds, site, figure_key, source_page)
+        ids = set(ds.companies)
+        self.names = {cid: words & ids for cid, words in ds.words.items()}
+        self.named_by: dict[str, set[str]] = {}
+        for cid, named in self.names.items():
+            for other in named:
+                self.named_by.setdefault(other, set()).add(cid)
+
+    def key(self, spec: Any) -> str | None:
+        ds, cid = self.ds, spec.context["c"].id
+        related = sorted(self.names.get(cid, set()) | self.named_by.get(cid, set()) | {cid})
+        files = []
+        for other in related:
+            rel = ds.origins.get(("companies", other))
+            d = ds.digests.get(rel) if rel else None
+            if d is None:
+                return None
+            files.append(f"{other}:{d}")
+        return digest(self.site, spec.path, *files)
+
+
+class ListCache(KeptPages):
+    """The pages of a kind that says what its pages read (``reads(spec)``: PageKind.reads, given
+    the render's Site)."""
+
+    def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
+                 source_page: dict[str, str], reads: Any):
+        super().__init__(folder, ds, site, figure_key, source_page)
+        self.reads = reads
+
+    def key(self, spec: Any) -> str | None:
+        return digest(self.site, "list", spec.path, *self.reads(spec))
+
+
+def kept_pages(kind: Any, site: Any, env: Any, figure_key: Any,
+               source_page: dict[str, str]) -> KeptPages | None:
+    """The kept pages of ``kind`` in the render of ``site`` (render.pages.Site): the profiles,
+    or a kind that says what its pages read, when its template uses only what their keys cover;
+    else None (always rendered)."""
+    from ..cachedir import project_cache
+
+    settings = site.settings
+    profiles = kind.name == "company"
+    if settings.clean or kind.template is None or not (profiles or kind.reads is not None):
+        return None
+    try:
+        source, names = template_names(env, kind.template)
+    except Exception:  # noqa: BLE001 - its own problem is reported when it is rendered
+        return None
+    # a name the template sets itself, or its page's context, is not among the globals
+    allowed = PROFILE_NAMES if profiles else LIST_NAMES
+    if names is None or {n for n in names if n in env.globals and n not in allowed}:
+        return None
+    args = (project_cache(settings.root) / "render", site.ds,
+            KeptPages.site_key(site.ds, settings, source), figure_key, source_page)
+    if profiles:
+        return ProfileCache(*args)
+    return ListCache(*args, lambda spec: kind.reads(site, spec))
 
 
 def template_names(env: Any, name: str) -> tuple[str, set[str] | None]:
