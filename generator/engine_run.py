@@ -31,6 +31,7 @@ from .problems import Problems
 from .settings import Settings
 from .sitedir import (SITE_MARKER, SITE_MARKER_TEXT, clean_leftovers, shown_path, site_target,
                       source_date_epoch)
+from .watcher import watch_changes
 
 # ---------------------------------------------------------------------------------------------
 # The commands
@@ -270,8 +271,9 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
         print(f"mkdocs.yml: {exc}", file=sys.stderr)
         return 1
     config.plugins.on_startup(command="serve", dirty=True)
-    server = serve_script_as_file(eng.livereload.LiveReloadServer(
-        builder=builder, host=host, port=int(port), root=site_dir), eng)
+    server = serve_script_as_file(watch_changes(eng.livereload.LiveReloadServer(
+        builder=builder, host=host, port=int(port), root=site_dir),
+        logging.getLogger(eng.logger())), eng)
     server.error_handler = lambda code: _error_page(site_dir, code)
     try:
         builder(config)
