@@ -159,19 +159,24 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
     folder = kind.folder
     stem = path.name[: -len(".yaml")]
     ds.refused[folder].add(stem)  # until it is read and valid
+    status = cache.status(path) if cache is not None else None  # before it is read
+    seen = cache.unchanged(folder, rel, status) if cache is not None else None
+    if seen is not None:  # serve: the file is as the last load read it (its record in memory)
+        record, text_digest, words = seen
+        _take(ds, folder, path, rel, stem, record)
+        ds.digests[rel] = text_digest
+        if folder == "companies":
+            ds.words[record.id] = words
+        return
     text = read_file(path, rel, problems)
     if text is None:
         return
     if cache is not None:
         record = cache.get(folder, rel, text)
         if record is not None:  # read and checked before, without a problem
-            doc = Document(None)
-            doc.release(path, rel)
-            ds.documents[rel] = doc
-            ds.records[folder][record.id] = record
-            ds.origins[(folder, record.id)] = rel
-            ds.refused[folder].discard(stem)
+            _take(ds, folder, path, rel, stem, record)
             _remember(ds, folder, rel, record.id, text)
+            cache.seen(folder, rel, status, text, ds.digests[rel], _words(ds, folder, record))
             return
     before = len(problems.items)
     _check_file(ds, kind, path, rel, text, problems)
@@ -180,6 +185,21 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
         _remember(ds, folder, rel, record.id, text)
     if cache is not None and record is not None and len(problems.items) == before:
         cache.put(folder, rel, text, record)
+        cache.seen(folder, rel, status, text, ds.digests[rel], _words(ds, folder, record))
+
+
+def _words(ds: Dataset, folder: str, record: Any) -> Any:
+    return ds.words.get(record.id) if folder == "companies" else None
+
+
+def _take(ds: Dataset, folder: str, path: Path, rel: str, stem: str, record: Any) -> None:
+    """A record checked before, without a problem, taken into the dataset."""
+    doc = Document(None)
+    doc.release(path, rel)
+    ds.documents[rel] = doc
+    ds.records[folder][record.id] = record
+    ds.origins[(folder, record.id)] = rel
+    ds.refused[folder].discard(stem)
 
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")

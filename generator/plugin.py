@@ -83,6 +83,7 @@ class Session:
     clean: bool = False
     page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
     records: Any = None  # serve: the checked records, kept in memory (generator.recordcache)
+    kept: Any = None  # serve: the kept pages, held in memory (generator.render.reuse)
 
     def commit(self) -> None:
         """The build succeeded: what it recorded of its pages becomes the page cache's."""
@@ -106,11 +107,12 @@ def attach(config: Any, session: Session) -> "PluginEvents | None":
 
 
 def check_and_render(settings: Settings, problems: Problems, store: Any = None,
-                     records: Any = None) -> Rendered | None:
+                     records: Any = None, kept: Any = None) -> Rendered | None:
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
     LedgerPlugin.on_env waits for them. ``records``: the record cache to use (serve keeps one in
-    memory across rebuilds), else the project's."""
+    memory across rebuilds), else the project's; ``kept``: the kept pages held in memory
+    (serve's, generator.render.reuse.KeptMemory)."""
     from .recordcache import record_cache
 
     if records is None or settings.clean:
@@ -121,7 +123,7 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None,
     if problems.errors:
         return None
     settle(settings)  # the dataset lives until the build ends
-    rendered = render(ds, settings, problems, store=store)
+    rendered = render(ds, settings, problems, store=store, kept=kept)
     settle(settings)  # and so do the pages
     return rendered
 
@@ -196,9 +198,12 @@ class PluginEvents:
         problems = Problems()
         if self.session.serving and self.session.records is None and not self.session.clean:
             from .recordcache import record_cache
+            from .render.reuse import KeptMemory
 
             self.session.records = record_cache(settings, in_memory=True)
-        rendered = check_and_render(settings, problems, self.session.store, self.session.records)
+            self.session.kept = KeptMemory()
+        rendered = check_and_render(settings, problems, self.session.store, self.session.records,
+                                    self.session.kept)
         if problems.failed(strict=self.config.strict_data):
             if rendered is not None:
                 rendered.charts.abandon()

@@ -14,14 +14,19 @@ every time.
 from __future__ import annotations
 
 import functools
+import os
 import pickle
 import sys
+import time
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .cachedir import write_atomically
 from .pagecache import digest
+
+# a file whose change time is this recent when it is read is read again by the next load
+RACY_NS = 1_000_000_000
 
 
 @functools.cache
@@ -50,6 +55,45 @@ class RecordCache:
         self.folder = folder
         self.memory: dict[str, Any] | None = {} if in_memory else None
         self._used: set[str] = set()
+        # in memory: (kind, path) → (the file's status as it was read, its entry's name, its
+        # text's digest, its words), for :meth:`unchanged`
+        self._files: dict[tuple[str, str], tuple[tuple, str, str, Any]] = {}
+
+    def status(self, path: Path) -> tuple | None:
+        """In memory (serve): what any write to the file at ``path`` changes — its change time
+        (in nanoseconds; no program sets it), modification time, size, and which file it is —
+        taken before the file is read; else None."""
+        if self.memory is None:
+            return None
+        try:
+            st = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+    def unchanged(self, folder: str, rel: str, status: tuple | None
+                  ) -> tuple[Any, str, Any] | None:
+        """In memory (serve): the record of a file whose :meth:`status` is what it was before a
+        load read it — (record, its text's digest, its words) — without reading it; else None."""
+        seen = self._files.get((folder, rel)) if status is not None else None
+        if seen is None or seen[1] not in self.memory or status != seen[0]:
+            return None
+        self._used.add(seen[1])
+        return self.memory[seen[1]], seen[2], seen[3]
+
+    def seen(self, folder: str, rel: str, status: tuple | None, text: str, text_digest: str,
+             words: Any) -> None:
+        """In memory: the file whose :meth:`status` before it was read is ``status`` was read as
+        ``text``, and its record is held (see :meth:`unchanged`). A write during the read
+        changes the file's status after it: the next load reads the file again. A file written
+        in the last second is not trusted so (a file system's clock may tick coarsely, so that
+        two writes of one size in one tick leave one status, as git's "racy" entries): it is
+        read again next time."""
+        if status is None or self.memory is None or time.time_ns() - status[4] < RACY_NS:
+            return
+        name = self._name(folder, rel, text)
+        if name in self.memory:
+            self._files[(folder, rel)] = (status, name, text_digest, words)
 
     def _name(self, folder: str, rel: str, text: str) -> str:
         return f"{digest(code_version(), folder, rel, text)}.pickle"
@@ -86,6 +130,7 @@ class RecordCache:
         if self.memory is not None:
             for name in set(self.memory) - self._used:
                 del self.memory[name]
+            self._files = {k: v for k, v in self._files.items() if v[1] in self.memory}
             self._used = set()
 
 

@@ -52,6 +52,11 @@ class Page:
         # sent between processes (render.in_two_processes) as it is held: compressed
         return (Page._unpickle, (self.path, self._data, self._packed, self.origin))
 
+    def moved(self, path: str, origin: str) -> "Page":
+        """The same content at another path, from another origin, as it is held (a page kept
+        in memory between serve's rebuilds is not compressed again)."""
+        return Page._unpickle(path, self._data, self._packed, origin)
+
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")
 

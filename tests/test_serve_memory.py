@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from generator.load import load
 from generator.problems import Problems
 from generator.recordcache import RecordCache
@@ -43,3 +45,117 @@ def test_a_build_s_record_cache_keeps_nothing_in_memory(project: Path, tmp_path:
     cache.forget_unused()
     assert cache.memory is None
     assert len(list((tmp_path / "records").glob("*.pickle"))) == 7
+
+
+def test_serve_s_kept_pages_are_held_in_memory_between_renders(project: Path, monkeypatch):
+    """A rebuild takes a kept profile from memory (its entry's file is not read again, the page
+    not compressed again) while nothing it reads changed; an edit renders it again, and the
+    entry of its earlier text is let go of."""
+    import generator.render as render_mod
+    from generator.cachedir import project_cache
+    from generator.render import render
+    from generator.render.reuse import KeptMemory
+    from generator.settings import Settings
+
+    plain, made = render_mod._render_page, []
+
+    def counting(kind, spec, *args, **kwargs):
+        made.append(spec.path)
+        return plain(kind, spec, *args, **kwargs)
+
+    monkeypatch.setattr(render_mod, "_render_page", counting)
+    kept = KeptMemory()
+
+    def profile() -> str:
+        made.clear()
+        problems = Problems()
+        pages = render(load(project, problems), Settings.for_project(project, check=True),
+                       problems, kept=kept)
+        assert [p.format() for p in problems.sorted()] == []
+        return next(p.text for p in pages.pages if p.path == "companies/acme-ai.md")
+
+    first = profile()
+    assert "companies/acme-ai.md" in made
+    assert len(kept.entries) == 3  # two profiles and the sources list's page
+    shutil.rmtree(project_cache(project) / "render")  # the entries' files gone
+    profiles = {"companies/acme-ai.md", "companies/bigcloud.md"}
+    assert profile() == first and profiles & set(made) == set()
+    held = {key: entry[0] for key, entry in kept.entries.items()}
+    acme = project / "data" / "companies" / "acme-ai.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace(
+        "summary: A fictional AI lab used by the tests.",
+        "summary: A fictional AI lab the tests use."), encoding="utf-8")
+    edited = profile()
+    assert "A fictional AI lab the tests use." in edited
+    assert "companies/acme-ai.md" in made
+    assert len(kept.entries) == 3
+    # bigcloud's profile names acme-ai (its investor): both rendered again; the sources page,
+    # which shows no summary, is the object held before (not rendered, read or compressed)
+    assert profiles & set(made) == profiles
+    assert len([k for k, page in held.items() if kept.entries.get(k, (None,))[0] is page]) == 1
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The data files a load reads, by path."""
+    import generator.load as load_mod
+
+    plain, got = load_mod.read_file, []
+
+    def counting(path, rel, problems):
+        got.append(rel)
+        return plain(path, rel, problems)
+
+    monkeypatch.setattr(load_mod, "read_file", counting)
+    return got
+
+
+def test_serve_reads_only_the_files_written_since_the_last_load(project: Path, tmp_path: Path,
+                                                                 reads, monkeypatch):
+    import generator.recordcache as recordcache
+
+    monkeypatch.setattr(recordcache, "RACY_NS", 0)  # files written by the test are trusted
+    cache = RecordCache(tmp_path / "records", in_memory=True)
+    first = load(project, Problems(), cache=cache)
+    cache.forget_unused()
+    assert len(reads) == 7
+    reads.clear()
+    again = load(project, Problems(), cache=cache)
+    cache.forget_unused()
+    assert reads == []  # nothing written: no file read, the same records and digests
+    assert again.records["companies"]["acme-ai"] is first.records["companies"]["acme-ai"]
+    assert again.digests == first.digests and again.words == first.words
+    acme = project / "data" / "companies" / "acme-ai.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace(
+        "summary: A fictional AI lab used by the tests.",
+        "summary: A fictional AI lab the tests use."), encoding="utf-8")
+    edited = load(project, Problems(), cache=cache)
+    assert reads == ["data/companies/acme-ai.yaml"]
+    assert edited.records["companies"]["acme-ai"].summary == "A fictional AI lab the tests use."
+    assert edited.digests["data/companies/acme-ai.yaml"] != first.digests[
+        "data/companies/acme-ai.yaml"]
+
+
+def test_a_file_written_within_the_last_second_is_read_again(project: Path, tmp_path: Path,
+                                                             reads):
+    """A file system's clock may tick coarsely: two writes of one size within one tick would
+    leave the file's status as it was, so a file this fresh is not trusted by its status."""
+    cache = RecordCache(tmp_path / "records", in_memory=True)
+    acme = project / "data" / "companies" / "acme-ai.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load(project, Problems(), cache=cache)
+    reads.clear()
+    load(project, Problems(), cache=cache)
+    assert "data/companies/acme-ai.yaml" in reads
+
+
+def test_a_build_s_record_cache_never_trusts_a_file_s_status(project: Path, tmp_path: Path,
+                                                             reads, monkeypatch):
+    import generator.recordcache as recordcache
+
+    monkeypatch.setattr(recordcache, "RACY_NS", 0)
+    cache = RecordCache(tmp_path / "records")
+    load(project, Problems(), cache=cache)
+    reads.clear()
+    load(project, Problems(), cache=cache)
+    assert len(reads) == 7

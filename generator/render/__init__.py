@@ -45,7 +45,8 @@ from .sandbox import TemplateLoader, bytecode_cache, make_env, render_template
 from .site_src import claim_addresses, render_site_src
 
 
-def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> "Rendered":
+def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
+           kept: Any = None) -> "Rendered":
     """Every page and file of the site, by the settings (generator.settings.Settings). Problems
     are added to ``problems``; pages with problems are left out, so callers must check
     ``problems`` before publishing anything.
@@ -54,7 +55,8 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
     them, and makes no downloads. Otherwise the charts are rendered in the background (see
     charts.pipeline): pages hold a placeholder for each chart's SVG, and chart downloads are
     files in the cache; Rendered.complete() waits for them. ``store``: the chart caches to use
-    (serve keeps one across rebuilds), else the project's."""
+    (serve keeps one across rebuilds), else the project's; ``kept``: the kept pages held in
+    memory (serve's generator.render.reuse.KeptMemory), else none."""
     from ..charts import ChartStore, Charts
     from ..downloads import atom_feed, dataset_files, download_cache, download_paths
 
@@ -88,7 +90,9 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None) -> 
             hand.pages = []
             continue
         _render_kind(kind, site, env, source_page, problems, pages, cited,
-                     kept_pages(kind, site, env, charts.figure_key, source_page))
+                     kept_pages(kind, site, env, charts.figure_key, source_page, kept))
+    if kept is not None:
+        kept.forget_unused()
     pages.extend(Page(p, b, "data") for p, b in files.items())
     if settings.site_url:
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
@@ -166,10 +170,10 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
             key = kept.key(spec) if kept is not None else None
             got = kept.get(key) if key is not None else None
             if got is not None:
-                text, sources = got
+                held, sources = got
                 cited.update(sources)
                 _share_card(spec, site)  # its card is a file of the site, as if rendered
-                pages.append(Page(spec.path, text, spec.origin))
+                pages.append(held.moved(spec.path, spec.origin))
                 continue
             before = len(problems.items)
             state = PageState(spec.path)
@@ -177,7 +181,7 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
             if page is None:
                 continue
             if key is not None and len(problems.items) == before:
-                kept.put(key, page.content, list(state.sources), list(state.charts))
+                kept.put(key, page, list(state.sources), list(state.charts))
             pages.append(page)
 
     if kind.many and settings.check and len(specs) >= settings.parallel_check_min and can_fork():

@@ -35,6 +35,7 @@ from typing import Any
 
 from ..cachedir import write_atomically
 from ..pagecache import digest, folder_digest
+from ..types import Page
 
 # What the profile template may use for its profiles to be cached: its company, and the
 # functions whose reads the key covers (they read the company and the companies it names or that
@@ -61,8 +62,9 @@ class KeptPages:
     page is not kept). ``site``: the key of what every page reads."""
 
     def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
-                 source_page: dict[str, str]):
+                 source_page: dict[str, str], memory: "KeptMemory | None" = None):
         self.folder = folder
+        self.memory = memory
         self.ds = ds
         self.site = site
         # chart id → what the figure placed on a page is made from ('' when there is none)
@@ -98,24 +100,56 @@ class KeptPages:
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.json"
 
-    def get(self, key: str) -> tuple[bytes, list[str]] | None:
-        """The page's Markdown and the sources it cites, when nothing it reads changed."""
-        try:
-            with open(self._file(key), encoding="utf-8") as f:
-                entry = json.load(f)
-            text, sources, charts, reads = (entry["text"], entry["sources"], entry["charts"],
-                                            entry["reads"])
-        except (OSError, ValueError, KeyError, TypeError):
+    def get(self, key: str) -> tuple[Page, list[str]] | None:
+        """The page's Markdown (as a Page, to be moved to its path) and the sources it cites,
+        when nothing it reads changed."""
+        held = self.memory.entries.get(key) if self.memory is not None else None
+        if held is not None:
+            self.memory.used.add(key)
+            page, sources, charts, reads = held
+        else:
+            try:
+                with open(self._file(key), encoding="utf-8") as f:
+                    entry = json.load(f)
+                text, sources, charts, reads = (entry["text"], entry["sources"],
+                                                entry["charts"], entry["reads"])
+            except (OSError, ValueError, KeyError, TypeError):
+                return None
+            if not isinstance(text, str):
+                return None
+            page = Page("", text.encode("utf-8"), "")
+        if self._reads(sources, charts) != reads:
             return None
-        if not isinstance(text, str) or self._reads(sources, charts) != reads:
-            return None
+        if held is None and self.memory is not None:
+            self.memory.keep(key, (page, sources, charts, reads))
         self.hits += 1
-        return text.encode("utf-8"), list(sources)
+        return page, list(sources)
 
-    def put(self, key: str, text: bytes, sources: list[str], charts: list[str]) -> None:
-        entry = {"text": text.decode("utf-8"), "sources": sources, "charts": charts,
-                 "reads": self._reads(sources, charts)}
+    def put(self, key: str, page: Page, sources: list[str], charts: list[str]) -> None:
+        reads = self._reads(sources, charts)
+        if self.memory is not None:
+            self.memory.keep(key, (page, list(sources), list(charts), reads))
+        entry = {"text": page.text, "sources": sources, "charts": charts, "reads": reads}
         write_atomically(self._file(key), json.dumps(entry).encode("utf-8"))
+
+
+class KeptMemory:
+    """serve: the kept pages' entries, held in its process from one rebuild to the next, as the
+    render made them (compressed), so that a rebuild reads no entry's file and compresses no
+    kept page again; :meth:`forget_unused` lets go of those the last render did not use."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[Page, list[str], list[str], list[str]]] = {}
+        self.used: set[str] = set()
+
+    def keep(self, key: str, entry: tuple[Page, list[str], list[str], list[str]]) -> None:
+        self.entries[key] = entry
+        self.used.add(key)
+
+    def forget_unused(self) -> None:
+        for key in set(self.entries) - self.used:
+            del self.entries[key]
+        self.used = set()
 
 
 class ProfileCache(KeptPages):
@@ -123,8 +157,8 @@ class ProfileCache(KeptPages):
     it names or that name it."""
 
     def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
-                 source_page: dict[str, str]):
-        super().__init__(folder, ds, site, figure_key, source_page)
+                 source_page: dict[str, str], memory: "KeptMemory | None" = None):
+        super().__init__(folder, ds, site, figure_key, source_page, memory)
         ids = set(ds.companies)
         self.names = {cid: words & ids for cid, words in ds.words.items()}
         self.named_by: dict[str, set[str]] = {}
@@ -150,8 +184,8 @@ class ListCache(KeptPages):
     the render's Site)."""
 
     def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
-                 source_page: dict[str, str], reads: Any):
-        super().__init__(folder, ds, site, figure_key, source_page)
+                 source_page: dict[str, str], reads: Any, memory: "KeptMemory | None" = None):
+        super().__init__(folder, ds, site, figure_key, source_page, memory)
         self.reads = reads
 
     def key(self, spec: Any) -> str | None:
@@ -159,7 +193,8 @@ class ListCache(KeptPages):
 
 
 def kept_pages(kind: Any, site: Any, env: Any, figure_key: Any,
-               source_page: dict[str, str]) -> KeptPages | None:
+               source_page: dict[str, str], memory: KeptMemory | None = None
+               ) -> KeptPages | None:
     """The kept pages of ``kind`` in the render of ``site`` (render.pages.Site): the profiles,
     or a kind that says what its pages read, when its template uses only what their keys cover;
     else None (always rendered)."""
@@ -180,8 +215,8 @@ def kept_pages(kind: Any, site: Any, env: Any, figure_key: Any,
     args = (project_cache(settings.root) / "render", site.ds,
             KeptPages.site_key(site.ds, settings, source), figure_key, source_page)
     if profiles:
-        return ProfileCache(*args)
-    return ListCache(*args, lambda spec: kind.reads(site, spec))
+        return ProfileCache(*args, memory)
+    return ListCache(*args, lambda spec: kind.reads(site, spec), memory)
 
 
 def template_names(env: Any, name: str) -> tuple[str, set[str] | None]:
