@@ -219,6 +219,41 @@ class _NoDirtyWarning(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
+def serve_builder(eng: Engine, root: Path, settings: Settings, site_dir: str, addr: str, *,
+                  clean: bool = False) -> tuple[Any, Any]:
+    """serve's configuration and rebuild, for a site in ``site_dir`` served at ``addr``
+    (host:port): ``get_config()`` loads mkdocs.yml with the plugin given serve's
+    :class:`Session`, and ``rebuild(config=None)`` builds into ``site_dir`` as serve does after
+    every change (a "dirty" build: only what changed is converted and written), keeping in the
+    session what the next rebuild reuses (checked records, kept pages, built charts)."""
+    from .charts import ChartStore
+
+    host, _, port = addr.rpartition(":")
+    serve_url = f"http://{host}:{port}/"
+    session = Session(settings=settings.but(serve=True), serving=True,
+                      store=ChartStore(settings.chart_folder(), keep_in_memory=True),
+                      incremental=True, clean=clean)
+
+    def get_config():
+        config = eng.load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir,
+                                 dev_addr=addr, site_url=serve_url)
+        config.watch.extend([str(root / "data"), str(root / "templates")])
+        attach(config, session)
+        return config
+
+    def rebuild(config=None) -> None:
+        quiet = _NoDirtyWarning()  # a warning would fail the strict build; see serve
+        log = logging.getLogger(eng.logger("commands.build"))
+        log.addFilter(quiet)
+        try:
+            eng.build(config or get_config(), serve_url=serve_url, dirty=True)
+        finally:
+            log.removeFilter(quiet)
+        session.commit()
+
+    return get_config, rebuild
+
+
 def serve(root: Path, addr: str, settings: Settings | None = None,
           engine: str = DEFAULT_ENGINE, clean: bool = False) -> int:
     """Serve the site at ``addr`` (host:port), with live reload, rebuilding after every change to
@@ -230,8 +265,6 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
     serve --dirty, a page that disappears stays in the preview until serve restarts. The site is
     served at the root of the address, whatever its published sub-path is. ``engine``: mkdocs or
     properdocs."""
-    from .charts import ChartStore
-
     try:
         eng = load_engine(engine)
     except EngineMissing as exc:
@@ -239,32 +272,18 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
         return 1
     _log_to_report(eng, logging.INFO)
     root = Path(root).resolve()
-    run = settings or Settings.for_project(root, serve=True)
-    session = Session(settings=run.but(serve=True), serving=True,
-                      store=ChartStore(run.chart_folder(), keep_in_memory=True),
-                      incremental=True, clean=clean)
     host, _, port = addr.rpartition(":")
-    serve_url = f"http://{host}:{port}/"
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
-
-    def get_config():
-        config = eng.load_config(config_file=str(root / "mkdocs.yml"), site_dir=site_dir,
-                                 dev_addr=addr, site_url=serve_url)
-        config.watch.extend([str(root / "data"), str(root / "templates")])
-        attach(config, session)
-        return config
-
+    get_config, rebuild = serve_builder(eng, root, settings or Settings.for_project(root),
+                                        site_dir, addr, clean=clean)
     idle = IdleCollector()  # what a rebuild left is collected once serve is idle
 
     def builder(config=None) -> None:
         try:
-            eng.build(config or get_config(), serve_url=serve_url, dirty=True)
-            session.commit()
+            rebuild(config)
         finally:
             idle.after_build()
 
-    quiet = _NoDirtyWarning()  # a warning would fail the strict build; the docstring says it
-    logging.getLogger(eng.logger("commands.build")).addFilter(quiet)
     try:
         config = get_config()
     except eng.abort as exc:
@@ -294,7 +313,6 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
         return 1
     finally:
         config.plugins.on_shutdown()
-        logging.getLogger(eng.logger("commands.build")).removeFilter(quiet)
         idle.stop()
         shutil.rmtree(site_dir, ignore_errors=True)
     return 0

@@ -43,7 +43,7 @@ from typing import Any, Iterable
 from .cachedir import write_atomically
 
 # Changed whenever what a record holds, or how a key is made, changes.
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 
 
 def digest(*parts: str | bytes) -> str:

@@ -84,6 +84,8 @@ class Session:
     page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
     records: Any = None  # serve: the checked records, kept in memory (generator.recordcache)
     kept: Any = None  # serve: the kept pages, held in memory (generator.render.reuse)
+    # serve: each page's Markdown digest and placed charts, by page (PluginEvents._markdown_digest)
+    markdown: dict[str, tuple] = field(default_factory=dict)
 
     def commit(self) -> None:
         """The build succeeded: what it recorded of its pages becomes the page cache's."""
@@ -229,8 +231,9 @@ class PluginEvents:
         # (_reuse_pages), and a page that is built gets its text just before MkDocs reads it
         # (on_pre_page). So no page's text is whole in memory longer than it takes to key or
         # convert it (at 5,000 companies the pages' Markdown is 100 MB, 20 compressed). serve
-        # keeps the text in its files (its rebuilds compare generated files with the last build's).
-        lazy = not self.session.serving and self._cache_for(config)[0] is not None
+        # does the same: a page it does not build again is never decompressed (see
+        # _markdown_digest).
+        lazy = self._cache_for(config)[0] is not None
         self._sources = {}
         for page in pages:
             existing = files.get_file_from_path(page.path)
@@ -436,10 +439,10 @@ class PluginEvents:
             if f.generated_by is None or f._content is None:
                 continue  # not ours to record
             source = self._sources.get(f.src_uri)
-            markdown = source.text if source is not None else f.content_string
-            charts = sorted(set(_CHART_PLACED.findall(markdown)))
+            text_digest, charts = self._markdown_digest(f, source)
             # a chart's file is named by what it was rendered from, in the chart cache in use
-            key = digest(site, f.src_uri, markdown, *(self._chart_svgs.get(c, "") for c in charts))
+            key = digest(site, f.src_uri, text_digest,
+                         *(self._chart_svgs.get(c, "") for c in charts))
             rec = self._cache.get(f.src_uri, key)
             if rec is not None and self._cache.place(rec, f.abs_dest_path):
                 f.is_modified = _unmodified  # an instance attribute: this file only
@@ -452,6 +455,23 @@ class PluginEvents:
                     self._sources.pop(f.src_uri, None)
             else:
                 self._keys[f.src_uri] = key
+
+    def _markdown_digest(self, f: Any, source: Page | None) -> tuple[str, list[str]]:
+        """A page's Markdown, as its key in the page cache has it: a digest of the text and the
+        charts it places. serve remembers them for a page whose compressed text is the object
+        it was at the last rebuild (a kept page, generator.render.reuse.KeptMemory), so that
+        it decompresses and hashes only the pages rendered again."""
+        from .pagecache import digest
+
+        memo = self.session.markdown if self.session.serving else None
+        held = memo.get(f.src_uri) if memo is not None and source is not None else None
+        if held is not None and source is not None and source.same_content(held[0]):
+            return held[1], held[2]
+        markdown = source.text if source is not None else f.content_string
+        got = digest(markdown), sorted(set(_CHART_PLACED.findall(markdown)))
+        if memo is not None and source is not None:
+            memo[f.src_uri] = (source, *got)
+        return got
 
     def _restore_reused(self, config, files) -> None:
         """What the rest of the build reads of the pages it did not build: their anchors and the

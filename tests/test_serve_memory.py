@@ -159,3 +159,36 @@ def test_a_build_s_record_cache_never_trusts_a_file_s_status(project: Path, tmp_
     reads.clear()
     load(project, Problems(), cache=cache)
     assert len(reads) == 7
+
+
+def test_serve_makes_a_chart_s_csv_once_while_the_chart_is_unchanged(project: Path,
+                                                                     tmp_path: Path,
+                                                                     monkeypatch):
+    import generator.charts as charts_mod
+    from generator.charts import Charts
+    from generator.charts.cache import ChartStore
+
+    plain, made = charts_mod.csv_text, []
+    monkeypatch.setattr(charts_mod, "csv_text", lambda ch: made.append(ch.id) or plain(ch))
+    store = ChartStore(tmp_path / "charts", keep_in_memory=True)
+
+    def csvs() -> dict[str, bytes]:
+        problems = Problems()
+        charts = Charts(load(project, problems), problems, store=store, workers=1)
+        try:
+            return {p.path: p.content for p in charts.assets() if p.path.endswith(".csv")}
+        finally:
+            charts.finish()
+
+    first = csvs()
+    assert sorted(made) == ["capital-raised", "latest-valuations", "valuation-acme-ai",
+                            "valuations-over-time", "who-funds-whom"]
+    made.clear()
+    assert csvs() == first and made == []
+    acme = project / "data" / "companies" / "acme-ai.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace(
+        "valuation: USD 1 billion", "valuation: USD 2 billion"), encoding="utf-8")
+    edited = csvs()
+    assert "valuation-acme-ai" in made and "who-funds-whom" not in made
+    assert edited["charts/valuation-acme-ai.csv"] != first["charts/valuation-acme-ai.csv"]
+    assert len(store.csv) == 5  # the edited charts' earlier CSVs let go of

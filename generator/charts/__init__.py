@@ -212,9 +212,13 @@ class Charts:
         if self.rendering is None:
             return []
         cache, out = self.rendering.cache, []
+        made = self.store.csv if self.store is not None else None  # serve's, by chart key
+        csv: dict[str, bytes] = {}
         for ch in self.charts.values():
             key = self.rendering.keys[ch.id]
-            out += [Page(f"charts/{ch.id}.csv", csv_text(ch).encode("utf-8"), ch.origin),
+            data = made.get(key) if made is not None else None
+            csv[key] = data if data is not None else csv_text(ch).encode("utf-8")
+            out += [Page(f"charts/{ch.id}.csv", csv[key], ch.origin),
                     FilePage(f"charts/{ch.id}.vl.json", cache.path(key, "vl.json"), ch.origin,
                              self.finish),
                     FilePage(f"charts/{ch.id}.svg", cache.path(key, "dl.svg"), ch.origin,
@@ -224,6 +228,9 @@ class Charts:
                                     self.finish))
             out.append(FilePage(f"charts/{ch.id}.inline.svg", cache.path(key, "inline.svg"),
                                 ch.origin, self.finish))
+        if made is not None:  # only this build's: an edited chart's earlier CSV is let go of
+            made.clear()
+            made.update(csv)
         return out
 
     def release(self) -> None:
