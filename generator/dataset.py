@@ -25,8 +25,8 @@ class Dataset:
     # reported again as unknown, since the file's own problem is already reported
     refused: dict[str, set[str]] = field(default_factory=dict)
     # what the render's page cache (generator.render.reuse) knows of the files: a hash of the
-    # text of each valid record's file, by its path; and the words of each company's file that
-    # could be ids (a profile shows what the companies it names, and those naming it, say)
+    # text of each valid record's file, by its path; and, by company, the words of its file that
+    # name a company file (a profile shows what the companies it names, and those naming it, say)
     digests: dict[str, str] = field(default_factory=dict)
     words: dict[str, frozenset[str]] = field(default_factory=dict)
 

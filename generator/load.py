@@ -147,15 +147,18 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
     today = today or _dt.date.today()
     ds = Dataset(root=root, kinds=tuple(kinds))
     files = find_files(root, problems, ds.refused, ds.kinds)
+    # a company file's words that name a company file are all a profile's key needs
+    # (generator.render.reuse); all of them were 8 KB a company (40 MB at 5,000)
+    names = frozenset(path.name[: -len(".yaml")] for path, _ in files.get("companies", ()))
     for kind in ds.kinds:
         for path, rel in files[kind.folder]:
-            _load_file(ds, kind, path, rel, problems, cache)
+            _load_file(ds, kind, path, rel, problems, cache, names)
     cross_check(ds, problems, today, as_of=as_of, max_age=max_age)
     return ds
 
 
 def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Problems,
-               cache: Any = None) -> None:
+               cache: Any = None, names: frozenset[str] = frozenset()) -> None:
     folder = kind.folder
     stem = path.name[: -len(".yaml")]
     ds.refused[folder].add(stem)  # until it is read and valid
@@ -166,7 +169,7 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
         _take(ds, folder, path, rel, stem, record)
         ds.digests[rel] = text_digest
         if folder == "companies":
-            ds.words[record.id] = words
+            ds.words[record.id] = words & names
         return
     text = read_file(path, rel, problems)
     if text is None:
@@ -175,21 +178,18 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
         record = cache.get(folder, rel, text)
         if record is not None:  # read and checked before, without a problem
             _take(ds, folder, path, rel, stem, record)
-            _remember(ds, folder, rel, record.id, text)
-            cache.seen(folder, rel, status, text, ds.digests[rel], _words(ds, folder, record))
+            words = _remember(ds, folder, rel, record.id, text, names)
+            cache.seen(folder, rel, status, text, ds.digests[rel], words)
             return
     before = len(problems.items)
     _check_file(ds, kind, path, rel, text, problems)
     record = ds.records[folder].get(stem)
-    if record is not None:
-        _remember(ds, folder, rel, record.id, text)
-    if cache is not None and record is not None and len(problems.items) == before:
+    if record is None:
+        return
+    words = _remember(ds, folder, rel, record.id, text, names)
+    if cache is not None and len(problems.items) == before:
         cache.put(folder, rel, text, record)
-        cache.seen(folder, rel, status, text, ds.digests[rel], _words(ds, folder, record))
-
-
-def _words(ds: Dataset, folder: str, record: Any) -> Any:
-    return ds.words.get(record.id) if folder == "companies" else None
+        cache.seen(folder, rel, status, text, ds.digests[rel], words)
 
 
 def _take(ds: Dataset, folder: str, path: Path, rel: str, stem: str, record: Any) -> None:
@@ -205,13 +205,18 @@ def _take(ds: Dataset, folder: str, path: Path, rel: str, stem: str, record: Any
 _WORD = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
-def _remember(ds: Dataset, folder: str, rel: str, rid: str, text: str) -> None:
-    """What the render's page cache needs of a valid record's file (see Dataset.digests)."""
+def _remember(ds: Dataset, folder: str, rel: str, rid: str, text: str,
+              names: frozenset[str]) -> frozenset[str] | None:
+    """What the render's page cache needs of a valid record's file (see Dataset.digests); a
+    company file's words, all of them (serve keeps them with the record: a company added later
+    may be named by one), those naming a company file in the dataset."""
     ds.digests[rel] = digest(text)
-    if folder == "companies":
-        # interned: most words are in many files (keys, kinds, ids), and a build holds every
-        # company's words with the dataset (15 MB at 1,000 companies as copies, 8 shared)
-        ds.words[rid] = frozenset(map(sys.intern, _WORD.findall(text)))
+    if folder != "companies":
+        return None
+    # interned: most words are in many files (keys, kinds, ids)
+    words = frozenset(map(sys.intern, _WORD.findall(text)))
+    ds.words[rid] = words & names
+    return words
 
 
 def _check_file(ds: Dataset, kind: DataKind, path: Path, rel: str, text: str,

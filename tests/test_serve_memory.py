@@ -192,3 +192,26 @@ def test_serve_makes_a_chart_s_csv_once_while_the_chart_is_unchanged(project: Pa
     assert "valuation-acme-ai" in made and "who-funds-whom" not in made
     assert edited["charts/valuation-acme-ai.csv"] != first["charts/valuation-acme-ai.csv"]
     assert len(store.csv) == 5  # the edited charts' earlier CSVs let go of
+
+
+def test_a_company_added_later_is_named_by_an_unchanged_file_s_words(project: Path,
+                                                                    tmp_path: Path, reads,
+                                                                    monkeypatch):
+    """A dataset keeps of a company file's words only those naming a company file (a profile's
+    key, generator.render.reuse); serve keeps them all with the record, so that a file it does
+    not read again still names a company added after it was read."""
+    import generator.recordcache as recordcache
+
+    monkeypatch.setattr(recordcache, "RACY_NS", 0)
+    cache = RecordCache(tmp_path / "records", in_memory=True)
+    first = load(project, Problems(), cache=cache)
+    cache.forget_unused()
+    assert first.words["acme-ai"] == {"acme-ai", "bigcloud"}  # "fictional" names no file yet
+    big = project / "data" / "companies" / "bigcloud.yaml"
+    (project / "data" / "companies" / "fictional.yaml").write_text(
+        big.read_text(encoding="utf-8").replace("id: bigcloud", "id: fictional").replace(
+            "name: BigCloud", "name: Fictional"), encoding="utf-8")
+    reads.clear()
+    again = load(project, Problems(), cache=cache)
+    assert reads == ["data/companies/fictional.yaml"]  # acme-ai's file is not read again
+    assert "fictional" in again.words["acme-ai"]
