@@ -35,19 +35,34 @@ def test_the_commands_say_they_are_their_own_process(project, check, capsys, mon
     assert len(froze) == 2  # after load, after render
 
 
-def test_serve_collects_what_a_rebuild_left_once_idle():
-    idle = IdleCollector(delay=0.01)
+def _left_frozen() -> weakref.ref:
+    """A cycle a rebuild left, frozen as a rebuild's settle freezes it."""
     gc.freeze()
     left = Node()
     gone = weakref.ref(left)
     del left
-    gc.freeze()  # as a rebuild's settle does: the cycle is out of sight
+    gc.freeze()
     gc.collect()
     assert gone() is not None  # frozen: not collected
+    return gone
+
+
+def test_until_serve_is_idle_its_heap_stays_frozen():
+    """A rebuild that comes before the idle collection does not scan every earlier rebuild's
+    objects again."""
+    idle = IdleCollector(delay=60)
+    gone = _left_frozen()
     idle.after_build()
     gc.collect()
-    # until serve is idle, the heap stays frozen: a rebuild that comes first does not scan it
     assert gc.get_freeze_count() > 0 and gone() is not None
+    idle.stop()
+    assert gc.get_freeze_count() == 0
+
+
+def test_serve_collects_what_a_rebuild_left_once_idle():
+    idle = IdleCollector(delay=0.01)
+    gone = _left_frozen()
+    idle.after_build()
     idle.wait()
     assert (gone(), idle.collections) == (None, 1)
     assert gc.get_freeze_count() > 0  # the rest is frozen again until the next rebuild
