@@ -39,7 +39,6 @@ report goes through :func:`generator.escape.shown`.
 from __future__ import annotations
 
 import calendar
-import functools
 import datetime as _dt
 import ipaddress
 import re
@@ -118,11 +117,6 @@ class Money:
     def point(self) -> Decimal:
         """Where a chart draws the amount: the amount itself, or the middle of a range."""
         return self.amount if self.high is None else (self.amount + self.high) / 2
-
-    def __reduce__(self) -> tuple:
-        # read back from the records' cache as one shared object per value (see _shared_money)
-        return (_shared_money, (str(self.amount), self.currency, self.qualifier,
-                                None if self.high is None else str(self.high)))
 
     def __str__(self) -> str:  # the canonical notation, as a contributor would write it
         num, word = _scaled(self.amount, 3)
@@ -374,9 +368,6 @@ class PartialDate:
     month: int = 0  # 0 when not known
     day: int = 0
 
-    def __reduce__(self) -> tuple:
-        return (_shared_date, (self.year, self.month, self.day))
-
     def __str__(self) -> str:
         if self.day:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
@@ -400,20 +391,6 @@ class PartialDate:
         month = self.month or 12
         day = self.day or calendar.monthrange(self.year, month)[1]
         return _dt.date(self.year, month, day)
-
-
-# Values read back from the records' cache (a warm build reads 25,000 records at 5,000 companies,
-# with about 100,000 dates and 90,000 amounts among them, most of them repeated): one shared
-# object per value, as values are immutable. Keyed by exact text (Decimal("1E+9") equals
-# Decimal("1000000000") but is written otherwise), so a shared value is the value it stands for.
-@functools.cache
-def _shared_date(year: int, month: int, day: int) -> PartialDate:
-    return PartialDate(year, month, day)
-
-
-@functools.cache
-def _shared_money(amount: str, currency: str, qualifier: str, high: str | None) -> Money:
-    return Money(Decimal(amount), currency, qualifier, None if high is None else Decimal(high))
 
 
 def parse_date(value: Any) -> PartialDate:

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..cachedir import write_atomically
+from ..recordcache import dumps_shared
 from .base import Chart
 
 OUTPUT_VERSION = "1"  # bump when the post-processing of rendered SVG or PNG changes
@@ -229,7 +230,7 @@ class BuiltCharts:
         if self.dir is None:
             return
         try:
-            data = pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL)
+            data = dumps_shared(kept)  # its rows' dates and amounts read back shared
         except Exception:  # noqa: BLE001 - not kept: the chart is built again next time
             return
         write_atomic(self.dir / f"{key}.pickle", data)
