@@ -25,7 +25,7 @@ from typing import Any, Iterator
 def settle(settings: Any) -> None:
     """What exists now lives until the command ends: out of the collector's sight (a run inside
     another program's process, such as a test's, changes nothing)."""
-    if getattr(settings, "own_process", False):
+    if settings.own_process:
         gc.freeze()
 
 

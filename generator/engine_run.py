@@ -169,10 +169,9 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         print(problems.report())
     session.prepared = rendered  # the plugin takes them (on_files): each page's Markdown is let
     del rendered  # go of once it is read
-    quiet = _NoDirtyWarning()  # a warning would fail the strict build; see serve
-    logging.getLogger(eng.logger("commands.build")).addFilter(quiet)
     try:
-        eng.build(cfg, dirty=True)
+        with _dirty_quietly(eng):
+            eng.build(cfg, dirty=True)
         session.commit()
     except Exception as exc:  # the engine reports its own problems through logging
         if charts is not None:
@@ -182,7 +181,6 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         return 1
     finally:
         session.prepared = None
-        logging.getLogger(eng.logger("commands.build")).removeFilter(quiet)
     # No silent loss: every page went through the finishing pass (sanitised, with its policy),
     # or the site is not published. An engine that ignores plugins would have written pages of
     # its own from the raw articles.
@@ -219,6 +217,20 @@ class _NoDirtyWarning(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
+@contextlib.contextmanager
+def _dirty_quietly(eng: Engine) -> Iterator[None]:
+    """The engine's warning that a build is "dirty" left out for the length of one build: every
+    build here is dirty by design (only changed pages are converted), and a warning would fail
+    the strict build."""
+    quiet = _NoDirtyWarning()
+    log = logging.getLogger(eng.logger("commands.build"))
+    log.addFilter(quiet)
+    try:
+        yield
+    finally:
+        log.removeFilter(quiet)
+
+
 def serve_builder(eng: Engine, root: Path, settings: Settings, site_dir: str, addr: str, *,
                   clean: bool = False) -> tuple[Any, Any]:
     """serve's configuration and rebuild, for a site in ``site_dir`` served at ``addr``
@@ -242,13 +254,8 @@ def serve_builder(eng: Engine, root: Path, settings: Settings, site_dir: str, ad
         return config
 
     def rebuild(config=None) -> None:
-        quiet = _NoDirtyWarning()  # a warning would fail the strict build; see serve
-        log = logging.getLogger(eng.logger("commands.build"))
-        log.addFilter(quiet)
-        try:
+        with _dirty_quietly(eng):
             eng.build(config or get_config(), serve_url=serve_url, dirty=True)
-        finally:
-            log.removeFilter(quiet)
         session.commit()
 
     return get_config, rebuild

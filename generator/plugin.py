@@ -465,7 +465,7 @@ class PluginEvents:
 
         memo = self.session.markdown if self.session.serving else None
         held = memo.get(f.src_uri) if memo is not None and source is not None else None
-        if held is not None and source is not None and source.same_content(held[0]):
+        if held is not None and source.same_content(held[0]):
             return held[1], held[2]
         markdown = source.text if source is not None else f.content_string
         got = digest(markdown), sorted(set(_CHART_PLACED.findall(markdown)))

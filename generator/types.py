@@ -35,7 +35,9 @@ class Page:
         # Markdown pages are given as UTF-8 (a page with one "–" in it would take two bytes
         # a character as a str: at 5,000 companies, 200 MB of Markdown instead of 100 MB)
         packed = isinstance(content, bytes) and len(content) >= PACK_MIN
-        data = zlib.compress(content, 1) if packed else content
+        self._fill(path, zlib.compress(content, 1) if packed else content, packed, origin)
+
+    def _fill(self, path: str, data: str | bytes, packed: bool, origin: str) -> None:
         for name, value in (("path", path), ("origin", origin), ("_data", data),
                             ("_packed", packed)):
             object.__setattr__(self, name, value)
@@ -43,9 +45,7 @@ class Page:
     @classmethod
     def _unpickle(cls, path: str, data: str | bytes, packed: bool, origin: str) -> "Page":
         page = cls.__new__(cls)
-        for name, value in (("path", path), ("origin", origin), ("_data", data),
-                            ("_packed", packed)):
-            object.__setattr__(page, name, value)
+        page._fill(path, data, packed, origin)
         return page
 
     def __reduce__(self) -> tuple:

@@ -103,9 +103,8 @@ class KeptPages:
     def get(self, key: str) -> tuple[Page, list[str]] | None:
         """The page's Markdown (as a Page, to be moved to its path) and the sources it cites,
         when nothing it reads changed."""
-        held = self.memory.entries.get(key) if self.memory is not None else None
+        held = self.memory.get(key) if self.memory is not None else None
         if held is not None:
-            self.memory.used.add(key)
             page, sources, charts, reads = held
         else:
             try:
@@ -141,6 +140,13 @@ class KeptMemory:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[Page, list[str], list[str], list[str]]] = {}
         self.used: set[str] = set()
+
+    def get(self, key: str) -> tuple[Page, list[str], list[str], list[str]] | None:
+        """The entry held under ``key``, used by this render (None: none is held)."""
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.used.add(key)
+        return entry
 
     def keep(self, key: str, entry: tuple[Page, list[str], list[str], list[str]]) -> None:
         self.entries[key] = entry
