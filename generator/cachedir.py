@@ -17,6 +17,7 @@ the project's tree::
                                (generator.render.reuse)
         downloads/             each record's part of the downloads (generator.downloadcache)
         pages/                 finished pages and their records (generator.pagecache)
+        check/                 a check's answers by what it read (generator.checkcache)
         build.lock             held by a build of the site while it runs
 
 The 16 hex digits are the start of the SHA-256 of the project's absolute, resolved path, so two
@@ -30,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import io
 import os
 import sys
 import tempfile
@@ -38,7 +38,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import jinja2
 
 
 def cache_home() -> Path:
@@ -81,29 +80,6 @@ def ensure(folder: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-class BytecodeCache(jinja2.FileSystemBytecodeCache):
-    """Jinja's bytecode cache in a folder of the project's cache, best effort and safe to share
-    between processes: each file is written whole under a temporary name and renamed into place
-    (whatever the Jinja version does), so a concurrent build never reads half of one; a file that
-    cannot be read or written is a miss, never a failed build."""
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except Exception:  # noqa: BLE001 - a damaged entry is compiled again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        out = io.BytesIO()
-        try:
-            bucket.write_bytecode(out)
-        except OSError:
-            return  # not cached: compiled again next time
-        # into the folder Jinja was given only: a folder that has gone is not made again
-        write_atomically(Path(self._get_cache_filename(bucket)), out.getvalue(),
-                         make_folder=False)
-
-
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o600, make_folder: bool = True
                      ) -> bool:
     """Write ``data`` to ``path`` so that no reader (another build, serve) ever sees half of it:
@@ -127,13 +103,6 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o600, make_folder:
         if tmp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-
-
-def bytecode_cache(root: Path, name: str) -> BytecodeCache | None:
-    """The bytecode cache ``name`` (jinja-pages, jinja-theme) of the project at ``root``, or None
-    when its folder cannot be made (then every template is compiled, as without a cache)."""
-    folder = ensure(project_cache(root)) and ensure(project_cache(root) / name)
-    return BytecodeCache(str(folder)) if folder is not None else None
 
 
 WAITING = "waiting for another build of this project to finish…"

@@ -11,14 +11,25 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .engines import DEFAULT_ENGINE, ENGINES
 from .problems import Problem, Problems
-from .settings import Settings
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 
 def _root(args: argparse.Namespace) -> Path:
     return Path(args.root).resolve()
+
+
+def _settings(root: Path, **values) -> Settings:
+    """The run's settings (imported here: a check answered from its cache imports none of the
+    core, generator.checkcache)."""
+    from .settings import Settings
+
+    return Settings.for_project(root, **values)
 
 
 def run_check(root: Path | None = None, *, explain: bool = False,
@@ -31,7 +42,7 @@ def run_check(root: Path | None = None, *, explain: bool = False,
     from .recordcache import record_cache
     from .render import render
 
-    settings = settings or Settings.for_project(root, check=True)
+    settings = settings or _settings(root, check=True)
     problems = Problems()
     ds = load(settings.root, problems, **settings.load_options(), cache=record_cache(settings))
     pages = []
@@ -79,13 +90,40 @@ def understood(ds) -> list[str]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
-    problems, pages = run_check(explain=args.explain, settings=Settings.for_project(
-        _root(args), check=True, own_process=True))
+    root = _root(args)
+    kept = None if args.clean or args.explain else _kept_check(root)
+    if kept is not None:
+        cache, key, answer = kept
+        if answer is not None:
+            problems = Problems()
+            problems.extend(Problem(*item) for item in answer["problems"])
+            return _check_said(problems, answer["pages"], args, t0,
+                               " (nothing it reads has changed since it was last checked)")
+    settings = _settings(root, check=True, own_process=True, clean=args.clean)
+    problems, pages = run_check(explain=args.explain, settings=settings)
+    from .checkcache import page_count
+
+    if kept is not None and _kept_check(root, cache)[1] == key:  # nothing changed meanwhile
+        cache.remember(key, problems, page_count(pages))
+    return _check_said(problems, page_count(pages), args, t0)
+
+
+def _kept_check(root: Path, cache=None):
+    """(the check cache, the key of the files as they are now, the answer kept for it)."""
+    from .checkcache import check_cache, check_inputs
+
+    cache = cache or check_cache(root)
+    key = cache.key(check_inputs(root))
+    return cache, key, cache.answer(key)
+
+
+def _check_said(problems: Problems, pages: int, args: argparse.Namespace, t0: float,
+                kept: str = "") -> int:
     report = problems.report()
     failed = problems.failed(strict=not args.lenient)
     print(report, file=sys.stderr if failed else sys.stdout)
     if not failed:
-        print(f"checked in {time.perf_counter() - t0:.2f} s; {len(pages)} pages would be built")
+        print(f"checked in {time.perf_counter() - t0:.2f} s; {pages} pages would be built{kept}")
     return 1 if failed else 0
 
 
@@ -118,7 +156,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .engine_run import build_site
 
     return build_site(_root(args), Path(args.site_dir), strict=True, engine=args.engine,
-                      clean=args.clean, settings=Settings.for_project(_root(args),
+                      clean=args.clean, settings=_settings(_root(args),
                                                                      own_process=True))
 
 
@@ -126,13 +164,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .engine_run import serve
 
     return serve(_root(args), args.addr, engine=args.engine, clean=args.clean,
-                 settings=Settings.for_project(_root(args), serve=True, own_process=True))
+                 settings=_settings(_root(args), serve=True, own_process=True))
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
-    written = write_schemas(_root(args) / "schemas", Settings.for_project(_root(args)).kinds.data)
+    written = write_schemas(_root(args) / "schemas", _settings(_root(args)).kinds.data)
     for p in written:
         print(f"wrote {p}")
     return 0
@@ -177,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="check all data and articles; print every problem")
     p.add_argument("--lenient", action="store_true", help="report warnings without failing")
     p.add_argument("--explain", action="store_true", help="also show how every amount was read")
+    p.add_argument("--clean", action="store_true",
+                   help="check everything afresh: read no cache (kept answers, checked records)")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("build", help="check, then build the site atomically into site/")
     p.add_argument("--site-dir", default="site")

@@ -82,6 +82,27 @@ def _dated(root: Path) -> Iterator[None]:
         del os.environ["SOURCE_DATE_EPOCH"]
 
 
+class _CheckedAs:
+    """What a build found in its data and articles, kept as a check's answer
+    (generator.checkcache), so that a check of the same files after the build need not load
+    or render anything: a build checks everything a check does, and more. Kept only when the
+    build found nothing failing (notices, which come from the data alone, are kept with it)
+    and no file changed while it ran."""
+
+    def __init__(self, run: Settings):
+        from .checkcache import check_cache
+
+        self.inputs = run.check_inputs()
+        self.cache = check_cache(run.root) if self.inputs is not None else None
+        self.key = self.cache.key(self.inputs) if self.cache is not None else None
+
+    def remember(self, problems: Problems, pages: list) -> None:
+        from .checkcache import page_count
+
+        if self.cache is not None and self.cache.key(self.inputs) == self.key:
+            self.cache.remember(self.key, problems, page_count(pages))
+
+
 def build_site(root: Path, site_dir: Path, *, strict: bool = True, site_url: str | None = None,
                settings: Settings | None = None, engine: str = DEFAULT_ENGINE,
                clean: bool = False) -> int:
@@ -157,8 +178,11 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
                                **({"edit_url_base": plugin.config.edit_url_base} if plugin else {}),
                                **({"templates": plugin.config.templates} if plugin else {}))
     problems = Problems()
+    checked = _CheckedAs(run)
     rendered = check_and_render(run, problems)
     charts = rendered.charts if rendered is not None else None
+    if rendered is not None and not problems.failed(strict=True):
+        checked.remember(problems, rendered.pages)
     if problems.failed(strict=strict):
         if charts is not None:
             charts.abandon()

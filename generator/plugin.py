@@ -625,9 +625,9 @@ class PluginEvents:
         # template's source against it) in the project's cache folder, outside its tree: bytecode
         # is loaded with pickle and marshal, i.e. runs, so never from a folder a pull request can
         # write. Best effort: without the folder every template is compiled, as before.
-        from .cachedir import bytecode_cache
+        from .render.sandbox import theme_bytecode_cache
 
-        cache = None if self.session.clean else bytecode_cache(self.root, "jinja-theme")
+        cache = None if self.session.clean else theme_bytecode_cache(self.root)
         if cache is not None:
             env.bytecode_cache = cache
         if self._cache is not None:

@@ -18,14 +18,13 @@ import functools
 import io
 import os
 import pickle
-import sys
 import time
 from decimal import Decimal
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .cachedir import write_atomically
+from .checkcache import code_digest
 from .pagecache import digest
 from .values import Money, PartialDate
 
@@ -35,17 +34,10 @@ RACY_NS = 1_000_000_000
 
 @functools.cache
 def code_version() -> str:
-    """A hash of the generator's own code (every module of the package) and of the Python and
-    pydantic versions: a record checked by other code is checked again."""
-    package = Path(__file__).resolve().parent
-    parts: list[str | bytes] = [sys.version]
-    try:
-        parts.append(metadata.version("pydantic"))
-    except metadata.PackageNotFoundError:
-        parts.append("-")
-    for p in sorted(package.rglob("*.py")):
-        parts += [p.relative_to(package).as_posix(), p.read_bytes()]
-    return digest(*parts)
+    """A hash of the generator's own code (every module of the package), the Python and the
+    installed packages (generator.checkcache.code_digest): a record checked by other code is
+    checked again."""
+    return code_digest()
 
 
 class RecordCache:

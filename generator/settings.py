@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from .charts import CHART_KINDS, ChartKind
+from .checkcache import Inputs
 from .kinds import DATA_KINDS, DataKind
 from .limits import Limits
 from .render.pages import PAGE_KINDS, PageKind
+from .sitedir import build_date
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,16 @@ class Settings:
         """What generator.load.load takes from these settings."""
         return {"kinds": self.kinds.data, "as_of": self.as_of, "max_age": self.freshness_days}
 
+    def check_inputs(self) -> Inputs | None:
+        """What a check's kept answer is keyed by besides the files (generator.checkcache), or
+        None when these settings check otherwise than ``./ledger check`` does (other kinds,
+        budgets, lists or age of records)."""
+        default = Settings(self.root)
+        if ((self.limits, self.lists, self.kinds, self.freshness_days) !=
+                (default.limits, default.lists, default.kinds, default.freshness_days)):
+            return None
+        return Inputs((self.site_src, self.templates), self.as_of, _dt.date.today())
+
     def but(self, **values: Any) -> "Settings":
         """These settings with some changed."""
         return dataclasses.replace(self, **values)
@@ -111,14 +123,3 @@ class Settings:
         from .cachedir import project_cache
 
         return project_cache(self.root) / "charts"
-
-
-def build_date(root: Path) -> _dt.date | None:
-    """The build's date (UTC): SOURCE_DATE_EPOCH, else the time of the last commit of the project
-    at ``root``; None when neither is known."""
-    from .sitedir import source_date_epoch
-
-    epoch = source_date_epoch(root)
-    if epoch is None:
-        return None
-    return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()

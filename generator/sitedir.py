@@ -4,6 +4,7 @@ stopped; and the time of the last commit, which a reproducible build dates its f
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
 import re
 import shutil
@@ -25,6 +26,15 @@ def source_date_epoch(root: Path) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return out if out.isdigit() else None
+
+
+def build_date(root: Path) -> _dt.date | None:
+    """The build's date (UTC): SOURCE_DATE_EPOCH, else the time of the last commit of the project
+    at ``root``; None when neither is known."""
+    epoch = source_date_epoch(root)
+    if epoch is None:
+        return None
+    return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc).date()
 
 
 # A built site carries this file, and a build replaces only a folder that has it (or an empty one

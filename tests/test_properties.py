@@ -38,7 +38,8 @@ LOCATED = re.compile(r"(?:data|site_src|templates)(?:/[^/:\n]+)*(?::[1-9]\d*(?::
                      r"(?:warning: )?\S.*")
 COUNT = re.compile(r"no problems found|(?:[1-9]\d* errors?(?: and [1-9]\d* warnings?)?|"
                    r"[1-9]\d* warnings?) in [1-9]\d* files?")
-CHECKED = re.compile(r"checked in \d+\.\d\d s; \d+ pages would be built")
+CHECKED = re.compile(r"checked in \d+\.\d\d s; \d+ pages would be built"
+                     r"( \(nothing it reads has changed since it was last checked\))?")
 
 SETTINGS = settings(max_examples=150, deadline=2000, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,

@@ -29,6 +29,7 @@ from support import REPO, make_project
 from generator import cachedir
 from generator.cachedir import WAITING, build_lock, project_cache
 from generator.mkdocs_glue import build_site
+from generator.render import sandbox
 from generator.sitedir import SITE_MARKER
 from support import tree_digest
 
@@ -299,9 +300,10 @@ def test_the_project_s_cache_folder_is_the_user_s_alone(project: Path):
     assert folder.stat().st_mode & 0o777 == 0o700
     names = sorted(p.name for p in folder.iterdir())
     # the articles' compiled code, in a folder named by the limits and the generator's code
-    assert re.fullmatch(r"jinja-budgeted-[0-9a-f]{16}", names[2])
-    assert names[:2] + names[3:] == ["build.lock", "downloads", "jinja-pages", "jinja-theme",
-                                     "pages", "records", "render"]
+    assert re.fullmatch(r"jinja-budgeted-[0-9a-f]{16}", names[3])
+    assert names[:3] + names[4:] == ["build.lock", "check", "downloads", "jinja-pages",
+                                     "jinja-theme", "pages", "records", "render"]
+    assert (folder / "check").stat().st_mode & 0o777 == 0o700
     assert not (project / ".cache").exists()
 
 
@@ -361,7 +363,7 @@ def _bucket(env: jinja2.Environment, source: str) -> tuple[jinja2.bccache.Bucket
 
 def test_bytecode_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch):
     env = jinja2.Environment()
-    cache = cachedir.BytecodeCache(str(tmp_path))
+    cache = sandbox.BytecodeCache(str(tmp_path))
     bucket, name = _bucket(env, "one {{ x }}")
     cache.dump_bytecode(bucket)
     whole = (tmp_path / name).read_bytes()
@@ -380,11 +382,11 @@ def test_bytecode_is_written_whole_or_not_at_all(tmp_path: Path, monkeypatch):
 def test_a_damaged_or_unwritable_bytecode_cache_is_a_miss(tmp_path: Path):
     env = jinja2.Environment()
     (tmp_path / "__jinja2_key.cache").write_bytes(jinja2.bccache.bc_magic + b"\x80")  # cut off
-    cache = cachedir.BytecodeCache(str(tmp_path))
+    cache = sandbox.BytecodeCache(str(tmp_path))
     bucket = jinja2.bccache.Bucket(env, "key", "checksum")
     cache.load_bytecode(bucket)
     assert bucket.code is None
-    gone = cachedir.BytecodeCache(str(tmp_path / "missing"))
+    gone = sandbox.BytecodeCache(str(tmp_path / "missing"))
     gone.dump_bytecode(_bucket(env, "x")[0])  # no exception
     assert not (tmp_path / "missing").exists()
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import functools
+import io
 import re
 import sys
 from decimal import Decimal
@@ -23,6 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from ..cachedir import write_atomically
 from ..escape import md
 from ..limits import (UNORDERED, Budget, BudgetEscapeFormatter, BudgetExceeded, BudgetFormatter,
                       Limits, budgeted_filters, check_nesting, check_tags, digits,
@@ -326,14 +328,44 @@ def make_env(loader: jinja2.BaseLoader, limits: Limits | None = None) -> PageSan
     return env
 
 
+class BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja's bytecode cache in a folder of the project's cache, best effort and safe to share
+    between processes: each file is written whole under a temporary name and renamed into place
+    (whatever the Jinja version does), so a concurrent build never reads half of one; a file that
+    cannot be read or written is a miss, never a failed build."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - a damaged entry is compiled again
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        out = io.BytesIO()
+        try:
+            bucket.write_bytecode(out)
+        except OSError:
+            return  # not cached: compiled again next time
+        # into the folder Jinja was given only: a folder that has gone is not made again
+        write_atomically(Path(self._get_cache_filename(bucket)), out.getvalue(),
+                         make_folder=False)
+
+
+def _bytecode_cache(root: Path, name: str) -> BytecodeCache | None:
+    """The bytecode cache ``name`` of the project at ``root`` (generator.cachedir lists them), or
+    None when its folder cannot be made (then every template is compiled, as without a cache)."""
+    from ..cachedir import ensure, project_cache
+
+    folder = ensure(project_cache(root)) and ensure(project_cache(root) / name)
+    return BytecodeCache(str(folder)) if folder is not None else None
+
+
 def bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
     """Compiled templates and articles, in the project's cache folder outside its tree (the
     bytecode is loaded with pickle and marshal, so never from where a pull request can put a
     file); jinja2 compares each one's source with what was compiled, so a changed template or
     article is compiled again. Written atomically; None (no cache) when it cannot be."""
-    from ..cachedir import bytecode_cache as cache_folder
-
-    return cache_folder(root, "jinja-pages")
+    return _bytecode_cache(root, "jinja-pages")
 
 
 def budgeted_bytecode_cache(root: Path, limits: Limits) -> jinja2.BytecodeCache | None:
@@ -343,11 +375,15 @@ def budgeted_bytecode_cache(root: Path, limits: Limits) -> jinja2.BytecodeCache 
     by both, and an article is compiled (and checked) again when either changes. A text that
     failed to compile is never stored, and jinja2 compares each one's source with what was
     compiled."""
-    from ..cachedir import bytecode_cache as cache_folder
     from ..pagecache import digest
     from ..recordcache import code_version
 
-    return cache_folder(root, f"jinja-budgeted-{digest(code_version(), repr(limits))[:16]}")
+    return _bytecode_cache(root, f"jinja-budgeted-{digest(code_version(), repr(limits))[:16]}")
+
+
+def theme_bytecode_cache(root: Path) -> BytecodeCache | None:
+    """The theme's compiled templates (generator.plugin gives them to the engine's Jinja)."""
+    return _bytecode_cache(root, "jinja-theme")
 
 
 
