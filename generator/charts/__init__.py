@@ -37,7 +37,7 @@ from ..types import FilePage, Page, RenderError
 from . import (capital_raised, company_valuation, gpu_generations, largest_ipos, latest_valuations,
                rack_power, valuations_over_time, who_funds_whom)
 from .base import Chart, ChartKind, Instance
-from .cache import BuiltCharts, ChartStore, module_digest, record_code
+from .cache import BuiltCharts, ChartStore, module_digest, record_code, schema_url
 from .figure import csv_text, figure_markup
 from .pipeline import Rendering
 from .spec import SpecBuilder
@@ -103,11 +103,12 @@ def instances(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS
 def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCharts | None = None,
               *, validate: bool = False,
               found: list[tuple[ChartKind, Instance]] | None = None,
-              keys: dict[str, str] | None = None) -> list[Chart]:
+              keys: dict[str, str] | None = None, schema: str | None = None) -> list[Chart]:
     """Every chart the data supports, built. With ``built``, a chart whose code and records have
     not changed since it was last built is taken from there. ``found``: :func:`instances`, when
     the caller has them already; ``keys``: filled with each chart's key (chart id → key: its
-    code and the files it reads, see :class:`_Reads`)."""
+    code and the files it reads, see :class:`_Reads`); ``schema``: the Vega-Lite schema's address
+    (charts.cache.schema_url), so that the timelines are built without importing Altair."""
     reads = _Reads(ds) if built is not None or keys is not None else None
     found = found if found is not None else instances(ds, kinds)
     chart_keys: list[str | None] = [None] * len(found)
@@ -124,7 +125,7 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
     out = []
     for (kind, inst), key, ch in zip(found, chart_keys, kept):
         if ch is None:
-            b = SpecBuilder.lite(validate=validate) if kind.lite else \
+            b = SpecBuilder.lite(validate=validate, schema=schema) if kind.lite else \
                 SpecBuilder.altair(validate=validate)
             ch = kind.build(ds, inst, b)
             if built is not None and key is not None:
@@ -171,7 +172,7 @@ class Charts:
                 assert store is not None
                 keys: dict[str, str] = {}
                 charts = build_all(ds, kinds, store.built, validate=validate, found=found,
-                                   keys=keys)
+                                   keys=keys, schema=schema_url(store.rendered.dir))
                 self.charts = {c.id: c for c in charts}
                 self.figure_keys = {c.id: figure_key(keys[c.id], c) for c in charts}
         except Exception as exc:  # noqa: BLE001 - a located problem, never a traceback

@@ -246,19 +246,18 @@ def write_atomic(path: Path, data: bytes) -> bool:
     return write_atomically(path, data, mode=0o644)
 
 
-def _vl_version() -> str | None:
+def _asked() -> tuple[str, str | None, str]:
+    """What :func:`render_versions` and :func:`schema_url` give, asked of the modules."""
     import altair as alt
     import vl_convert as vlc
 
     want = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return want if want in vlc.get_vegalite_versions() else None
+    return (str(getattr(vlc, "__version__", "?")),
+            want if want in vlc.get_vegalite_versions() else None, alt.SCHEMA_URL)
 
 
 @functools.cache
-def render_versions(cache_dir: Path | None = None) -> tuple[str, str | None]:
-    """(vl-convert's version, the Vega-Lite version specs are rendered with). Finding them imports
-    Altair and vl-convert (a second, and 25 MB), so they are remembered in the cache folder for the
-    installed versions of both, and a build whose charts are all cached imports neither."""
+def _versions(cache_dir: Path | None) -> tuple[str, str | None, str]:
     memo = None
     try:
         from importlib.metadata import version
@@ -273,13 +272,25 @@ def render_versions(cache_dir: Path | None = None) -> tuple[str, str | None]:
             got = tuple(json.loads(memo.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             got = None
-    if got is None or len(got) != 2:
-        import vl_convert as vlc
-
-        got = (str(getattr(vlc, "__version__", "?")), _vl_version())
+    if got is None or len(got) != 3:
+        got = _asked()
         if memo is not None:
             write_atomic(memo, json.dumps(got).encode("utf-8"))
-    return got[0], got[1]
+    return got[0], got[1], got[2]
+
+
+def render_versions(cache_dir: Path | None = None) -> tuple[str, str | None]:
+    """(vl-convert's version, the Vega-Lite version specs are rendered with). Finding them imports
+    Altair and vl-convert (a second, and 25 MB), so they are remembered in the cache folder for the
+    installed versions of both, and a build whose charts are all cached imports neither."""
+    return _versions(cache_dir)[:2]
+
+
+def schema_url(cache_dir: Path | None = None) -> str:
+    """The Vega-Lite schema of the installed Altair, which every spec names: remembered with
+    :func:`render_versions`, so that building a chart without Altair (the timelines,
+    generator.charts.lite) does not import it (a quarter of a second) to ask."""
+    return _versions(cache_dir)[2]
 
 
 class RenderCache:

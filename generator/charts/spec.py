@@ -24,9 +24,10 @@ class SpecBuilder:
     ``validate``: Altair checks every part against the Vega-Lite schema (about as costly as
     building it, so builds leave it off and the tests turn it on)."""
 
-    def __init__(self, alt: Any, *, validate: bool = False):
+    def __init__(self, alt: Any, *, validate: bool = False, schema: str | None = None):
         self.alt = alt
         self.validate = validate
+        self.schema = schema  # the Vega-Lite schema's address, when known (else asked of Altair)
         self.datasets: dict[str, list[dict]] = {}  # the rows of each named dataset
 
     @classmethod
@@ -36,8 +37,10 @@ class SpecBuilder:
         return cls(altair, validate=validate)
 
     @classmethod
-    def lite(cls, *, validate: bool = False) -> "SpecBuilder":
-        return cls(Lite, validate=validate)
+    def lite(cls, *, validate: bool = False, schema: str | None = None) -> "SpecBuilder":
+        """Without Altair; ``schema``: its schema's address (charts.cache.schema_url), which
+        otherwise imports Altair to ask."""
+        return cls(Lite, validate=validate, schema=schema)
 
     def data(self, rows: list[dict]) -> Any:
         """A named dataset: Altair deep-copies inline values at every layer, so the rows are kept
@@ -73,7 +76,7 @@ class SpecBuilder:
         dicts = [p if isinstance(p, dict) else p.to_dict(validate=self.validate) for p in parts]
         used = sorted(set(re.findall(r'"name": "(d[0-9a-f]{12})"', json.dumps(dicts))))
         datasets = {name: self.datasets[name] for name in used}
-        schema = Lite.schema_url() if self.alt is Lite else self.alt.SCHEMA_URL
+        schema = self.schema or (Lite.schema_url() if self.alt is Lite else self.alt.SCHEMA_URL)
         for d in dicts:
             for key in ("$schema", "config", "datasets"):
                 d.pop(key, None)
