@@ -1,12 +1,12 @@
 """The one way charts are rendered: each chart's spec → SVG (and a PNG of its download) with
 vl-convert, straight into the render cache, with the files made from it, in worker processes when
-there are enough charts to pay for starting them, else in this process when they are needed.
+there are enough charts to pay for starting them, else in a thread of this process.
 
 Rendering does not hold up the pages: a page refers to its chart's SVG by a placeholder
 (generator.engine) and the downloads are files in the cache folder; :meth:`Rendering.finish` waits
 for every chart and reports those that could not be rendered as located problems. vl-convert
-serialises calls inside one process, so threads would not help; and a process that runs its JS
-engine is never forked (workers are spawned).
+serialises calls inside one process, so a second thread would not help; and a process that runs
+its JS engine is never forked (workers are spawned).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,7 +110,7 @@ class Rendering:
         # (chart id, origin, key, future or job): not the chart itself, so that a build does not
         # hold every chart (and, through them, the data) while MkDocs converts the pages
         self._pending: list[tuple[str, str, str, Any]] = []
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: Executor | None = None
         made_by = module_digest(*DERIVING_MODULES)[:12]
         jobs = [job for ch in charts if (job := self._job(ch, made_by)) is not None]
         stats.misses = len(jobs)
@@ -124,8 +124,14 @@ class Rendering:
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
             self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args))
                              for cid, origin, key, args in jobs]
-        else:  # a few charts: rendered here, when they are needed (no worker to start)
-            self._pending = jobs
+        elif jobs:  # a few charts: rendered in a thread of this process (no worker to start)
+            # vl-convert lets go of the GIL while its JS engine starts and renders (about half
+            # a second for the first chart of a process, 0.1 s for the next), so the pages go on
+            # being built meanwhile: a one-file rebuild at 1,000 companies waited for it at the
+            # end. One thread: vl-convert serialises its calls anyway.
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
+            self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args))
+                             for cid, origin, key, args in jobs]
         stats.wall = time.perf_counter() - t0
 
     def _job(self, ch: Chart, made_by: str) -> tuple[str, str, str, tuple] | None:
@@ -174,7 +180,7 @@ class Rendering:
         for chart_id, origin, key, job in self._pending:
             t = time.perf_counter()
             try:
-                secs = job.result() if hasattr(job, "result") else render_to_files(*job)
+                secs = job.result()
             except Exception as exc:  # noqa: BLE001 - reported as a located problem
                 text = str(exc)
                 error = f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
