@@ -48,7 +48,8 @@ def test_the_plain_mkdocs_configuration_drops_only_our_plugin():
 
 
 def test_the_table_prints_medians_and_ratios():
-    a = bench.SizeResult(100, pages=113, check=[0.5, 0.7, 0.6], cold=[20.0], warm=[10.0, 12.0, 11.0],
+    a = bench.SizeResult(100, pages=113, check=[0.5, 0.7, 0.6], check_edit=[0.9, 0.8, 1.2],
+                         cold=[20.0], warm=[10.0, 12.0, 11.0],
                          rebuild=[11.0], plain=[10.0], peak_cold=[150.0], peak_warm=[140.0],
                          peak_plain=[60.0], tree_cold=[450.0], reload=[1.5, 1.25, 3.0],
                          serve_rebuild=[0.9, 0.7, 2.0])
@@ -58,12 +59,14 @@ def test_the_table_prints_medians_and_ratios():
     assert lines[0].split()[:3] == ["N", "pages", "check"]
     row = lines[2].split()
     # reload and serve's rebuild within it: medians
-    assert row[:8] == ["100", "113", "0.60", "20.0", "11.0", "11.0", "1.50", "0.90"]
+    # the check (its kept answer) and the check after one file changed
+    assert row[:9] == ["100", "113", "0.60", "0.90", "20.0", "11.0", "11.0", "1.50", "0.90"]
     assert "1.10×" in row and "2.00×" in row and "5%" in row
     assert lines[0].split()[-8:] == ["peak", "MB", "warm", "MB", "all", "MB", "plain", "MB"]
     # largest process, the warm build, all processes, plain MkDocs
     assert row[-4:] == ["150", "140", "450", "60.0"]
-    assert lines[3].split()[6:8] == ["—", "—"]  # no reload measured at this size
+    assert lines[3].split()[3] == "—"  # no check after an edit measured at this size
+    assert lines[3].split()[7:9] == ["—", "—"]  # no reload measured at this size
     assert lines[3].split()[:2] == ["1,000", "1,017"]
     assert lines[-1].startswith("growth N=100 → N=1,000 (10× the companies): warm 8.18×")
     # a size measured without plain MkDocs still prints

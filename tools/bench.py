@@ -3,9 +3,10 @@
 At scale: a synthetic but realistic project of N companies (about 8 funding events, 3
 relationships, 4 source records and one profile chart each, a metric for the labs, a table, a
 glossary and a few articles whose figures are bound to the data), built with the project's own
-templates, theme overrides, stylesheets and mkdocs.yml, each build a fresh process: the check, a
-cold build (nothing cached), a warm build, a rebuild after one company file changed, and plain
-MkDocs building the same pages; medians and peak memory in a table. ``--reload`` also measures
+templates, theme overrides, stylesheets and mkdocs.yml, each build a fresh process: the check
+of the built files (its answer kept by the build, generator.checkcache), the check after one
+company file changed (nothing kept for it), a cold build (nothing cached), a warm build, a
+rebuild after one company file changed, and plain MkDocs building the same pages; medians and peak memory in a table. ``--reload`` also measures
 the edit-reload loop of serve in Chromium; ``--charts`` the charts of the shipped site one by one
 (building each spec, rendering its SVG and PNG, and their weight) and the pages that hold them.
 
@@ -231,6 +232,7 @@ class SizeResult:
     n: int
     pages: int = 0
     check: list[float] = field(default_factory=list)
+    check_edit: list[float] = field(default_factory=list)  # the check after one file changed
     cold: list[float] = field(default_factory=list)
     warm: list[float] = field(default_factory=list)
     rebuild: list[float] = field(default_factory=list)
@@ -283,6 +285,15 @@ def measure_size(n: int, runs: int, tmp: Path, *, plain: bool = True, reload_edi
         m = run_child([py, "-m", "generator", "--root", str(proj), "check"], env)
         res.check.append(m.secs)
         log(f"    run {r + 1}: check {m.secs:.2f} s")
+        # a check of files as no check or build saw them (its answer is not kept): one file
+        # changed, every other record taken from the records' cache
+        original = edit_company(edit, r + 100)
+        try:
+            m = run_child([py, "-m", "generator", "--root", str(proj), "check"], env)
+        finally:
+            edit.write_text(original, encoding="utf-8")
+        res.check_edit.append(m.secs)
+        log(f"    run {r + 1}: check after one company file changed {m.secs:.2f} s")
         if reload_edits and r == runs - 1:
             # serve after a build, as a contributor runs it: with the charts that build rendered
             log(f"    serve on the N = {n:,} project, Chromium on the edited company's profile:")
@@ -315,12 +326,13 @@ def format_table(results: list[SizeResult]) -> str:
     def r(a: float, b: float) -> str:
         return "—" if math.isnan(a) or math.isnan(b) or not b else f"{a / b:.2f}×"
 
-    head = ["N", "pages", "check s", "cold s", "warm s", "1 file s", "reload s", "rebuild s",
-            "plain s",
+    head = ["N", "pages", "check s", "check 1 file s", "cold s", "warm s", "1 file s", "reload s",
+            "rebuild s", "plain s",
             "warm/plain", "cold/plain", "check/warm", "peak MB", "warm MB", "all MB", "plain MB"]
     rows = []
     for x in results:
-        rows.append([f"{x.n:,}", f"{x.pages:,}", s(x.med("check")), s(x.med("cold")),
+        rows.append([f"{x.n:,}", f"{x.pages:,}", s(x.med("check")), s(x.med("check_edit")),
+                     s(x.med("cold")),
                      s(x.med("warm")), s(x.med("rebuild")), s(x.med("reload")),
                      s(x.med("serve_rebuild")), s(x.med("plain")),
                      r(x.med("warm"), x.med("plain")), r(x.med("cold"), x.med("plain")),
