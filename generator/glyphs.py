@@ -1,13 +1,17 @@
-"""Lines of text as glyph outlines, for the share cards (generator.share): the same shapes at the
+"""Lines of text as glyph outlines, for the PNGs vl-convert makes from our SVG (the share cards,
+generator.share; the charts' PNG downloads, generator.charts.pipeline): the same shapes at the
 same places as vl-convert draws a ``<text>`` in the same font, without its cost.
 
-vl-convert (resvg) keeps each system font as a file and opens, maps and unmaps that file for every
-glyph it draws: about 500 times a card, half of the 24 ms a card took. Drawn as ``<path>``
-elements, the glyphs cost it nothing of the kind. A glyph's outline is read here from the font
-file (TrueType: ``cmap``, ``hmtx``, ``glyf``) and placed as resvg places it: at the pen position
-in font units times size / units per em, the pen moved by each glyph's advance plus the pair
-kerning of the font's GPOS ``kern`` feature (HarfBuzz's rules, which resvg follows); the result was
-the same PNG, byte for byte.
+vl-convert (resvg 0.45) keeps each system font as a file and opens, maps and unmaps that file for
+every glyph it draws: about 500 times a card, half of the 24 ms a card took, and 2,000 times a
+chart's download, most of its time; in a cold build of 1,000 companies, most of the system time.
+Drawn as ``<path>`` elements, the glyphs cost it nothing of the kind. A glyph's outline is read
+here from the font file (TrueType: ``cmap``, ``hmtx``, ``glyf``) and placed as resvg places it: at
+the pen position in font units times size / units per em, the pen moved by each glyph's advance
+plus the pair kerning of the font's GPOS ``kern`` feature (HarfBuzz's rules, which resvg follows),
+and a line's glyphs are one path, filled once, as resvg fills them. Every number is then a whole
+number of font units times a binary fraction, which resvg's single precision holds exactly: the
+PNG is the same, byte for byte (:func:`outlines` checks it before the outlines are used).
 
 Only what is drawn that simply is drawn here (:meth:`Face.glyphs`): a line whose every character
 the font has, in one left-to-right run, with nothing that shaping would change (no combining mark,
@@ -18,16 +22,24 @@ table or format it does not read gives None, never a guess), stays a ``<text>`` 
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import struct
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 # Where the system's fonts are (those fontconfig names on Debian and most Linux systems), and the
 # files of the one family the cards are drawn in
 FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.local/share/fonts", "~/.fonts")
 FONT_FILES = {False: "LiberationSans-Regular.ttf", True: "LiberationSans-Bold.ttf"}
+
+# How far from the origin a line may reach, in pixels, and be drawn here: up to 4,096, a number
+# of 1/4,096ths of a pixel (a half unit of a font of 2,048 at an odd size) fits in the 24 bits of
+# single precision
+LIMIT = 4000
 
 # GPOS value record fields, in the order a record holds those it has (OpenType: ValueFormat)
 _X_ADVANCE = 0x0004
@@ -67,7 +79,8 @@ class Face:
     kerning: list[dict[tuple[int, int], int]]  # one per GPOS lookup, in the order applied
     _glyf: int = 0
     _loca: list[int] = field(default_factory=list)
-    _outlines: dict[int, str] = field(default_factory=dict)
+    _outlines: dict[int, list[Segments]] = field(default_factory=dict)
+    _scaled: dict[tuple[int, float], tuple[float, float, str]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path) -> Face | None:
@@ -99,8 +112,11 @@ class Face:
         else:
             offsets = [_u32(data, loca + 4 * g) for g in range(glyph_count + 1)]
         kerning = _gpos_kerning(data, tables[b"GPOS"][0]) if b"GPOS" in tables else []
-        return cls(data, _u16(data, head + 18), _cmap(data, tables[b"cmap"][0]), advances,
-                   kerning, glyf, offsets)
+        units = _u16(data, head + 18)
+        if units & (units - 1) or not 16 <= units <= 16384:
+            raise _Unreadable("units per em not a power of two")  # positions would not be exact
+        return cls(data, units, _cmap(data, tables[b"cmap"][0]), advances, kerning, glyf,
+                   offsets)
 
     def glyphs(self, text: str) -> list[int] | None:
         """The glyphs that draw ``text``, or None when it is not a line drawn here (see the
@@ -119,21 +135,32 @@ class Face:
         return out
 
     def pen(self, glyphs: list[int]) -> list[int]:
-        """Where each glyph starts, in font units from the line's start: the advances before it,
-        with each kerning lookup's first pair that applies (HarfBuzz: the first subtable whose
-        pair matches; every lookup adds its own)."""
+        """Where each glyph starts, in font units from the line's start, and last where the line
+        ends: the advances before it, with each kerning lookup's pair that applies (HarfBuzz: the
+        first subtable that has the pair; every lookup adds its own)."""
         out, x = [], 0
         for i, glyph in enumerate(glyphs):
             out.append(x)
             x += self.advances[glyph]
             if i + 1 < len(glyphs):
                 x += sum(lookup.get((glyph, glyphs[i + 1]), 0) for lookup in self.kerning)
-        return out
+        return out + [x]
 
     def outline(self, glyph: int) -> str:
         """The glyph's outline as SVG path data in font units (y up), "" for none."""
+        return " ".join(_absolute(c) for c in self._segments(glyph))
+
+    def scaled(self, glyph: int, scale: float) -> tuple[float, float, str]:
+        """The glyph's outline at ``scale`` (:func:`_relative`), made once for each size."""
+        key = (glyph, scale)
+        if key not in self._scaled:
+            self._scaled[key] = _relative(self._segments(glyph), scale)
+        return self._scaled[key]
+
+    def _segments(self, glyph: int) -> list[Segments]:
         if glyph not in self._outlines:
-            self._outlines[glyph] = " ".join(_contour(c) for c in self._contours(glyph, 0))
+            self._outlines[glyph] = [seg for c in self._contours(glyph, 0)
+                                     if (seg := _segments(c)) is not None]
         return self._outlines[glyph]
 
     def _contours(self, glyph: int, depth: int) -> list[list[tuple[float, float, bool]]]:
@@ -202,11 +229,16 @@ def _simple(data: bytes, at: int, count: int) -> list[list[tuple[float, float, b
     return out
 
 
-def _contour(points: list[tuple[float, float, bool]]) -> str:
-    """One closed contour of on- and off-curve points as path data (quadratic curves, a point
-    between two off-curve points implied, as TrueType means them)."""
+# A contour as drawn: its start, then segments, each its points (one: a line to it; two: a quadratic
+# curve through the first to the second), in font units
+Segments = tuple[tuple[float, float], list[tuple[tuple[float, float], ...]]]
+
+
+def _segments(points: list[tuple[float, float, bool]]) -> Segments | None:
+    """One closed contour of on- and off-curve points as segments (quadratic curves, a point
+    between two off-curve points implied, as TrueType means them); None for fewer than two."""
     if len(points) < 2:
-        return ""
+        return None
     first, last = points[0], points[-1]
     if first[2]:
         start, rest = first, points[1:] + [first]
@@ -215,20 +247,47 @@ def _contour(points: list[tuple[float, float, bool]]) -> str:
     else:
         start = ((first[0] + last[0]) / 2, (first[1] + last[1]) / 2, True)
         rest = points + [start]
-    out = [f"M{_num(start[0])} {_num(start[1])}"]
-    control: tuple[float, float, bool] | None = None
+    out: list[tuple[tuple[float, float], ...]] = []
+    control: tuple[float, float] | None = None
     for x, y, on in rest:
         if on:
-            out.append(f"Q{_num(control[0])} {_num(control[1])} {_num(x)} {_num(y)}"
-                       if control else f"L{_num(x)} {_num(y)}")
+            out.append((control, (x, y)) if control else ((x, y),))
             control = None
         elif control:
-            mx, my = (control[0] + x) / 2, (control[1] + y) / 2
-            out.append(f"Q{_num(control[0])} {_num(control[1])} {_num(mx)} {_num(my)}")
-            control = (x, y, False)
+            out.append((control, ((control[0] + x) / 2, (control[1] + y) / 2)))
+            control = (x, y)
         else:
-            control = (x, y, False)
-    return "".join(out) + "Z"
+            control = (x, y)
+    return (start[0], start[1]), out
+
+
+def _absolute(contour: Segments) -> str:
+    (x, y), segments = contour
+    return f"M{_num(x)} {_num(y)}" + "".join(
+        ("Q" if len(seg) == 2 else "L") + " ".join(f"{_num(px)} {_num(py)}" for px, py in seg)
+        for seg in segments) + "Z"
+
+
+def _relative(contours: list[Segments], scale: float) -> tuple[float, float, str]:
+    """The contours at ``scale`` pixels a unit, y down: where the first starts, and everything
+    after it in relative commands (so that the same text places the glyph anywhere). Every
+    number is a whole number of units times ``scale``, a sum of binary fractions that single
+    precision holds exactly, as resvg's own transformed outline does."""
+    if not contours:
+        return 0.0, 0.0, ""
+    out = []
+    (cx, cy) = first = contours[0][0]
+    for i, ((sx, sy), segments) in enumerate(contours):
+        if i:
+            out.append(f"m{_num((sx - cx) * scale)} {_num((cy - sy) * scale)}")
+        cx, cy = sx, sy
+        for seg in segments:
+            out.append(("q" if len(seg) == 2 else "l") + " ".join(
+                f"{_num((px - cx) * scale)} {_num((cy - py) * scale)}" for px, py in seg))
+            cx, cy = seg[-1]
+        out.append("z")
+        cx, cy = sx, sy
+    return first[0] * scale, -first[1] * scale, "".join(out)
 
 
 def _cmap(data: bytes, at: int) -> dict[int, int]:
@@ -325,21 +384,89 @@ class Fonts:
     regular: Face
     bold: Face
 
-    def draw(self, x: float, y: float, size: float, bold: bool, text: str) -> str | None:
-        """``text`` with its baseline starting at (x, y), ``size`` pixels high, as one ``<path>``
-        a glyph (the fill left to the element around them); None when the line is not drawn
-        here."""
+    def draw(self, x: int, y: int, size: int, bold: bool, text: str, anchor: str = "start"
+             ) -> str | None:
+        """``text`` with its baseline at ``y``, starting, centred or ending at ``x`` (``anchor``:
+        start, middle, end), ``size`` pixels high, as one ``<path>`` a glyph (the fill is the
+        element's around them); None when the line is not drawn here. Whole pixels only: then
+        every position is a sum of exact binary fractions (units per em is 2,048), the same in
+        resvg's single precision as here."""
         face = self.bold if bold else self.regular
         glyphs = face.glyphs(text)
         if glyphs is None:
             return None
         scale = size / face.units_per_em
+        pens = face.pen(glyphs)
+        start = x - {"start": 0, "middle": pens[-1] * scale / 2, "end": pens[-1] * scale}[anchor]
+        if max(abs(start), abs(start + pens[-1] * scale)) + size > LIMIT or \
+                abs(y) + 2 * size > LIMIT:
+            return None  # far out: numbers single precision might not hold exactly
         out = []
-        for glyph, pen in zip(glyphs, face.pen(glyphs)):
-            if outline := face.outline(glyph):
-                out.append(f'<path transform="matrix({scale!r} 0 0 {-scale!r} '
-                           f'{x + pen * scale!r} {float(y)!r})" d="{outline}"/>')
-        return "".join(out)
+        for glyph, pen in zip(glyphs, pens):
+            fx, fy, rest = face.scaled(glyph, scale)
+            if rest:
+                out.append(f"M{_num(start + pen * scale + fx)} {_num(y + fy)}{rest}")
+        # one path for the line, as resvg fills a line's glyphs: where two glyphs overlap (a
+        # kerned "ry"), their edges are the outline of both, not one drawn over the other
+        return f'<path d="{"".join(out)}"/>' if out else ""
+
+
+# A <text> element as generator.share, generator.charts.svg and Vega write them: attributes in
+# double quotes, and plain text (no element inside)
+_TEXT = re.compile(r'<text((?:\s[a-z-]+="[^"<]*")*)>([^<]*)</text>')
+_ATTR = re.compile(r'\s([a-z-]+)="([^"]*)"')
+_REF = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));")
+_NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+# what an outlined line keeps on the group around its glyphs, as written
+_KEPT = ("transform", "fill", "opacity")
+_WHOLE = re.compile(r"-?[0-9]{1,5}")
+_WEIGHTS = {"normal": False, "400": False, "bold": True, "700": True}
+
+
+def _unescape(body: str) -> str | None:
+    """The text of an element's character data; None for a reference not read here."""
+    if "&" not in body:
+        return body
+    if body.count("&") != len(_REF.findall(body)):
+        return None
+
+    def one(m: re.Match[str]) -> str:
+        if m.group(3):
+            return _NAMED[m.group(3)]
+        code = int(m.group(1)) if m.group(1) else int(m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+
+    return _REF.sub(one, body)
+
+
+def outline_svg(svg: str, fonts: Fonts | None, family: str) -> str:
+    """``svg`` with each ``<text>`` in ``family`` that ``fonts`` draws replaced by a group of
+    its glyphs' outlines; every other element as it was. A line is outlined only when it has
+    nothing but the attributes read here (position in whole pixels, anchor, size in whole
+    pixels, weight normal or bold, and transform, fill and opacity, which the group keeps)."""
+    if fonts is None or "<text" not in svg:
+        return svg
+
+    def one(m: re.Match[str]) -> str:
+        attrs = dict(_ATTR.findall(m.group(1)))
+        text = _unescape(m.group(2))
+        size = attrs.get("font-size", "").removesuffix("px")
+        x, y = attrs.get("x", "0"), attrs.get("y", "0")
+        if text is None or attrs.get("font-family") != family or not _WHOLE.fullmatch(size) \
+                or not _WHOLE.fullmatch(x) or not _WHOLE.fullmatch(y) or int(size) <= 0 \
+                or attrs.get("font-weight", "normal") not in _WEIGHTS \
+                or attrs.get("text-anchor", "start") not in ("start", "middle", "end") \
+                or set(attrs) - {"x", "y", "font-family", "font-size", "font-weight",
+                                 "text-anchor", *_KEPT}:
+            return m.group(0)
+        drawn = fonts.draw(int(x), int(y), int(size), _WEIGHTS[attrs.get("font-weight", "normal")],
+                           text, attrs.get("text-anchor", "start"))
+        if drawn is None:
+            return m.group(0)
+        kept = "".join(f' {k}="{attrs[k]}"' for k in _KEPT if k in attrs)
+        return f"<g{kept}>{drawn}</g>"
+
+    return _TEXT.sub(one, svg)
 
 
 def find_fonts(dirs: tuple[str, ...] = FONT_DIRS) -> Fonts | None:
@@ -355,3 +482,59 @@ def find_fonts(dirs: tuple[str, ...] = FONT_DIRS) -> Fonts | None:
         return None
     regular, bold = (Face.read(next(iter(found[b]))) for b in (False, True))
     return Fonts(regular, bold) if regular is not None and bold is not None else None
+
+
+FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"  # as the cards and charts name it
+
+
+def _probe() -> str:
+    """What the check of the outlines draws (:func:`outlines_match`): every kind of letter,
+    figure and mark the cards and charts show, in both weights, at their sizes, with pairs the
+    font kerns (AV, Te, Yo, L', r., 7,), at each anchor, turned and faded as chart labels are."""
+    lines = [
+        (58, "bold", "start", "", "AVATAR Tensor Yottabyte Wave, Ltd. L'Œuvre"),
+        (84, "bold", "start", "", "US$1,234.5 billion (€7,890)"),
+        (32, "normal", "start", "", "“fjord” — Éçà ØÅß ÿ Ωμέγα Тест ¶ § @ # % &amp; * + = ?"),
+        (28, "normal", "start", "", "1 February 2023, Series B · reported · sources: Acme…"),
+        (26, "normal", "start", "", "Every term, with 'quotes', r. f. y, 7. 1234567890 / | ~ ^"),
+        (17, "bold", "start", "", "Acme AI: valuations over time"),
+        (13, "normal", "start", "", "Maryor Networks&#x27;s post-money valuation, ry tw"),
+        (12, "normal", "middle", ' transform="translate(35.60140915953699,16)"', "2019 Jan"),
+        (12, "normal", "end", ' transform="translate(-34.35546875,150) rotate(-90)"',
+         "US$ billion (log)"),
+        (11, "bold", "middle", ' opacity="0.7"', "Series C, to be confirmed"),
+    ]
+    out, y = [], 0
+    for size, weight, anchor, extra, text in lines:
+        y += size + 8
+        out.append(f'<text x="{400 if anchor != "start" else 10}" y="{y}" text-anchor="{anchor}"'
+                   f'{extra} font-family="{FAMILY}" font-size="{size}px" font-weight="{weight}" '
+                   f'fill="#333333">{text}</text>')
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="460">'
+            f'<rect width="1400" height="460" fill="#ffffff"/>{"".join(out)}</svg>')
+
+
+def _vl_convert_png(svg: str, scale: float) -> bytes:
+    import vl_convert as vlc
+
+    return vlc.svg_to_png(svg, scale=scale)
+
+
+def outlines_match(fonts: Fonts, render: Callable[[str, float], bytes] = _vl_convert_png
+                   ) -> bool:
+    """Whether ``fonts``' outlines make the same PNG as vl-convert's text from the probe, at the
+    scales the cards (1) and the charts' downloads (2) are made at."""
+    probe = _probe()
+    drawn = outline_svg(probe, fonts, FAMILY)
+    if "<text" in drawn:
+        return False
+    return all(render(drawn, scale) == render(probe, scale) for scale in (1, 2))
+
+
+@functools.cache
+def outlines(dirs: tuple[str, ...] = FONT_DIRS) -> Fonts | None:
+    """The fonts whose outlines draw the cards and the charts' downloads in this process, or
+    None (vl-convert draws the text): Liberation Sans as found in ``dirs`` (the system's font
+    folders), once it made the same PNG as vl-convert (:func:`outlines_match`)."""
+    fonts = find_fonts(dirs)
+    return fonts if fonts is not None and outlines_match(fonts) else None

@@ -11,22 +11,19 @@ is XML-escaped (generator.escape.xml_text) before it is drawn.
 The card as made has its lines of text drawn as glyph outlines (generator.glyphs) where they can
 be: vl-convert then made a card in 11 ms instead of 24 (it maps the font file once for every
 glyph of a ``<text>``), and the PNG was the same, byte for byte. That it is the same is checked
-once in each process that makes cards (:func:`outlines`), on a line of every kind of letter a card
-has; where it is not (another font, another vl-convert), and for a line the outlines do not draw
-(generator.glyphs.Face.glyphs), the card keeps its ``<text>``.
+once in each process that makes cards (generator.glyphs.outlines); where it is not (another font,
+another vl-convert), and for a line the outlines do not draw, the card keeps its ``<text>``.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .charts.cache import module_digest
 from .escape import xml_text
-from .glyphs import FONT_DIRS, Fonts, find_fonts
+from .glyphs import outline_svg, outlines
 from .types import FilePage
 
 FOLDER = "share"  # in the site: share/<page's path>.png
@@ -77,18 +74,13 @@ def _lines(text: str, size: float, width: float, most: int) -> list[str]:
     return lines
 
 
-def card_svg(card: Card, site_name: str, fonts: Fonts | None = None) -> str:
-    """The card as a standalone SVG, 1200 × 630: its lines as ``<text>``, or, with ``fonts``,
-    as those fonts' glyph outlines where they draw the line (the same picture)."""
+def card_svg(card: Card, site_name: str) -> str:
+    """The card as a standalone SVG, 1200 × 630."""
     out = [f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>',
            f'<rect width="24" height="{HEIGHT}" fill="{ACCENT}"/>']
 
     def text(x: int, y: float, size: int, body: str, *, bold: bool = False,
              color: str = "#111111") -> None:
-        drawn = fonts.draw(x, round(y), size, bold, body) if fonts is not None else None
-        if drawn is not None:
-            out.append(f'<g fill="{color}">{drawn}</g>')
-            return
         out.append(f'<text x="{x}" y="{y:.0f}" font-family="{FONT}" font-size="{size}" '
                    f'font-weight="{"bold" if bold else "normal"}" fill="{color}">'
                    f'{xml_text(body)}</text>')
@@ -121,66 +113,36 @@ class ShareCards:
 
     def __init__(self, folder: Path | None, site_name: str = SITE_NAME):
         self.folder, self.site_name = folder, site_name
-        # site path → (origin, the card, its SVG with text: what names it)
-        self._cards: dict[str, tuple[str, Card, str]] = {}
+        self._cards: dict[str, tuple[str, str]] = {}  # site path → (origin, SVG)
 
     def add(self, docs_path: str, origin: str, card: Card) -> tuple[str, str]:
         """Name the card of the page at ``docs_path``: (its site path, its alt text)."""
         path = image_path(docs_path)
         if self.folder is not None:
-            self._cards[path] = (origin, card, card_svg(card, self.site_name))
+            self._cards[path] = (origin, card_svg(card, self.site_name))
         return path, card.alt
 
     def assets(self) -> list[FilePage]:
         """Every card named, made where it is not kept already, as files the engine copies."""
         out = []
-        for path, (origin, card, svg) in sorted(self._cards.items()):
+        for path, (origin, svg) in sorted(self._cards.items()):
             assert self.folder is not None
             # named by the card and by the code that draws and compresses it
             made = f"{svg}\0{module_digest('generator.png', 'generator.glyphs')}"
             file = self.folder / f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
             if not file.is_file():
-                _make(file, card_svg(card, self.site_name, outlines()))
+                _make(file, svg)
             out.append(FilePage(path, file, origin))
         self._cards = {}
         return out
 
 
-def _png(svg: str) -> bytes:
+def _make(file: Path, svg: str) -> None:
     import vl_convert as vlc
 
-    return vlc.svg_to_png(svg)
-
-
-def _make(file: Path, svg: str) -> None:
     from .charts.cache import write_atomic
     from .png import smaller
 
-    write_atomic(file, smaller(_png(svg)))  # its folder made as it is written
-
-
-# What the check of the outlines draws: every kind of letter, figure and mark a card shows, in
-# both weights and at each size, with pairs the font kerns (AV, Te, Yo, "L'", r., 7,).
-PROBE = Card("AVATAR Tensor Yottabyte Wave, Ltd. L'Œuvre “fjord” — Éçà ØÅß ÿ",
-             "Latest post-money valuation", "US$1,234.5 billion (€7,890)",
-             note="1 February 2023, Series B · reported · sources: Acme AI, The Daily Example")
-PROBE_PLAIN = Card("Glossary 1234567890 ¶ § @ # % & * + = < > ? ! ; : / \\ | ~ ^ _ { } [ ]",
-                   description="Every term, with 'quotes', r. f. y, 7. — and …")
-
-
-def outlines_match(fonts: Fonts, render: Callable[[str], bytes] = _png) -> bool:
-    """Whether ``fonts``' outlines make the same PNG as vl-convert's text, on the probe cards."""
-    for card in (PROBE, PROBE_PLAIN):
-        drawn = card_svg(card, SITE_NAME, fonts)
-        if "<text" in drawn or render(drawn) != render(card_svg(card, SITE_NAME)):
-            return False
-    return True
-
-
-@functools.cache
-def outlines(dirs: tuple[str, ...] = FONT_DIRS) -> Fonts | None:
-    """The fonts whose outlines draw the cards in this process, or None (vl-convert draws the
-    text): Liberation Sans as found in ``dirs`` (the system's font folders), once it made the
-    same PNG as vl-convert (:func:`outlines_match`)."""
-    fonts = find_fonts(dirs)
-    return fonts if fonts is not None and outlines_match(fonts) else None
+    # its lines drawn as outlines where they can be: the same PNG (see the module's docstring)
+    png = vlc.svg_to_png(outline_svg(svg, outlines(), FONT))
+    write_atomic(file, smaller(png))  # its folder made as it is written

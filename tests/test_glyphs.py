@@ -1,6 +1,7 @@
-"""Share cards drawn with glyph outlines (generator/glyphs.py, generator/share.py): the same PNG
-as vl-convert's text, lines the outlines do not draw left as text, and fonts that are not read in
-full, or not found once, never used."""
+"""Text drawn as glyph outlines (generator/glyphs.py) in the share cards (generator/share.py) and
+the charts' PNG downloads (generator/charts/pipeline.py): the same PNG as vl-convert's text, lines
+the outlines do not draw left as text, and fonts not read in full, not found once, or not making
+vl-convert's PNG never used."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from generator import share
-from generator.glyphs import FONT_FILES, Face, Fonts, find_fonts
-from generator.share import Card, ShareCards, card_svg, outlines, outlines_match
+from generator.glyphs import (FAMILY, FONT_FILES, Face, Fonts, find_fonts, outline_svg, outlines,
+                              outlines_match)
+from generator.share import Card, ShareCards, card_svg
 
 GOLDEN = Path(__file__).parent / "golden" / "share"
 SYSTEM = find_fonts()
@@ -40,7 +42,7 @@ GOLDEN_CARDS = {
 @pytest.mark.parametrize("name", sorted(GOLDEN_CARDS))
 def test_a_card_made_with_outlines_is_the_card_vl_convert_made_from_text(tmp_path, fonts, name):
     assert outlines() is not None  # this machine's cards are drawn with outlines
-    svg = card_svg(GOLDEN_CARDS[name], share.SITE_NAME, fonts)
+    svg = outline_svg(card_svg(GOLDEN_CARDS[name], share.SITE_NAME), fonts, share.FONT)
     assert "<text" not in svg
     cards = ShareCards(tmp_path / "cards")
     cards.add("index.md", "site_src/index.md", GOLDEN_CARDS[name])
@@ -48,27 +50,31 @@ def test_a_card_made_with_outlines_is_the_card_vl_convert_made_from_text(tmp_pat
     assert made.source.read_bytes() == (GOLDEN / f"{name}.png").read_bytes()
 
 
-@pytest.mark.parametrize("line, size, bold", [
-    ("AVATAR Yottabyte Wave Type L'Œuvre", 58, True),
-    ("Te, Yo. r. f. 7, y. “fjord” ‘x’ «y» ÿ Å Ø ß", 32, False),
-    ("US$1,234.5 billion (€7,890) – 12% + 3 = ¼", 84, True),
-    ("1 February 2023 · reported · sources: Acme, The Daily Example…", 28, False),
-    ("Ωμέγα Αθήνα Тест Київ", 32, False),
-    ("1234567890", 26, False),
+@pytest.mark.parametrize("line, size, bold, anchor", [
+    ("AVATAR Yottabyte Wave Type L'Œuvre", 58, True, "start"),
+    ("Te, Yo. r. f. 7, y. “fjord” ‘x’ «y» ÿ Å Ø ß", 32, False, "start"),
+    ("US$1,234.5 billion (€7,890) – 12% + 3 = ¼", 84, True, "start"),
+    ("1 February 2023 · reported · sources: Acme, The Daily Example…", 28, False, "start"),
+    ("Ωμέγα Αθήνα Тест Київ", 32, False, "start"),
+    ("1234567890", 26, False, "start"),
+    ("Maryor Networks&#x27;s post-money valuation", 13, False, "start"),
+    ("Chart id: valuation-maryor-networks.", 11, False, "start"),
+    ("US$ billion (log) 2019 Jan", 12, False, "middle"),
+    ("Series C, to be confirmed", 12, True, "end"),
 ], ids=["kerned-bold-title", "punctuation-and-quotes", "figure", "note", "greek-cyrillic",
-        "figures-only"])
-def test_a_line_drawn_as_outlines_is_the_line_vl_convert_draws(fonts, line, size, bold):
-    drawn = fonts.draw(80, 200, size, bold, line)
-    assert drawn is not None
+        "figures-only", "overlapping-glyphs", "overlapping-glyphs-small", "centred", "ending"])
+def test_a_line_drawn_as_outlines_is_the_line_vl_convert_draws(fonts, line, size, bold, anchor):
+    import vl_convert as vlc
+
     weight = "bold" if bold else "normal"
-    text = (f'<text x="80" y="200" font-family="{share.FONT}" font-size="{size}" '
-            f'font-weight="{weight}" fill="#111111">{line}</text>')
-
-    def png(body: str) -> bytes:
-        return share._png('<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="300">'
-                          f'<rect width="1400" height="300" fill="#fff"/>{body}</svg>')
-
-    assert png(f'<g fill="#111111">{drawn}</g>') == png(text)
+    svg = ('<svg xmlns="http://www.w3.org/2000/svg" width="1400" height="300">'
+           '<rect width="1400" height="300" fill="#fff"/>'
+           f'<text x="600" y="200" text-anchor="{anchor}" font-family="{FAMILY}" '
+           f'font-size="{size}" font-weight="{weight}" fill="#111111">{line}</text></svg>')
+    drawn = outline_svg(svg, fonts, FAMILY)
+    assert "<text" not in drawn
+    for scale in (1, 2):  # the cards', and the charts' downloads'
+        assert vlc.svg_to_png(drawn, scale=scale) == vlc.svg_to_png(svg, scale=scale)
 
 
 @pytest.mark.parametrize("line", [
@@ -84,7 +90,7 @@ def test_a_line_shaping_could_change_stays_text(fonts, line):
 
 
 def test_a_card_keeps_as_text_the_lines_the_outlines_do_not_draw(fonts):
-    svg = card_svg(Card("Acme", description="שלום"), "Site", fonts)
+    svg = outline_svg(card_svg(Card("Acme", description="שלום"), "Site"), fonts, share.FONT)
     assert svg.count("<text") == 1 and ">שלום</text>" in svg  # the title and the rest: outlines
 
 
@@ -92,9 +98,10 @@ def test_glyphs_advances_and_kerning_are_the_fonts(fonts):
     regular, bold = fonts.regular, fonts.bold
     glyphs = regular.glyphs("AVATAR")
     assert glyphs == [36, 57, 36, 55, 36, 53]
-    assert regular.pen(glyphs) == [0, 1214, 2428, 3642, 4741, 6107]  # A-V, V-A, T-A kerned
-    assert regular.pen(regular.glyphs("Te, Yo.")) == [0, 1024, 2163, 2732, 3264, 4442, 5581]
-    assert bold.pen(bold.glyphs("AV")) == [0, 1327]
+    # where each glyph starts, and where the line ends: A-V, V-A, T-A kerned
+    assert regular.pen(glyphs) == [0, 1214, 2428, 3642, 4741, 6107, 7586]
+    assert regular.pen(regular.glyphs("Te, Yo.")) == [0, 1024, 2163, 2732, 3264, 4442, 5581, 6150]
+    assert bold.pen(bold.glyphs("AV")) == [0, 1327, 2693]
     assert regular.units_per_em == 2048
 
 
@@ -115,12 +122,85 @@ def test_a_glyphs_outline_is_its_contours_in_font_units(fonts, char, path):
     assert fonts.regular.outline(glyph) == path
 
 
-def test_a_line_is_placed_glyph_by_glyph_at_the_pen(fonts):
-    drawn = fonts.draw(80, 100, 32, False, "l l")  # "l" and " ": 1,024 units, 16 px
-    assert drawn == ('<path transform="matrix(0.015625 0 0 -0.015625 80.0 100.0)" '
-                     'd="M138 0L138 1484L318 1484L318 0L138 0Z"/>'
-                     '<path transform="matrix(0.015625 0 0 -0.015625 96.0 100.0)" '
-                     'd="M138 0L138 1484L318 1484L318 0L138 0Z"/>')  # a space has no path
+@pytest.mark.parametrize("text, anchor, path", [
+    # "l" starts 138 units in, is 180 wide and 1,484 high; "l" and " " are 1,024 units (16 px)
+    ("l l", "start", "M82.15625 100l0 -23.1875l2.8125 0l0 23.1875l-2.8125 0z"
+                     "M98.15625 100l0 -23.1875l2.8125 0l0 23.1875l-2.8125 0z"),
+    ("l", "middle", "M78.6015625 100l0 -23.1875l2.8125 0l0 23.1875l-2.8125 0z"),  # 455 units
+    ("l", "end", "M75.046875 100l0 -23.1875l2.8125 0l0 23.1875l-2.8125 0z"),
+], ids=["start-with-a-space", "middle", "end"])
+def test_a_line_is_one_path_of_its_glyphs_placed_at_the_pen(fonts, text, anchor, path):
+    assert fonts.draw(80, 100, 32, False, text, anchor) == f'<path d="{path}"/>'
+
+
+L_PATH = "M82.15625 100l0 -23.1875l2.8125 0l0 23.1875l-2.8125 0z"
+
+
+@pytest.mark.parametrize("element, outlined", [
+    (f'<text x="80" y="100" font-family="{FAMILY}" font-size="32">l</text>',
+     f'<g><path d="{L_PATH}"/></g>'),
+    (f'<text x="80" y="100" font-family="{FAMILY}" font-size="32px" font-weight="normal" '
+     'text-anchor="start" transform="translate(1.5,2) rotate(-90)" fill="#444" opacity="0.5">'
+     'l</text>',
+     f'<g transform="translate(1.5,2) rotate(-90)" fill="#444" opacity="0.5"><path '
+     f'd="{L_PATH}"/></g>'),
+    (f'<text y="100" font-family="{FAMILY}" font-size="64">&#x6c;&amp;</text>', None),
+], ids=["plain", "every-attribute-read", "references"])
+def test_a_text_element_becomes_a_group_keeping_transform_fill_and_opacity(fonts, element,
+                                                                          outlined):
+    got = outline_svg(f"<svg>{element}</svg>", fonts, FAMILY)
+    if outlined is None:  # "l&" at 64 px from x 0: its own numbers; no text left
+        assert "<text" not in got and got.startswith('<svg><g><path d="M4.3125 100l')
+    else:
+        assert got == f"<svg>{outlined}</svg>"
+
+
+@pytest.mark.parametrize("element", [
+    f'<text x="80.5" y="100" font-family="{FAMILY}" font-size="32">l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="12.5">l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="0">l</text>',
+    f'<text x="80" y="100" font-family="Arial" font-size="32">l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="32" font-weight="600">l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="32" font-style="italic">l</text>',
+    f'<text x="80" y="100" dy="3" font-family="{FAMILY}" font-size="32">l</text>',
+    f'<text x="80" y="100" style="fill:red" font-family="{FAMILY}" font-size="32">l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="32" text-anchor="inherit">l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="32">&nbsp;l</text>',
+    f'<text x="80" y="100" font-family="{FAMILY}" font-size="32"><tspan>l</tspan></text>',
+    f"<text x='80' y='100' font-family='{FAMILY}' font-size='32'>l</text>",
+    f'<text x="3990" y="100" font-family="{FAMILY}" font-size="32">l</text>',
+    f'<text x="80" y="-3990" font-family="{FAMILY}" font-size="32">l</text>',
+], ids=["fractional-x", "fractional-size", "zero-size", "other-family", "other-weight",
+        "italic", "shifted", "style", "other-anchor", "html-entity", "tspan", "single-quotes",
+        "far-right", "far-up"])
+def test_a_text_element_with_anything_not_read_here_stays_text(fonts, element):
+    assert outline_svg(f"<svg>{element}</svg>", fonts, FAMILY) == f"<svg>{element}</svg>"
+
+
+def test_the_charts_downloads_are_the_pngs_vl_convert_made_from_text(fonts):
+    """Each chart of the test data (tests/golden/charts) rendered by the pipeline: its PNG
+    download, drawn with outlines, is the one drawn from the download SVG's text."""
+    import json
+
+    import vl_convert as vlc
+
+    from generator.charts.cache import render_versions
+    from generator.charts.pipeline import PNG_SCALE, render_svg
+    from generator.charts.svg import download_svg
+    from generator.png import smaller
+
+    wrap = {"title": "Acme AI: valuations over time, the “largest” rounds",
+            "takeaway": "Acme AI's post-money valuation rose from US$1 billion (1 February "
+                        "2021) to US$10 billion (1 February 2023), ten times the first.",
+            "alt": "A chart.", "footer": "Sources: Acme AI; The Daily Example. Chart id: x.",
+            "vl_version": render_versions(None)[1]}
+    specs = sorted((Path(__file__).parent / "golden" / "charts").glob("*.vl.json"))
+    assert len(specs) == 8
+    for spec in specs:
+        svg, png = render_svg(json.dumps(json.loads(spec.read_text(encoding="utf-8"))), wrap)
+        drawn = download_svg(svg, wrap)
+        assert "<text" not in outline_svg(drawn, fonts, FAMILY), spec.name
+        assert png == smaller(vlc.svg_to_png(drawn, scale=PNG_SCALE)), spec.name
 
 
 @pytest.mark.parametrize("damage", [
@@ -128,11 +208,23 @@ def test_a_line_is_placed_glyph_by_glyph_at_the_pen(fonts):
     lambda data: data[:2000],
     lambda data: data[:len(data) // 2],
     lambda data: b"OTTO" + data[4:],
-], ids=["not-a-font", "cut-in-its-tables", "cut-in-its-glyphs", "not-truetype"])
+    lambda data: _with_units_per_em(data, 1000),
+], ids=["not-a-font", "cut-in-its-tables", "cut-in-its-glyphs", "not-truetype",
+        "units-per-em-not-a-power-of-two"])
 def test_a_font_that_cannot_be_read_in_full_is_not_used(tmp_path, damage):
     data = Path(find_fonts_file(False)).read_bytes()
     (tmp_path / "f.ttf").write_bytes(damage(data))
     assert Face.read(tmp_path / "f.ttf") is None
+
+
+def _with_units_per_em(data: bytes, units: int) -> bytes:
+    import struct
+
+    for i in range(struct.unpack(">H", data[4:6])[0]):
+        if data[12 + 16 * i:16 + 16 * i] == b"head":
+            at = struct.unpack(">I", data[20 + 16 * i:24 + 16 * i])[0] + 18
+            return data[:at] + struct.pack(">H", units) + data[at + 2:]
+    raise AssertionError("no head table")
 
 
 def find_fonts_file(bold: bool) -> str:
@@ -165,11 +257,11 @@ def test_fonts_are_used_only_when_found_once_each(tmp_path, copies, bold, found)
     assert (fonts is not None) == found
 
 
-def test_fonts_that_do_not_make_vl_converts_card_are_not_used(tmp_path, fonts):
+def test_fonts_that_do_not_make_vl_converts_png_are_not_used(tmp_path, fonts):
     swapped = Fonts(fonts.bold, fonts.regular)  # outlines, but not the text's
     assert outlines_match(fonts) is True
     assert outlines_match(swapped) is False
-    assert outlines_match(fonts, render=lambda svg: svg.encode()) is False
+    assert outlines_match(fonts, render=lambda svg, scale: svg.encode()) is False
     assert outlines((str(tmp_path / "no-fonts"),)) is None
 
 
