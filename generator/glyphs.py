@@ -80,7 +80,8 @@ class Face:
     _glyf: int = 0
     _loca: list[int] = field(default_factory=list)
     _outlines: dict[int, list[Segments]] = field(default_factory=dict)
-    _scaled: dict[tuple[int, float], tuple[float, float, str]] = field(default_factory=dict)
+    _scaled: dict[tuple[int, float], tuple[float, float, str] | None] = \
+        field(default_factory=dict)
 
     @classmethod
     def read(cls, path: Path) -> Face | None:
@@ -150,11 +151,15 @@ class Face:
         """The glyph's outline as SVG path data in font units (y up), "" for none."""
         return " ".join(_absolute(c) for c in self._segments(glyph))
 
-    def scaled(self, glyph: int, scale: float) -> tuple[float, float, str]:
-        """The glyph's outline at ``scale`` (:func:`_relative`), made once for each size."""
+    def scaled(self, glyph: int, scale: float) -> tuple[float, float, str] | None:
+        """The glyph's outline at ``scale`` (:func:`_relative`), made once for each size; None
+        when its outline cannot be read (damaged, or made in a way not read here)."""
         key = (glyph, scale)
         if key not in self._scaled:
-            self._scaled[key] = _relative(self._segments(glyph), scale)
+            try:
+                self._scaled[key] = _relative(self._segments(glyph), scale)
+            except (_Unreadable, struct.error, IndexError, ValueError):
+                self._scaled[key] = None
         return self._scaled[key]
 
     def _segments(self, glyph: int) -> list[Segments]:
@@ -403,7 +408,10 @@ class Fonts:
             return None  # far out: numbers single precision might not hold exactly
         out = []
         for glyph, pen in zip(glyphs, pens):
-            fx, fy, rest = face.scaled(glyph, scale)
+            scaled = face.scaled(glyph, scale)
+            if scaled is None:
+                return None
+            fx, fy, rest = scaled
             if rest:
                 out.append(f"M{_num(start + pen * scale + fx)} {_num(y + fy)}{rest}")
         # one path for the line, as resvg fills a line's glyphs: where two glyphs overlap (a
@@ -528,7 +536,10 @@ def outlines_match(fonts: Fonts, render: Callable[[str, float], bytes] = _vl_con
     drawn = outline_svg(probe, fonts, FAMILY)
     if "<text" in drawn:
         return False
-    return all(render(drawn, scale) == render(probe, scale) for scale in (1, 2))
+    try:
+        return all(render(drawn, scale) == render(probe, scale) for scale in (1, 2))
+    except Exception:  # noqa: BLE001 - vl-convert failed: what it makes is not known, no outlines
+        return False
 
 
 @functools.cache

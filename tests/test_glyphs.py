@@ -217,6 +217,31 @@ def test_a_font_that_cannot_be_read_in_full_is_not_used(tmp_path, damage):
     assert Face.read(tmp_path / "f.ttf") is None
 
 
+def test_a_glyph_whose_outline_cannot_be_read_leaves_its_line_as_text(tmp_path):
+    import struct
+
+    data = bytearray(Path(find_fonts_file(False)).read_bytes())
+    face = Face.parse(bytes(data))
+    [accent] = face.glyphs("É")  # made of two components placed by offsets
+    at = face._glyf + face._loca[accent]
+    assert struct.unpack(">h", data[at:at + 2])[0] == -1  # a composite glyph
+    data[at + 11] &= ~0x02  # its first component placed by matching points instead
+    (tmp_path / "f.ttf").write_bytes(bytes(data))
+    damaged = Face.read(tmp_path / "f.ttf")
+    fonts = Fonts(damaged, damaged)
+    assert fonts.draw(80, 100, 32, False, "Éclair") is None
+    assert fonts.draw(80, 100, 32, False, "clair") is not None
+    element = f'<text x="80" y="100" font-family="{FAMILY}" font-size="32">Éclair</text>'
+    assert outline_svg(element, fonts, FAMILY) == element
+
+
+def test_a_vl_convert_that_fails_means_no_outlines(fonts):
+    def fails(svg: str, scale: float) -> bytes:
+        raise ValueError("vl-convert could not render")
+
+    assert outlines_match(fonts, render=fails) is False
+
+
 def _with_units_per_em(data: bytes, units: int) -> bytes:
     import struct
 
