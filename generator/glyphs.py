@@ -72,16 +72,17 @@ class Face:
     (``cmap``), how far each glyph moves the pen (``hmtx``), the pairs kerned (GPOS), and each
     glyph's outline as SVG path data in font units (``glyf``, read when first drawn)."""
 
-    data: bytes
+    data: bytes = field(repr=False)
     units_per_em: int
-    cmap: dict[int, int]
-    advances: list[int]
-    kerning: list[dict[tuple[int, int], int]]  # one per GPOS lookup, in the order applied
+    cmap: dict[int, int] = field(repr=False)
+    advances: list[int] = field(repr=False)
+    # one per GPOS lookup, in the order applied
+    kerning: list[dict[tuple[int, int], int]] = field(repr=False)
     _glyf: int = 0
-    _loca: list[int] = field(default_factory=list)
-    _outlines: dict[int, list[Segments]] = field(default_factory=dict)
+    _loca: list[int] = field(default_factory=list, repr=False)
+    _outlines: dict[int, list[Segments]] = field(default_factory=dict, repr=False)
     _scaled: dict[tuple[int, float], tuple[float, float, str] | None] = \
-        field(default_factory=dict)
+        field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, path: Path) -> Face | None:
@@ -165,7 +166,7 @@ class Face:
     def _segments(self, glyph: int) -> list[Segments]:
         if glyph not in self._outlines:
             self._outlines[glyph] = [seg for c in self._contours(glyph, 0)
-                                     if (seg := _segments(c)) is not None]
+                                     if (seg := _contour_segments(c)) is not None]
         return self._outlines[glyph]
 
     def _contours(self, glyph: int, depth: int) -> list[list[tuple[float, float, bool]]]:
@@ -239,7 +240,7 @@ def _simple(data: bytes, at: int, count: int) -> list[list[tuple[float, float, b
 Segments = tuple[tuple[float, float], list[tuple[tuple[float, float], ...]]]
 
 
-def _segments(points: list[tuple[float, float, bool]]) -> Segments | None:
+def _contour_segments(points: list[tuple[float, float, bool]]) -> Segments | None:
     """One closed contour of on- and off-curve points as segments (quadratic curves, a point
     between two off-curve points implied, as TrueType means them); None for fewer than two."""
     if len(points) < 2:
@@ -384,10 +385,12 @@ def _coverage(data: bytes, at: int) -> list[int]:
 
 @dataclass
 class Fonts:
-    """A family's regular and bold faces, drawing lines of text as ``<path>`` elements."""
+    """A family's regular and bold faces, drawing lines of text as ``<path>`` elements.
+    ``family``: the ``font-family`` of the lines they draw, as the SVG names it."""
 
     regular: Face
     bold: Face
+    family: str = "Liberation Sans, Arial, Helvetica, sans-serif"  # the cards' and charts'
 
     def draw(self, x: int, y: int, size: int, bold: bool, text: str, anchor: str = "start"
              ) -> str | None:
@@ -447,9 +450,9 @@ def _unescape(body: str) -> str | None:
     return _REF.sub(one, body)
 
 
-def outline_svg(svg: str, fonts: Fonts | None, family: str) -> str:
-    """``svg`` with each ``<text>`` in ``family`` that ``fonts`` draws replaced by a group of
-    its glyphs' outlines; every other element as it was. A line is outlined only when it has
+def outline_svg(svg: str, fonts: Fonts | None) -> str:
+    """``svg`` with each ``<text>`` in the family of ``fonts`` that they draw replaced by a group
+    of its glyphs' outlines; every other element as it was. A line is outlined only when it has
     nothing but the attributes read here (position in whole pixels, anchor, size in whole
     pixels, weight normal or bold, and transform, fill and opacity, which the group keeps)."""
     if fonts is None or "<text" not in svg:
@@ -460,7 +463,8 @@ def outline_svg(svg: str, fonts: Fonts | None, family: str) -> str:
         text = _unescape(m.group(2))
         size = attrs.get("font-size", "").removesuffix("px")
         x, y = attrs.get("x", "0"), attrs.get("y", "0")
-        if text is None or attrs.get("font-family") != family or not _WHOLE.fullmatch(size) \
+        if text is None or attrs.get("font-family") != fonts.family \
+                or not _WHOLE.fullmatch(size) \
                 or not _WHOLE.fullmatch(x) or not _WHOLE.fullmatch(y) or int(size) <= 0 \
                 or attrs.get("font-weight", "normal") not in _WEIGHTS \
                 or attrs.get("text-anchor", "start") not in ("start", "middle", "end") \
@@ -492,7 +496,7 @@ def find_fonts(dirs: tuple[str, ...] = FONT_DIRS) -> Fonts | None:
     return Fonts(regular, bold) if regular is not None and bold is not None else None
 
 
-FAMILY = "Liberation Sans, Arial, Helvetica, sans-serif"  # as the cards and charts name it
+FAMILY = Fonts.family  # as the cards (generator.share) and charts (charts.style) name it
 
 
 def _probe() -> str:
@@ -533,7 +537,7 @@ def outlines_match(fonts: Fonts, render: Callable[[str, float], bytes] = _vl_con
     """Whether ``fonts``' outlines make the same PNG as vl-convert's text from the probe, at the
     scales the cards (1) and the charts' downloads (2) are made at."""
     probe = _probe()
-    drawn = outline_svg(probe, fonts, FAMILY)
+    drawn = outline_svg(probe, fonts)
     if "<text" in drawn:
         return False
     try:

@@ -144,5 +144,5 @@ def _make(file: Path, svg: str) -> None:
     from .png import smaller
 
     # its lines drawn as outlines where they can be: the same PNG (see the module's docstring)
-    png = vlc.svg_to_png(outline_svg(svg, outlines(), FONT))
+    png = vlc.svg_to_png(outline_svg(svg, outlines()))
     write_atomic(file, smaller(png))  # its folder made as it is written

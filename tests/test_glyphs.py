@@ -42,7 +42,7 @@ GOLDEN_CARDS = {
 @pytest.mark.parametrize("name", sorted(GOLDEN_CARDS))
 def test_a_card_made_with_outlines_is_the_card_vl_convert_made_from_text(tmp_path, fonts, name):
     assert outlines() is not None  # this machine's cards are drawn with outlines
-    svg = outline_svg(card_svg(GOLDEN_CARDS[name], share.SITE_NAME), fonts, share.FONT)
+    svg = outline_svg(card_svg(GOLDEN_CARDS[name], share.SITE_NAME), fonts)
     assert "<text" not in svg
     cards = ShareCards(tmp_path / "cards")
     cards.add("index.md", "site_src/index.md", GOLDEN_CARDS[name])
@@ -71,7 +71,7 @@ def test_a_line_drawn_as_outlines_is_the_line_vl_convert_draws(fonts, line, size
            '<rect width="1400" height="300" fill="#fff"/>'
            f'<text x="600" y="200" text-anchor="{anchor}" font-family="{FAMILY}" '
            f'font-size="{size}" font-weight="{weight}" fill="#111111">{line}</text></svg>')
-    drawn = outline_svg(svg, fonts, FAMILY)
+    drawn = outline_svg(svg, fonts)
     assert "<text" not in drawn
     for scale in (1, 2):  # the cards', and the charts' downloads'
         assert vlc.svg_to_png(drawn, scale=scale) == vlc.svg_to_png(svg, scale=scale)
@@ -90,7 +90,7 @@ def test_a_line_shaping_could_change_stays_text(fonts, line):
 
 
 def test_a_card_keeps_as_text_the_lines_the_outlines_do_not_draw(fonts):
-    svg = outline_svg(card_svg(Card("Acme", description="שלום"), "Site"), fonts, share.FONT)
+    svg = outline_svg(card_svg(Card("Acme", description="שלום"), "Site"), fonts)
     assert svg.count("<text") == 1 and ">שלום</text>" in svg  # the title and the rest: outlines
 
 
@@ -148,7 +148,7 @@ L_PATH = "M82.15625 100l0 -23.1875l2.8125 0l0 23.1875l-2.8125 0z"
 ], ids=["plain", "every-attribute-read", "references"])
 def test_a_text_element_becomes_a_group_keeping_transform_fill_and_opacity(fonts, element,
                                                                           outlined):
-    got = outline_svg(f"<svg>{element}</svg>", fonts, FAMILY)
+    got = outline_svg(f"<svg>{element}</svg>", fonts)
     if outlined is None:  # "l&" at 64 px from x 0: its own numbers; no text left
         assert "<text" not in got and got.startswith('<svg><g><path d="M4.3125 100l')
     else:
@@ -174,7 +174,7 @@ def test_a_text_element_becomes_a_group_keeping_transform_fill_and_opacity(fonts
         "italic", "shifted", "style", "other-anchor", "html-entity", "tspan", "single-quotes",
         "far-right", "far-up"])
 def test_a_text_element_with_anything_not_read_here_stays_text(fonts, element):
-    assert outline_svg(f"<svg>{element}</svg>", fonts, FAMILY) == f"<svg>{element}</svg>"
+    assert outline_svg(f"<svg>{element}</svg>", fonts) == f"<svg>{element}</svg>"
 
 
 def test_the_charts_downloads_are_the_pngs_vl_convert_made_from_text(fonts):
@@ -199,7 +199,7 @@ def test_the_charts_downloads_are_the_pngs_vl_convert_made_from_text(fonts):
     for spec in specs:
         svg, png = render_svg(json.dumps(json.loads(spec.read_text(encoding="utf-8"))), wrap)
         drawn = download_svg(svg, wrap)
-        assert "<text" not in outline_svg(drawn, fonts, FAMILY), spec.name
+        assert "<text" not in outline_svg(drawn, fonts), spec.name
         assert png == smaller(vlc.svg_to_png(drawn, scale=PNG_SCALE)), spec.name
 
 
@@ -232,7 +232,7 @@ def test_a_glyph_whose_outline_cannot_be_read_leaves_its_line_as_text(tmp_path):
     assert fonts.draw(80, 100, 32, False, "Éclair") is None
     assert fonts.draw(80, 100, 32, False, "clair") is not None
     element = f'<text x="80" y="100" font-family="{FAMILY}" font-size="32">Éclair</text>'
-    assert outline_svg(element, fonts, FAMILY) == element
+    assert outline_svg(element, fonts) == element
 
 
 def test_a_vl_convert_that_fails_means_no_outlines(fonts):

@@ -25,7 +25,6 @@ from ..png import smaller
 from ..problems import Problem, Problems
 from .base import Chart
 from .cache import DERIVING_MODULES, RenderCache, module_digest, render_versions, write_atomic
-from .style import FONT
 from .svg import download_svg, inline_svg
 
 PNG_SCALE = 2
@@ -71,7 +70,7 @@ def render_svg(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes | None]
     if wrap.get("png", True):
         # its text drawn as glyph outlines where they draw it: the same PNG in two thirds of the
         # time, vl-convert no longer mapping the font file for each glyph (generator.glyphs)
-        drawn = outline_svg(download_svg(svg, wrap), outlines(), FONT)
+        drawn = outline_svg(download_svg(svg, wrap), outlines())
         png = smaller(vlc.svg_to_png(drawn, scale=PNG_SCALE))
     return svg, png
 
