@@ -6,10 +6,10 @@ vl-convert (resvg 0.45) keeps each system font as a file and opens, maps and unm
 every glyph it draws: about 500 times a card, half of the 24 ms a card took, and 2,000 times a
 chart's download, most of its time; in a cold build of 1,000 companies, most of the system time.
 Drawn as ``<path>`` elements, the glyphs cost it nothing of the kind. A glyph's outline is read
-here from the font file (TrueType: ``cmap``, ``hmtx``, ``glyf``) and placed as resvg places it: at
-the pen position in font units times size / units per em, the pen moved by each glyph's advance
-plus the pair kerning of the font's GPOS ``kern`` feature (HarfBuzz's rules, which resvg follows),
-and a line's glyphs are one path, filled once, as resvg fills them. Every number is then a whole
+from the font file by fontTools (TrueType: ``cmap``, ``hmtx``, ``glyf``, GPOS) and placed here as
+resvg places it: at the pen position in font units times size / units per em, the pen moved by
+each glyph's advance plus the pair kerning of the font's GPOS ``kern`` feature (HarfBuzz's rules,
+which resvg follows), and a line's glyphs are one path, filled once, as resvg fills them. Every number is then a whole
 number of font units times a binary fraction, which resvg's single precision holds exactly: the
 PNG is the same, byte for byte (:func:`outlines` checks it before the outlines are used).
 
@@ -25,11 +25,14 @@ from __future__ import annotations
 import functools
 import os
 import re
+import io
 import struct
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
+
+from fontTools.ttLib import TTFont, TTLibError
 
 # Where the system's fonts are (those fontconfig names on Debian and most Linux systems), and the
 # files of the one family the cards are drawn in
@@ -50,16 +53,9 @@ class _Unreadable(Exception):
     """A font this reader does not read in full (a table or format it does not know)."""
 
 
-def _u16(data: bytes, at: int) -> int:
-    return struct.unpack_from(">H", data, at)[0]
-
-
-def _i16(data: bytes, at: int) -> int:
-    return struct.unpack_from(">h", data, at)[0]
-
-
-def _u32(data: bytes, at: int) -> int:
-    return struct.unpack_from(">I", data, at)[0]
+# what fontTools raises on a damaged or cut font (its parsers raise whatever the bytes lead to)
+_DAMAGED = (_Unreadable, TTLibError, struct.error, EOFError, IndexError, KeyError, ValueError,
+            TypeError, AssertionError, AttributeError, OverflowError)
 
 
 def _num(v: float) -> str:
@@ -68,18 +64,17 @@ def _num(v: float) -> str:
 
 @dataclass
 class Face:
-    """One TrueType font file, read for drawing lines of text: which glyph each character is
-    (``cmap``), how far each glyph moves the pen (``hmtx``), the pairs kerned (GPOS), and each
-    glyph's outline as SVG path data in font units (``glyf``, read when first drawn)."""
+    """One TrueType font, read with fontTools for drawing lines of text: which glyph each
+    character is (``cmap``), how far each glyph moves the pen (``hmtx``), the pairs kerned
+    (GPOS), and each glyph's outline as SVG path data in font units (``glyf``, read when first
+    drawn). Glyphs are named by their ids, as the font numbers them."""
 
-    data: bytes = field(repr=False)
+    font: TTFont = field(repr=False)
     units_per_em: int
     cmap: dict[int, int] = field(repr=False)
     advances: list[int] = field(repr=False)
     # one per GPOS lookup, in the order applied
     kerning: list[dict[tuple[int, int], int]] = field(repr=False)
-    _glyf: int = 0
-    _loca: list[int] = field(default_factory=list, repr=False)
     _outlines: dict[int, list[Segments]] = field(default_factory=dict, repr=False)
     _scaled: dict[tuple[int, float], tuple[float, float, str] | None] = \
         field(default_factory=dict, repr=False)
@@ -89,36 +84,33 @@ class Face:
         """The font at ``path``, or None when it cannot be read or is not a font read in full."""
         try:
             return cls.parse(path.read_bytes())
-        except (OSError, struct.error, IndexError, ValueError, _Unreadable):
+        except (OSError, *_DAMAGED):
             return None
 
     @classmethod
     def parse(cls, data: bytes) -> Face:
-        if data[:4] not in (b"\x00\x01\x00\x00", b"true"):
+        font = TTFont(io.BytesIO(data), lazy=True)
+        if font.sfntVersion not in ("\x00\x01\x00\x00", "true"):
             raise _Unreadable("not a TrueType font")
-        tables = {data[12 + 16 * i:16 + 16 * i]: (_u32(data, 20 + 16 * i), _u32(data, 24 + 16 * i))
-                  for i in range(_u16(data, 4))}
-        for tag in (b"head", b"hhea", b"hmtx", b"maxp", b"cmap", b"loca", b"glyf"):
-            if tag not in tables:
-                raise _Unreadable(f"no {tag.decode()} table")
-        if b"GSUB" in tables and _gsub_has_lookups(data, tables[b"GSUB"][0]):
+        for tag in ("head", "hhea", "hmtx", "maxp", "cmap", "loca", "glyf"):
+            if tag not in font:
+                raise _Unreadable(f"no {tag} table")
+        gsub = font["GSUB"].table if "GSUB" in font else None
+        if gsub is not None and gsub.LookupList and gsub.LookupList.LookupCount:
             raise _Unreadable("substitutes glyphs")  # ligatures and the like: not drawn here
-        head, _ = tables[b"head"]
-        glyph_count = _u16(data, tables[b"maxp"][0] + 4)
-        long_metrics = _u16(data, tables[b"hhea"][0] + 34)
-        hmtx = tables[b"hmtx"][0]
-        advances = [_u16(data, hmtx + 4 * min(g, long_metrics - 1)) for g in range(glyph_count)]
-        loca, glyf = tables[b"loca"][0], tables[b"glyf"][0]
-        if _i16(data, head + 50) == 0:
-            offsets = [2 * _u16(data, loca + 2 * g) for g in range(glyph_count + 1)]
-        else:
-            offsets = [_u32(data, loca + 4 * g) for g in range(glyph_count + 1)]
-        kerning = _gpos_kerning(data, tables[b"GPOS"][0]) if b"GPOS" in tables else []
-        units = _u16(data, head + 18)
+        units = font["head"].unitsPerEm
         if units & (units - 1) or not 16 <= units <= 16384:
             raise _Unreadable("units per em not a power of two")  # positions would not be exact
-        return cls(data, units, _cmap(data, tables[b"cmap"][0]), advances, kerning, glyf,
-                   offsets)
+        order = font.getGlyphOrder()
+        ids = {name: i for i, name in enumerate(order)}
+        metrics = font["hmtx"].metrics
+        cmap = font["cmap"].getBestCmap()
+        if not cmap:
+            raise _Unreadable("no Unicode cmap")
+        kerning = _gpos_kerning(font["GPOS"].table, ids) if "GPOS" in font else []
+        font["glyf"]  # noqa: B018 - read now, so that a cut table is a font not read
+        return cls(font, units, {code: ids[name] for code, name in cmap.items()},
+                   [metrics[name][0] for name in order], kerning)
 
     def glyphs(self, text: str) -> list[int] | None:
         """The glyphs that draw ``text``, or None when it is not a line drawn here (see the
@@ -159,80 +151,43 @@ class Face:
         if key not in self._scaled:
             try:
                 self._scaled[key] = _relative(self._segments(glyph), scale)
-            except (_Unreadable, struct.error, IndexError, ValueError):
+            except _DAMAGED:
                 self._scaled[key] = None
         return self._scaled[key]
 
     def _segments(self, glyph: int) -> list[Segments]:
         if glyph not in self._outlines:
-            self._outlines[glyph] = [seg for c in self._contours(glyph, 0)
+            self._outlines[glyph] = [seg for c in self._contours(glyph)
                                      if (seg := _contour_segments(c)) is not None]
         return self._outlines[glyph]
 
-    def _contours(self, glyph: int, depth: int) -> list[list[tuple[float, float, bool]]]:
-        if depth > 8:
-            raise _Unreadable("components nested too deep")
-        start, end = self._loca[glyph], self._loca[glyph + 1]
-        if start == end:
-            return []
-        data, at = self.data, self._glyf + start
-        count = _i16(data, at)
-        if count >= 0:
-            return _simple(data, at, count)
-        return self._composite(at + 10, depth)
-
-    def _composite(self, at: int, depth: int) -> list[list[tuple[float, float, bool]]]:
-        data, out = self.data, []
-        while True:
-            flags, glyph = _u16(data, at), _u16(data, at + 2)
-            at += 4
-            if not flags & 0x0002:
-                raise _Unreadable("components placed by points")
-            if flags & 0x0001:
-                dx, dy = _i16(data, at), _i16(data, at + 2)
-                at += 4
-            else:
-                dx, dy = struct.unpack_from(">bb", data, at)
-                at += 2
-            if flags & (0x0008 | 0x0040 | 0x0080):
-                raise _Unreadable("scaled components")
-            out += [[(x + dx, y + dy, on) for x, y, on in c]
-                    for c in self._contours(glyph, depth + 1)]
-            if not flags & 0x0020:
-                return out
+    def _contours(self, glyph: int) -> list[list[tuple[float, float, bool]]]:
+        """The glyph's contours: its points in font units, and whether each is on the curve."""
+        table = self.font["glyf"]
+        g = table[self.font.getGlyphName(glyph)]
+        if g.isComposite():
+            _check_components(table, g, 0)
+        coords, ends, flags = g.getCoordinates(table)
+        out, first = [], 0
+        for end in ends:
+            out.append([(*coords[i], bool(flags[i] & 0x01)) for i in range(first, end + 1)])
+            first = end + 1
+        return out
 
 
-def _simple(data: bytes, at: int, count: int) -> list[list[tuple[float, float, bool]]]:
-    ends = [_u16(data, at + 10 + 2 * i) for i in range(count)]
-    points = ends[-1] + 1 if ends else 0
-    at += 10 + 2 * count
-    at += 2 + _u16(data, at)  # the instructions
-    flags: list[int] = []
-    while len(flags) < points:
-        flag = data[at]
-        at += 1
-        flags.append(flag)
-        if flag & 0x08:
-            flags += [flag] * data[at]
-            at += 1
-    coords = []
-    for short, same in ((0x02, 0x10), (0x04, 0x20)):
-        values, v = [], 0
-        for flag in flags[:points]:
-            if flag & short:
-                v += data[at] if flag & same else -data[at]
-                at += 1
-            elif not flag & same:
-                v += _i16(data, at)
-                at += 2
-            values.append(v)
-        coords.append(values)
-    out, first = [], 0
-    for end in ends:
-        out.append([(coords[0][i], coords[1][i], bool(flags[i] & 0x01))
-                    for i in range(first, end + 1)])
-        first = end + 1
-    return out
+def _check_components(table: Any, glyph: Any, depth: int) -> None:
+    """Raise unless every component, at every depth, is placed by an offset alone (as Liberation
+    Sans places its accents): one placed by matching points, or scaled, is a shape not checked
+    here against resvg's."""
+    if depth > 8:
+        raise _Unreadable("components nested too deep")
+    for c in glyph.components:
+        # fontTools gives a component placed by points firstPt and secondPt, not x and y
+        if not hasattr(c, "x") or hasattr(c, "transform"):
+            raise _Unreadable("components placed by points, or scaled")
+        inner = table[c.glyphName]
+        if inner.isComposite():
+            _check_components(table, inner, depth + 1)
 
 
 # A contour as drawn: its start, then segments, each its points (one: a line to it; two: a quadratic
@@ -296,91 +251,33 @@ def _relative(contours: list[Segments], scale: float) -> tuple[float, float, str
     return first[0] * scale, -first[1] * scale, "".join(out)
 
 
-def _cmap(data: bytes, at: int) -> dict[int, int]:
-    """Character → glyph from the Unicode subtable of format 4 (Windows or Unicode platform)."""
-    for i in range(_u16(data, at + 2)):
-        platform, encoding, offset = struct.unpack_from(">HHI", data, at + 4 + 8 * i)
-        sub = at + offset
-        if (platform, encoding) in ((3, 1), (0, 3)) and _u16(data, sub) == 4:
-            return _cmap4(data, sub)
-    raise _Unreadable("no Unicode cmap of format 4")
-
-
-def _cmap4(data: bytes, at: int) -> dict[int, int]:
-    segs = _u16(data, at + 6) // 2
-    ends, starts = at + 14, at + 16 + 2 * segs
-    deltas, ranges = starts + 2 * segs, starts + 4 * segs
-    out = {}
-    for s in range(segs):
-        end, start = _u16(data, ends + 2 * s), _u16(data, starts + 2 * s)
-        delta, offset = _u16(data, deltas + 2 * s), _u16(data, ranges + 2 * s)
-        for code in range(start, min(end, 0xFFFE) + 1):
-            if offset == 0:
-                glyph = (code + delta) & 0xFFFF
-            else:
-                glyph = _u16(data, ranges + 2 * s + offset + 2 * (code - start))
-                glyph = (glyph + delta) & 0xFFFF if glyph else 0
-            if glyph:
-                out[code] = glyph
-    return out
-
-
-def _gsub_has_lookups(data: bytes, at: int) -> bool:
-    offset = _u16(data, at + 8)
-    return offset != 0 and _u16(data, at + offset) > 0
-
-
-def _gpos_kerning(data: bytes, at: int) -> list[dict[tuple[int, int], int]]:
+def _gpos_kerning(gpos: Any, ids: dict[str, int]) -> list[dict[tuple[int, int], int]]:
     """The pairs of every lookup of the GPOS table, which must hold the ``kern`` feature alone,
-    made of pair adjustments of the advance only (what a plain Latin font such as Liberation Sans
-    holds); anything else is a font not read here."""
-    features, lookups = at + _u16(data, at + 6), at + _u16(data, at + 8)
+    made of pair adjustments of the advance only, glyph by glyph (what a plain Latin font such as
+    Liberation Sans holds); anything else is a font not read here."""
+    lookups = gpos.LookupList.Lookup if gpos.LookupList else []
     used: set[int] = set()
-    for i in range(_u16(data, features)):
-        if data[features + 2 + 6 * i:features + 6 + 6 * i] != b"kern":
+    for record in gpos.FeatureList.FeatureRecord if gpos.FeatureList else []:
+        if record.FeatureTag != "kern":
             raise _Unreadable("GPOS features other than kern")
-        feature = features + _u16(data, features + 6 + 6 * i)
-        used.update(_u16(data, feature + 4 + 2 * k) for k in range(_u16(data, feature + 2)))
-    if used != set(range(_u16(data, lookups))):
+        used.update(record.Feature.LookupListIndex)
+    if used != set(range(len(lookups))):
         raise _Unreadable("GPOS lookups that kern does not use")
     out = []
-    for i in range(_u16(data, lookups)):
-        lookup = lookups + _u16(data, lookups + 2 + 2 * i)
-        if _u16(data, lookup) != 2 or _u16(data, lookup + 2) != 0:
+    for lookup in lookups:
+        if lookup.LookupType != 2 or lookup.LookupFlag != 0:
             raise _Unreadable("GPOS lookups other than plain pair adjustments")
         pairs: dict[tuple[int, int], int] = {}
-        for j in range(_u16(data, lookup + 4)):
-            sub = lookup + _u16(data, lookup + 6 + 2 * j)
-            for pair, value in _pair_subtable(data, sub).items():
-                pairs.setdefault(pair, value)  # the first subtable that has the pair applies
+        for sub in lookup.SubTable:
+            if sub.Format != 1 or sub.ValueFormat1 != _X_ADVANCE or sub.ValueFormat2 != 0:
+                raise _Unreadable("pair adjustments by class, or of more than the advance")
+            for first, pair_set in zip(sub.Coverage.glyphs, sub.PairSet):
+                for record in pair_set.PairValueRecord:
+                    # the first subtable that has the pair applies
+                    pairs.setdefault((ids[first], ids[record.SecondGlyph]),
+                                     record.Value1.XAdvance)
         out.append(pairs)
     return out
-
-
-def _pair_subtable(data: bytes, at: int) -> dict[tuple[int, int], int]:
-    if _u16(data, at) != 1 or _u16(data, at + 4) != _X_ADVANCE or _u16(data, at + 6) != 0:
-        raise _Unreadable("pair adjustments by class, or of more than the advance")
-    firsts = _coverage(data, at + _u16(data, at + 2))
-    out = {}
-    for i, first in enumerate(firsts[:_u16(data, at + 8)]):
-        pair_set = at + _u16(data, at + 10 + 2 * i)
-        for k in range(_u16(data, pair_set)):
-            second, value = struct.unpack_from(">Hh", data, pair_set + 2 + 4 * k)
-            out.setdefault((first, second), value)
-    return out
-
-
-def _coverage(data: bytes, at: int) -> list[int]:
-    kind, count = _u16(data, at), _u16(data, at + 2)
-    if kind == 1:
-        return [_u16(data, at + 4 + 2 * i) for i in range(count)]
-    if kind == 2:
-        out = []
-        for i in range(count):
-            start, end, _ = struct.unpack_from(">HHH", data, at + 4 + 6 * i)
-            out += range(start, end + 1)
-        return out
-    raise _Unreadable("coverage format")
 
 
 @dataclass
@@ -544,6 +441,20 @@ def outlines_match(fonts: Fonts, render: Callable[[str, float], bytes] = _vl_con
         return all(render(drawn, scale) == render(probe, scale) for scale in (1, 2))
     except Exception:  # noqa: BLE001 - vl-convert failed: what it makes is not known, no outlines
         return False
+
+
+# From how many PNGs a process makes the outlines pay for their check (:func:`outlines`: four PNGs
+# of the probe, about a quarter of a second): they save about 15 ms a card and more a chart's
+# download. Fewer (a one-file rebuild makes one card and one chart) are drawn from their text.
+WORTH_CHECKING = 16
+
+
+def outlines_for(count: int) -> Fonts | None:
+    """:func:`outlines` for a process about to make ``count`` PNGs, None for fewer than
+    :data:`WORTH_CHECKING` (unless the check was made already)."""
+    if count < WORTH_CHECKING and outlines.cache_info().currsize == 0:
+        return None
+    return outlines()
 
 
 @functools.cache

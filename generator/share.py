@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .charts.cache import module_digest
 from .escape import xml_text
-from .glyphs import outline_svg, outlines
+from .glyphs import Fonts, outline_svg, outlines_for
 from .types import FilePage
 
 FOLDER = "share"  # in the site: share/<page's path>.png
@@ -124,25 +124,28 @@ class ShareCards:
 
     def assets(self) -> list[FilePage]:
         """Every card named, made where it is not kept already, as files the engine copies."""
-        out = []
+        out, to_make = [], []
         for path, (origin, svg) in sorted(self._cards.items()):
             assert self.folder is not None
             # named by the card and by the code that draws and compresses it
             made = f"{svg}\0{module_digest('generator.png', 'generator.glyphs')}"
             file = self.folder / f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
             if not file.is_file():
-                _make(file, svg)
+                to_make.append((file, svg))
             out.append(FilePage(path, file, origin))
+        # their lines drawn as outlines where they can be: the same PNG (the module's docstring)
+        fonts = outlines_for(len(to_make))
+        for file, svg in to_make:
+            _make(file, svg, fonts)
         self._cards = {}
         return out
 
 
-def _make(file: Path, svg: str) -> None:
+def _make(file: Path, svg: str, fonts: Fonts | None) -> None:
     import vl_convert as vlc
 
     from .charts.cache import write_atomic
     from .png import smaller
 
-    # its lines drawn as outlines where they can be: the same PNG (see the module's docstring)
-    png = vlc.svg_to_png(outline_svg(svg, outlines()))
+    png = vlc.svg_to_png(outline_svg(svg, fonts))
     write_atomic(file, smaller(png))  # its folder made as it is written

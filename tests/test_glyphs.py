@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator import share
-from generator.glyphs import (FAMILY, FONT_FILES, Face, Fonts, find_fonts, outline_svg, outlines,
-                              outlines_match)
+from generator.glyphs import (FAMILY, FONT_FILES, WORTH_CHECKING, Face, Fonts, find_fonts,
+                              outline_svg, outlines, outlines_for, outlines_match)
 from generator.share import Card, ShareCards, card_svg
 
 GOLDEN = Path(__file__).parent / "golden" / "share"
@@ -197,7 +197,8 @@ def test_the_charts_downloads_are_the_pngs_vl_convert_made_from_text(fonts):
     specs = sorted((Path(__file__).parent / "golden" / "charts").glob("*.vl.json"))
     assert len(specs) == 8
     for spec in specs:
-        svg, png = render_svg(json.dumps(json.loads(spec.read_text(encoding="utf-8"))), wrap)
+        spec_json = json.dumps(json.loads(spec.read_text(encoding="utf-8")))
+        svg, png = render_svg(spec_json, wrap, batch=len(specs) * 2)  # outlines used
         drawn = download_svg(svg, wrap)
         assert "<text" not in outline_svg(drawn, fonts), spec.name
         assert png == smaller(vlc.svg_to_png(drawn, scale=PNG_SCALE)), spec.name
@@ -223,7 +224,7 @@ def test_a_glyph_whose_outline_cannot_be_read_leaves_its_line_as_text(tmp_path):
     data = bytearray(Path(find_fonts_file(False)).read_bytes())
     face = Face.parse(bytes(data))
     [accent] = face.glyphs("É")  # made of two components placed by offsets
-    at = face._glyf + face._loca[accent]
+    at = face.font.reader.tables["glyf"].offset + face.font["loca"][accent]
     assert struct.unpack(">h", data[at:at + 2])[0] == -1  # a composite glyph
     data[at + 11] &= ~0x02  # its first component placed by matching points instead
     (tmp_path / "f.ttf").write_bytes(bytes(data))
@@ -291,8 +292,19 @@ def test_fonts_that_do_not_make_vl_converts_png_are_not_used(tmp_path, fonts):
 
 
 def test_without_outlines_a_card_is_made_from_its_text(tmp_path, monkeypatch):
-    monkeypatch.setattr(share, "outlines", lambda: None)
+    monkeypatch.setattr(share, "outlines_for", lambda count: None)
     cards = ShareCards(tmp_path / "cards")
     cards.add("index.md", "site_src/index.md", GOLDEN_CARDS["profile"])
     [made] = cards.assets()
     assert made.source.read_bytes() == (GOLDEN / "profile.png").read_bytes()
+
+
+def test_outlines_are_checked_only_for_enough_pngs(fonts):
+    """The check costs four PNGs of the probe: a process making one card and one chart (a
+    one-file rebuild) draws them from their text, and checks nothing."""
+    outlines.cache_clear()
+    assert outlines_for(1) is None
+    assert outlines_for(WORTH_CHECKING - 1) is None
+    assert outlines.cache_info().currsize == 0  # no check made
+    assert outlines_for(WORTH_CHECKING) is not None
+    assert outlines_for(1) is not None  # once checked, used for any number

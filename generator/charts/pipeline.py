@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..glyphs import outline_svg, outlines
+from ..glyphs import outline_svg, outlines_for
 from ..png import smaller
 from ..problems import Problem, Problems
 from .base import Chart
@@ -59,9 +59,9 @@ def render_key(ch: Chart, cache: RenderCache) -> tuple[str, dict[str, Any]]:
     return cache.key(ch.base_json, json.dumps(wrap, sort_keys=True)), wrap
 
 
-def render_svg(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes | None]:
+def render_svg(spec_json: str, wrap: dict[str, Any], batch: int = 1) -> tuple[str, bytes | None]:
     """Spec → (SVG as vl-convert returns it, PNG of the downloadable SVG or None when the chart
-    has no PNG download)."""
+    has no PNG download). ``batch``: how many charts this rendering makes (glyphs.outlines_for)."""
     import vl_convert as vlc
 
     svg = vlc.vegalite_to_svg(json.loads(spec_json), vl_version=wrap["vl_version"],
@@ -70,7 +70,7 @@ def render_svg(spec_json: str, wrap: dict[str, Any]) -> tuple[str, bytes | None]
     if wrap.get("png", True):
         # its text drawn as glyph outlines where they draw it: the same PNG in two thirds of the
         # time, vl-convert no longer mapping the font file for each glyph (generator.glyphs)
-        drawn = outline_svg(download_svg(svg, wrap), outlines())
+        drawn = outline_svg(download_svg(svg, wrap), outlines_for(batch))
         png = smaller(vlc.svg_to_png(drawn, scale=PNG_SCALE))
     return svg, png
 
@@ -87,13 +87,13 @@ def _derive_files(cache_dir: str, key: str, svg: str, wrap: dict[str, Any], char
 
 
 def render_to_files(cache_dir: str, key: str, spec: str | Path, wrap: dict[str, Any],
-                    chart_id: str, made_by: str) -> float:
+                    chart_id: str, made_by: str, batch: int = 1) -> float:
     """Render one chart into the cache folder (SVG, PNG if it has one, and the files made from
     them). Runs in worker processes while the main process goes on building the pages. ``spec``:
     the spec as JSON text, or a file holding it (removed once the chart is rendered)."""
     t = time.perf_counter()
     spec_json = spec.read_text(encoding="utf-8") if isinstance(spec, Path) else spec
-    svg, png = render_svg(spec_json, wrap)
+    svg, png = render_svg(spec_json, wrap, batch)
     RenderCache(Path(cache_dir)).put(key, svg, png)
     _derive_files(cache_dir, key, svg, wrap, chart_id, made_by)
     if isinstance(spec, Path):
@@ -122,12 +122,13 @@ class Rendering:
         if workers is None:
             workers = min(MAX_WORKERS, os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1
         stats.workers = workers = max(1, min(workers, len(jobs) or 1))
+        batch = -(-len(jobs) // workers)  # the charts each process renders
         if workers > 1 and jobs:
             import multiprocessing
 
             ctx = multiprocessing.get_context("spawn")  # never fork a process that runs a JS engine
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args))
+            self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args, batch))
                              for cid, origin, key, args in jobs]
         elif jobs:  # a few charts: rendered in a thread of this process (no worker to start)
             # vl-convert lets go of the GIL while its JS engine starts and renders (about half
@@ -135,7 +136,7 @@ class Rendering:
             # being built meanwhile: a one-file rebuild at 1,000 companies waited for it at the
             # end. One thread: vl-convert serialises its calls anyway.
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
-            self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args))
+            self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args, batch))
                              for cid, origin, key, args in jobs]
         stats.wall = time.perf_counter() - t0
 
