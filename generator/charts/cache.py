@@ -336,5 +336,3 @@ class ChartStore:
         self.dir = directory
         self.built = BuiltCharts(directory, keep_in_memory=keep_in_memory)
         self.rendered = RenderCache(directory)
-        # serve: each chart's CSV download by its key, made once (Charts.assets)
-        self.csv: dict[str, bytes] | None = {} if keep_in_memory else None
