@@ -112,3 +112,13 @@ def test_the_memory_of_a_build_and_its_workers_is_added_up():
         child.wait()
     time.sleep(0.1)
     assert bench.tree_rss_mb(child.pid) == 0  # gone
+
+
+def test_the_builds_run_as_a_contributor_s_python(tmp_path, monkeypatch):
+    """Each build keeps its bytecode and its caches in the run's folder, whatever this machine's
+    environment says."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("FL_CHART_WORKERS", "1")
+    env = bench._env(tmp_path / "cache")
+    assert "PYTHONDONTWRITEBYTECODE" not in env and "FL_CHART_WORKERS" not in env
+    assert env["LEDGER_CACHE_HOME"] == env["FL_CHART_CACHE"] == str(tmp_path / "cache")
