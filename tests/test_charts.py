@@ -219,6 +219,22 @@ def test_timelines_built_without_altair_equal_altairs(chart_project):
         assert built >= 2
 
 
+def test_a_spec_built_without_altair_is_checked_when_asked():
+    """validate=True (the golden test, FL_CHART_VALIDATE=1): Altair checks each part as it builds
+    it; the stand-in has the finished spec checked against the same schema."""
+    import jsonschema
+
+    from generator.charts.lite import Lite
+
+    def spec(validate: bool) -> dict:
+        b = SpecBuilder.lite(validate=validate)
+        return b.finish(Lite.Chart(b.data([{"a": 1}])).mark_point(filed=True).encode(x="a:Q"))
+
+    assert spec(False)["mark"] == {"type": "point", "filed": True}
+    with pytest.raises(jsonschema.ValidationError):
+        spec(True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Words and tables come from the data
 

@@ -135,3 +135,11 @@ class Lite:
     def schema_url() -> str:
         """The Vega-Lite schema of the installed Altair (asked of Altair once, when needed)."""
         return _schema_url()
+
+    @staticmethod
+    def validate(spec: dict[str, Any]) -> None:
+        """Check a finished spec against the Vega-Lite schema, as Altair checks each part when it
+        builds with ``validate=True`` (imports Altair, which has the schema: only when asked)."""
+        import altair as alt
+
+        alt.TopLevelSpec.validate(spec)

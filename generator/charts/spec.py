@@ -21,8 +21,9 @@ from .style import ACCENT, CONFIG, WIDTH
 
 class SpecBuilder:
     """The spec of one chart as it is built. ``alt``: Altair, or :class:`~.lite.Lite`;
-    ``validate``: Altair checks every part against the Vega-Lite schema (about as costly as
-    building it, so builds leave it off and the tests turn it on)."""
+    ``validate``: the spec is checked against the Vega-Lite schema (Altair checks every part,
+    Lite the finished spec; about as costly as building it, so builds leave it off and the tests
+    and FL_CHART_VALIDATE=1 turn it on)."""
 
     def __init__(self, alt: Any, *, validate: bool = False, schema: str | None = None):
         self.alt = alt
@@ -83,6 +84,8 @@ class SpecBuilder:
         spec: dict[str, Any] = {"$schema": schema, **(
             {"vconcat": dicts, "spacing": 14} if len(dicts) > 1 else dicts[0])}
         spec["datasets"] = datasets
+        if self.validate and self.alt is Lite:  # Altair has checked the parts as it built them
+            Lite.validate(spec)  # (not the shared look: its null background is not the schema's)
         spec["config"] = CONFIG
         return spec
 
