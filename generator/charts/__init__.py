@@ -115,7 +115,7 @@ def build_all(ds: Any, kinds: Iterable[ChartKind] = CHART_KINDS, built: BuiltCha
     not changed since it was last built is taken from there. ``found``: :func:`instances`, when
     the caller has them already; ``keys``: filled with each chart's key (chart id → key: its
     code and the files it reads, see :class:`_Reads`); ``schema``: the Vega-Lite schema's address
-    (charts.cache.schema_url), so that the timelines are built without importing Altair."""
+    (charts.cache.schema_url), so that the charts are built without importing Altair."""
     reads = _Reads(ds) if built is not None or keys is not None else None
     found = found if found is not None else instances(ds, kinds)
     chart_keys: list[str | None] = [None] * len(found)

@@ -106,7 +106,10 @@ class ChartKind:
     this kind the data supports, cheaply and without Altair (the check relies on it);
     ``build(ds, instance, builder)``: one of them, built (``builder``: a spec.SpecBuilder).
     ``module``: the module that defines the kind, whose code is part of its charts' cache key;
-    ``lite``: built with the stand-in for Altair (lite.Lite) rather than Altair itself."""
+    ``lite``: built with the stand-in for Altair (lite.Lite) rather than Altair itself, as every
+    kind is (importing Altair costs a quarter of a second, and building with it more than
+    rendering); a new kind that needs more of Altair's API than Lite has can say False until
+    Lite has it."""
 
     name: str
     module: str

@@ -288,7 +288,7 @@ def render_versions(cache_dir: Path | None = None) -> tuple[str, str | None]:
 
 def schema_url(cache_dir: Path | None = None) -> str:
     """The Vega-Lite schema of the installed Altair, which every spec names: remembered with
-    :func:`render_versions`, so that building a chart without Altair (the timelines,
+    :func:`render_versions`, so that building a chart without Altair (every kind,
     generator.charts.lite) does not import it (a quarter of a second) to ask."""
     return _versions(cache_dir)[2]
 

@@ -142,4 +142,4 @@ def _words(ds, order: list[str], usd: dict[str, CompanyMoney], rows: list[dict]
     return takeaway, alt_text
 
 
-KIND = ChartKind(ID, __name__, instances, build)
+KIND = ChartKind(ID, __name__, instances, build, lite=True)

@@ -158,4 +158,4 @@ def _words(t: m.Table, metrics: list[Metric], dropped: list[Metric]) -> tuple[st
     return takeaway, alt_text, notes
 
 
-KIND = ChartKind(ID, __name__, instances, build)
+KIND = ChartKind(ID, __name__, instances, build, lite=True)

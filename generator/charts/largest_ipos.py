@@ -101,4 +101,4 @@ def _spec(b: SpecBuilder, rows: list[dict], table: list[dict]) -> dict[str, Any]
     return b.finish(plot, b.legend(items, "Proceeds", plot_w))
 
 
-KIND = ChartKind(ID, __name__, instances, build)
+KIND = ChartKind(ID, __name__, instances, build, lite=True)

@@ -144,4 +144,4 @@ def _notes(marks: _Marks, pairs: list, total: int) -> list[str]:
     return notes
 
 
-KIND = ChartKind(ID, __name__, instances, build)
+KIND = ChartKind(ID, __name__, instances, build, lite=True)

@@ -110,4 +110,4 @@ def _words(rows: list[m.Row], unit: str) -> tuple[str, str, list[str]]:
     return takeaway, alt_text, notes
 
 
-KIND = ChartKind(ID, __name__, instances, build)
+KIND = ChartKind(ID, __name__, instances, build, lite=True)

@@ -1,6 +1,6 @@
-"""Building one chart's Vega-Lite spec: the library that builds it (Altair, or the stand-in of
-:mod:`.lite` for the timelines), its named datasets, layers, legends drawn as layers, and the
-finished dict with the shared look.
+"""Building one chart's Vega-Lite spec: the library that builds it (the stand-in for Altair of
+:mod:`.lite`, or Altair itself, which the tests compare it with), its named datasets, layers,
+legends drawn as layers, and the finished dict with the shared look.
 
 Text from data only ever travels in the spec's *data values* (never in an expression, a sort
 array, a scale domain or an axis label formula), so it is printed as text and never evaluated.
@@ -20,7 +20,7 @@ from .style import ACCENT, CONFIG, WIDTH
 
 
 class SpecBuilder:
-    """The spec of one chart as it is built. ``alt``: Altair, or :class:`~.lite.Lite`;
+    """The spec of one chart as it is built. ``alt``: :class:`~.lite.Lite`, or Altair;
     ``validate``: the spec is checked against the Vega-Lite schema (Altair checks every part,
     Lite the finished spec; about as costly as building it, so builds leave it off and the tests
     and FL_CHART_VALIDATE=1 turn it on)."""
@@ -33,6 +33,8 @@ class SpecBuilder:
 
     @classmethod
     def altair(cls, *, validate: bool = False) -> "SpecBuilder":
+        """With Altair itself. Every chart kind is built with :meth:`lite` (ChartKind.lite), so
+        only the tests use this, as the reference that Lite's specs must equal."""
         import altair
 
         return cls(altair, validate=validate)

@@ -207,4 +207,4 @@ def _investments(n: int) -> str:
     return f"{n} investment{'s' if n != 1 else ''}"
 
 
-KIND = ChartKind(ID, __name__, instances, build)
+KIND = ChartKind(ID, __name__, instances, build, lite=True)
