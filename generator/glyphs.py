@@ -30,9 +30,10 @@ import struct
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from fontTools.ttLib import TTFont, TTLibError
+if TYPE_CHECKING:
+    from fontTools.ttLib import TTFont
 
 # Where the system's fonts are (those fontconfig names on Debian and most Linux systems), and the
 # files of the one family the cards are drawn in
@@ -53,9 +54,16 @@ class _Unreadable(Exception):
     """A font this reader does not read in full (a table or format it does not know)."""
 
 
-# what fontTools raises on a damaged or cut font (its parsers raise whatever the bytes lead to)
-_DAMAGED = (_Unreadable, TTLibError, struct.error, EOFError, IndexError, KeyError, ValueError,
-            TypeError, AssertionError, AttributeError, OverflowError)
+# what fontTools raises on a damaged or cut font, besides its own TTLibError (its parsers raise
+# whatever the bytes lead to)
+_DAMAGED = (_Unreadable, struct.error, EOFError, IndexError, KeyError, ValueError, TypeError,
+            AssertionError, AttributeError, OverflowError)
+
+
+def _tt_error() -> type[Exception]:
+    from fontTools.ttLib import TTLibError  # imported when a font is read, not before
+
+    return TTLibError
 
 
 def _num(v: float) -> str:
@@ -84,11 +92,14 @@ class Face:
         """The font at ``path``, or None when it cannot be read or is not a font read in full."""
         try:
             return cls.parse(path.read_bytes())
-        except (OSError, *_DAMAGED):
+        except (OSError, _tt_error(), *_DAMAGED):
             return None
 
     @classmethod
     def parse(cls, data: bytes) -> Face:
+        # imported here: a build that makes no PNG, or too few to outline, does not import it
+        from fontTools.ttLib import TTFont
+
         font = TTFont(io.BytesIO(data), lazy=True)
         if font.sfntVersion not in ("\x00\x01\x00\x00", "true"):
             raise _Unreadable("not a TrueType font")
@@ -151,7 +162,7 @@ class Face:
         if key not in self._scaled:
             try:
                 self._scaled[key] = _relative(self._segments(glyph), scale)
-            except _DAMAGED:
+            except (_tt_error(), *_DAMAGED):
                 self._scaled[key] = None
         return self._scaled[key]
 
