@@ -334,6 +334,21 @@ def test_the_browser_tools_are_set_up_in_the_same_one_line(tmp_path):
     assert (again.returncode, again.stderr) == (0, "")
 
 
+def test_the_tests_set_up_liberation_sans_where_it_is_missing(tmp_path):
+    """The share cards' outlines are checked against Liberation Sans: where it is missing, the
+    test command installs Debian's fonts-liberation in the same one line (as root)."""
+    s = Stubs(tmp_path)
+    (s.bin / "apt-get").write_text(f"#!/bin/sh\necho \"apt-get $*\" >> {s.log}\n")
+    (s.bin / "apt-get").chmod(0o755)
+    (s.bin / "id").write_text("#!/bin/sh\necho 0\n")
+    (s.bin / "id").chmod(0o755)
+    run = s.run("test", "-q", LEDGER_FONT_DIRS=str(tmp_path / "no-fonts"))
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.startswith("ledger: setting up the Python environment from "
+                                 "requirements.lock, Debian's Liberation fonts and the Node tools")
+    assert "apt-get install -y -qq fonts-liberation" in s.calls()
+
+
 def test_a_folder_that_is_not_a_virtual_environment_is_never_cleared(tmp_path):
     s = Stubs(tmp_path)
     mine = tmp_path / "mine"
