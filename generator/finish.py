@@ -138,10 +138,11 @@ def finish_site(site: Path, shown: str, problems: Problems) -> int:
     return len(done)
 
 
-def unfinished_pages(site: Path) -> list[str]:
-    """The HTML files of a built site that do not carry the finishing pass's mark."""
+def unfinished_pages(site: Path, pages: list[str] | None = None) -> list[str]:
+    """The HTML files of a built site that do not carry the finishing pass's mark. ``pages``:
+    :func:`site_pages`, when the caller has them already."""
     out = []
-    for rel in site_pages(site):
+    for rel in pages if pages is not None else site_pages(site):
         with open(site / rel, encoding="utf-8", errors="replace") as f:
             head = f.read(4096)
         if not engine.is_finished(head):
