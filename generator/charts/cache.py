@@ -27,7 +27,7 @@ import re
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 from ..cachedir import write_atomically
 from ..recordcache import dumps_shared
