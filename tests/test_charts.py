@@ -553,6 +553,25 @@ def test_unchanged_charts_are_not_rendered_again(project, tmp_path, monkeypatch)
     assert run() == 3  # valuations-over-time, latest-valuations, valuation-acme-ai
 
 
+@pytest.mark.parametrize("workers, long_lived, where", [
+    (None, False, "a worker process"),  # a build: vl-convert's engine start would stall it
+    (None, True, "a thread"),  # serve: its engine, started once, stays warm
+    (1, False, "a thread"),  # this process, as asked (FL_CHART_WORKERS=1)
+], ids=["build", "serve", "asked-for-one"])
+def test_a_few_charts_are_rendered_where_they_cost_the_build_least(project, tmp_path, workers,
+                                                                   long_lived, where):
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+    charts = build_all(_dataset(project))
+    assert len(charts) < 16  # a few: one process renders them
+    r = Rendering(charts, RenderCache(tmp_path / "c"), Problems(), workers=workers,
+                  long_lived=long_lived)
+    pools = {ProcessPoolExecutor: "a worker process", ThreadPoolExecutor: "a thread"}
+    assert (pools[type(r._pool)], r.stats.workers) == (where, 1)
+    assert r.finish() == []
+    assert all((tmp_path / "c" / f"{r.keys[ch.id]}.svg").is_file() for ch in charts)
+
+
 def test_rendering_in_worker_processes_gives_the_same_output(project, tmp_path):
     charts = build_all(_dataset(project))
     one = Rendering(charts, RenderCache(tmp_path / "one"), Problems(), workers=1)

@@ -192,7 +192,7 @@ class Charts:
         if self.render and self.charts:
             assert store is not None
             self.rendering = Rendering(list(self.charts.values()), store.rendered, problems,
-                                       workers=workers)
+                                       workers=workers, long_lived=store.long_lived)
 
     def place(self, chart_id: str, optional: bool = False) -> Markup:
         """The figure for one chart, on the page being rendered. ``optional=True`` places nothing

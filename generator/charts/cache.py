@@ -336,3 +336,4 @@ class ChartStore:
         self.dir = directory
         self.built = BuiltCharts(directory, keep_in_memory=keep_in_memory)
         self.rendered = RenderCache(directory)
+        self.long_lived = keep_in_memory  # serve's: it renders chart after chart (Rendering)

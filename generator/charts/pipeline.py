@@ -33,8 +33,10 @@ PNG_SCALE = 2
 # Measured on 2 cores with the 10 charts of the shipped site: a cold full build took 7.4 s with one
 # process and 5.5 s with 2 workers when the machine was fairly quiet, 8.4 s against 8.2 s when it
 # was busy; rendering alone, in a process whose vl-convert had started, took 3.8 s against 6.1 s
-# with 2 workers. The gain is small and not reliable at this size, so workers are used only from
-# this many uncached charts up (a number of workers given in the settings forces it).
+# with 2 workers. The gain is small and not reliable at this size, so two workers are used only
+# from this many uncached charts up, one below (a number of workers given in the settings forces
+# it). (Those figures predate the charts built without Altair: a worker now starts in about 0.2 s
+# before its JS engine.)
 PARALLEL_MIN_JOBS = 16
 MAX_WORKERS = 2
 
@@ -104,10 +106,11 @@ def render_to_files(cache_dir: str, key: str, spec: str | Path, wrap: dict[str, 
 class Rendering:
     """The rendering of one build's charts, started at once; owns its worker pool until
     :meth:`finish` or :meth:`abandon`. ``workers``: how many processes (None: two from
-    :data:`PARALLEL_MIN_JOBS` charts to render up, else this process)."""
+    :data:`PARALLEL_MIN_JOBS` charts to render up, else one; 1: this process); ``long_lived``: a
+    process that renders again and again (serve), which renders a few charts itself."""
 
     def __init__(self, charts: list[Chart], cache: RenderCache, problems: Problems, *,
-                 workers: int | None = None):
+                 workers: int | None = None, long_lived: bool = False):
         t0 = time.perf_counter()
         self.cache, self.problems = cache, problems
         self.stats = stats = RenderStats()
@@ -119,22 +122,32 @@ class Rendering:
         made_by = module_digest(*DERIVING_MODULES)[:12]
         jobs = [job for ch in charts if (job := self._job(ch, made_by)) is not None]
         stats.misses = len(jobs)
+        cores = os.cpu_count() or 1
+        # Where a few charts are rendered (a rebuild after an edit): by one worker process all
+        # the same, unless one process was asked for. vl-convert holds Python's lock while its JS
+        # engine starts (0.3 s: a thread of the build ran 5 % of that time), so rendering them in
+        # a thread of the build stalled the pages being built; a worker starts on the other core
+        # (Python and the pipeline's imports, 0.2 s) while the build goes on, and the build never
+        # loads the engine (100 MB). A one-file rebuild at 1,000 companies: 2.95 s with a
+        # thread, 2.72 s with a worker (medians of six, alternating), its peak 239 -> 144 MB.
+        # Serve (``long_lived``) renders them in a thread all the same: its engine, started once,
+        # then renders a chart in 0.03 s, and a worker a rebuild cost serve's rebuild at 1,000
+        # companies 1.37 -> 1.80 s.
+        few = len(jobs) < PARALLEL_MIN_JOBS
+        here = workers == 1 or (workers is None and (cores == 1 or (long_lived and few)))
         if workers is None:
-            workers = min(MAX_WORKERS, os.cpu_count() or 1) if len(jobs) >= PARALLEL_MIN_JOBS else 1
+            workers = 1 if few else min(MAX_WORKERS, cores)
         stats.workers = workers = max(1, min(workers, len(jobs) or 1))
         batch = -(-len(jobs) // workers)  # the charts each process renders
-        if workers > 1 and jobs:
+        if jobs and not here:
             import multiprocessing
 
             ctx = multiprocessing.get_context("spawn")  # never fork a process that runs a JS engine
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
             self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args, batch))
                              for cid, origin, key, args in jobs]
-        elif jobs:  # a few charts: rendered in a thread of this process (no worker to start)
-            # vl-convert lets go of the GIL while its JS engine starts and renders (about half
-            # a second for the first chart of a process, 0.1 s for the next), so the pages go on
-            # being built meanwhile: a one-file rebuild at 1,000 companies waited for it at the
-            # end. One thread: vl-convert serialises its calls anyway.
+        elif jobs:  # this process: in a thread, so that a build can go on meanwhile (between
+            # vl-convert's calls, which hold Python's lock); one: it serialises them
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
             self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args, batch))
                              for cid, origin, key, args in jobs]
