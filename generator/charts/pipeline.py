@@ -144,11 +144,10 @@ class Rendering:
 
             ctx = multiprocessing.get_context("spawn")  # never fork a process that runs a JS engine
             self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args, batch))
-                             for cid, origin, key, args in jobs]
         elif jobs:  # this process: in a thread, so that a build can go on meanwhile (between
             # vl-convert's calls, which hold Python's lock); one: it serialises them
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="charts")
+        if self._pool is not None:
             self._pending = [(cid, origin, key, self._pool.submit(render_to_files, *args, batch))
                              for cid, origin, key, args in jobs]
         stats.wall = time.perf_counter() - t0
