@@ -11,8 +11,9 @@ is XML-escaped (generator.escape.xml_text) before it is drawn.
 The card as made has its lines of text drawn as glyph outlines (generator.glyphs) where they can
 be: vl-convert then made a card in 11 ms instead of 24 (it maps the font file once for every
 glyph of a ``<text>``), and the PNG was the same, byte for byte. That it is the same is checked
-once in each process that makes cards (generator.glyphs.outlines); where it is not (another font,
-another vl-convert), and for a line the outlines do not draw, the card keeps its ``<text>``.
+once in each process that makes 16 cards or more (generator.glyphs.outlines_for: the check costs
+more than a few cards save); where it is not (another font, another vl-convert), where fewer are
+made, and for a line the outlines do not draw, the card keeps its ``<text>``.
 """
 
 from __future__ import annotations

@@ -6,9 +6,10 @@ glossary and a few articles whose figures are bound to the data), built with the
 templates, theme overrides, stylesheets and mkdocs.yml, each build a fresh process: the check
 of the built files (its answer kept by the build, generator.checkcache), the check after one
 company file changed (nothing kept for it), a cold build (nothing cached), a warm build, a
-rebuild after one company file changed, and plain MkDocs building the same pages; medians and peak memory in a table. ``--reload`` also measures
-the edit-reload loop of serve in Chromium; ``--charts`` the charts of the shipped site one by one
-(building each spec, rendering its SVG and PNG, and their weight) and the pages that hold them.
+rebuild after one company file changed, and plain MkDocs building the same pages; medians and
+peak memory in a table. ``--reload`` also measures the edit-reload loop of serve in Chromium;
+``--charts`` the charts of the shipped site one by one (building each spec, rendering its SVG and
+PNG, and their weight) and the pages that hold them.
 
 A tool, not part of the product: nothing in generator/ imports it. Nothing is written into the
 project: projects, sites and caches go to a temporary folder (or ``--keep DIR``).
