@@ -191,6 +191,18 @@ def place_charts(text: str, svg_of: Callable[[str], str]) -> str:
     return _CHART_REF.sub(lambda m: svg_of(m.group(1)), text)
 
 
+# a placeholder as the page cache reads it: any id (a page's key names every chart it places)
+_CHART_PLACED = re.compile(r'<span class="fl-svg-chart-([^"<>]+)"></span>')
+
+
+def fingerprint(text: str) -> tuple[str, tuple[str, ...]]:
+    """What the page cache keys a page's Markdown by (see generator.plugin): a hash of ``text``
+    and the ids of the charts it places, sorted."""
+    from .pagecache import digest
+
+    return digest(text), tuple(sorted(set(_CHART_PLACED.findall(text))))
+
+
 # ---------------------------------------------------------------------------------------------
 # Finished pages
 

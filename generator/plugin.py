@@ -40,8 +40,6 @@ from .types import FilePage, Page
 SPILL_BYTES = 1 << 20
 # the files holding the charts' SVGs as placed in pages (see on_post_page)
 _CHART_FILE = re.compile(r"charts/([a-z0-9][a-z0-9-]*)\.inline\.svg")
-# where a page places a chart (generator.engine.chart_placeholder)
-_CHART_PLACED = re.compile(r'<span class="fl-svg-chart-([^"<>]+)"></span>')
 # the engine's configuration that does not shape a page (where it is written, what serve watches)
 _NOT_IN_PAGES = frozenset({"site_dir", "dev_addr", "watch", "config_file_path", "plugins",
                            "theme"})
@@ -84,8 +82,6 @@ class Session:
     page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
     records: Any = None  # serve: the checked records, kept in memory (generator.recordcache)
     kept: Any = None  # serve: the kept pages, held in memory (generator.render.reuse)
-    # serve: each page's Markdown digest and placed charts, by page (PluginEvents._markdown_digest)
-    markdown: dict[str, tuple] = field(default_factory=dict)
 
     def commit(self) -> None:
         """The build succeeded: what it recorded of its pages becomes the page cache's."""
@@ -456,22 +452,14 @@ class PluginEvents:
             else:
                 self._keys[f.src_uri] = key
 
-    def _markdown_digest(self, f: Any, source: Page | None) -> tuple[str, list[str]]:
-        """A page's Markdown, as its key in the page cache has it: a digest of the text and the
-        charts it places. serve remembers them for a page whose compressed text is the object
-        it was at the last rebuild (a kept page, generator.render.reuse.KeptMemory), so that
-        it decompresses and hashes only the pages rendered again."""
-        from .pagecache import digest
-
-        memo = self.session.markdown if self.session.serving else None
-        held = memo.get(f.src_uri) if memo is not None and source is not None else None
-        if held is not None and source.same_content(held[0]):
-            return held[1], held[2]
-        markdown = source.text if source is not None else f.content_string
-        got = digest(markdown), sorted(set(_CHART_PLACED.findall(markdown)))
-        if memo is not None and source is not None:
-            memo[f.src_uri] = (source, *got)
-        return got
+    def _markdown_digest(self, f: Any, source: Page | None) -> tuple[str, tuple[str, ...]]:
+        """A page's Markdown, as its key in the page cache has it (generator.engine.fingerprint:
+        a digest of the text and the charts it places): known already for the pages the render
+        made or kept (a kept page's is kept with it), so that only the others are decompressed
+        and hashed here."""
+        if source is not None and source.fingerprint is not None:
+            return source.fingerprint
+        return engine.fingerprint(source.text if source is not None else f.content_string)
 
     def _restore_reused(self, config, files) -> None:
         """What the rest of the build reads of the pages it did not build: their anchors and the

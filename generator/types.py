@@ -26,31 +26,51 @@ class Page:
     (zlib's fastest level: a fifth of the size, about 0.1 ms a profile) and ``content``
     decompresses them on each read; only the reader holds them whole, for as long as it needs."""
 
-    __slots__ = ("path", "origin", "_data", "_packed")
+    __slots__ = ("path", "origin", "_data", "_packed", "fingerprint")
 
     path: str  # docs-relative POSIX path, e.g. "companies/anthropic.md" or "charts/x.svg"
     origin: str  # project-relative file a contributor edits for this page
+    # what the page cache keys a Markdown page by (generator.engine.fingerprint: a hash of its
+    # text and the charts it places), when known without reading the text again; else None
+    fingerprint: Any
 
-    def __init__(self, path: str, content: str | bytes, origin: str) -> None:
+    def __init__(self, path: str, content: str | bytes, origin: str,
+                 fingerprint: Any = None) -> None:
         # Markdown pages are given as UTF-8 (a page with one "–" in it would take two bytes
         # a character as a str: at 5,000 companies, 200 MB of Markdown instead of 100 MB)
         packed = isinstance(content, bytes) and len(content) >= PACK_MIN
-        self._fill(path, zlib.compress(content, 1) if packed else content, packed, origin)
+        self._fill(path, zlib.compress(content, 1) if packed else content, packed, origin,
+                   fingerprint)
 
-    def _fill(self, path: str, data: str | bytes, packed: bool, origin: str) -> None:
+    def _fill(self, path: str, data: str | bytes, packed: bool, origin: str,
+              fingerprint: Any) -> None:
         for name, value in (("path", path), ("origin", origin), ("_data", data),
-                            ("_packed", packed)):
+                            ("_packed", packed), ("fingerprint", fingerprint)):
             object.__setattr__(self, name, value)
 
     @classmethod
-    def _unpickle(cls, path: str, data: str | bytes, packed: bool, origin: str) -> "Page":
+    def _unpickle(cls, path: str, data: str | bytes, packed: bool, origin: str,
+                  fingerprint: Any = None) -> "Page":
         page = cls.__new__(cls)
-        page._fill(path, data, packed, origin)
+        page._fill(path, data, packed, origin, fingerprint)
         return page
+
+    @classmethod
+    def held(cls, data: bytes, packed: bool, fingerprint: Any) -> "Page":
+        """A page (of no path yet, see :meth:`moved`) from what :meth:`stored` gave: its bytes
+        as they were held, whether they are compressed, and its fingerprint."""
+        return cls._unpickle("", data, packed, "", fingerprint)
+
+    def stored(self) -> tuple[bytes, bool]:
+        """The content as it is held (compressed from ``PACK_MIN`` up; UTF-8), and whether it
+        is compressed: what :meth:`held` takes back."""
+        data = self._data
+        return (data if isinstance(data, bytes) else data.encode("utf-8")), self._packed
 
     def __reduce__(self) -> tuple:
         # sent between processes (render.in_two_processes) as it is held: compressed
-        return (Page._unpickle, (self.path, self._data, self._packed, self.origin))
+        return (Page._unpickle, (self.path, self._data, self._packed, self.origin,
+                                 self.fingerprint))
 
     def same_content(self, other: "Page") -> bool:
         """Whether ``other`` holds this page's content as the very same object (a page moved,
@@ -61,7 +81,7 @@ class Page:
     def moved(self, path: str, origin: str) -> "Page":
         """The same content at another path, from another origin, as it is held (a page kept
         in memory between serve's rebuilds is not compressed again)."""
-        return Page._unpickle(path, self._data, self._packed, origin)
+        return Page._unpickle(path, self._data, self._packed, origin, self.fingerprint)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"cannot assign to field {name!r}")

@@ -70,3 +70,30 @@ def test_a_sources_template_that_reads_the_dataset_is_rendered_every_time(projec
     assert rendered()[1] == ["sources.md"]
     text, made = rendered()
     assert made == ["sources.md"] and "One of 2 lists." in text
+
+
+def test_a_kept_page_is_read_back_as_it_was_held_and_a_damaged_entry_is_rendered_again(
+        project, rendered):
+    """An entry holds the page's bytes as the render held them and its Markdown's fingerprint
+    (what the page cache keys it by), so that keeping it costs no compressing or hashing; bytes
+    that are not those it was written with make the page be rendered again."""
+    from generator import engine
+    from generator.cachedir import project_cache
+    from generator.pagecache import digest
+
+    first, _ = rendered()
+    problems = Problems()
+    pages = render(load(project, problems), Settings.for_project(project, check=True), problems)
+    kept = {p.path: p for p in pages.pages if p.path in ("sources.md", "companies/acme-ai.md")}
+    for page in kept.values():  # read back from the entry, not made again
+        assert page.fingerprint == engine.fingerprint(page.text)
+        assert page.fingerprint[0] == digest(page.text)
+    assert kept["companies/acme-ai.md"].packed  # long enough to be held compressed
+    entries = sorted((project_cache(project) / "render").glob("*.page"))
+    assert len(entries) == 3  # two profiles and the sources list's page
+    for entry in entries:
+        data = entry.read_bytes()
+        head, _, body = data.partition(b"\n")
+        entry.write_bytes(head + b"\n" + body[:-1] + bytes([body[-1] ^ 1]))
+    again, made = rendered()
+    assert (again, made) == (first, ["sources.md"])

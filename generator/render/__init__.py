@@ -212,7 +212,7 @@ def _render_page(kind: PageKind, spec: PageSpec, site: Site, env: Any,
                     share_size=SHARE_SIZE)
     body = with_meta_line(body, meta_line(meta))
     source = engine.page_source(meta, body + footer, settings.edit_url_base)
-    return Page(spec.path, source.encode("utf-8"), spec.origin)
+    return Page(spec.path, source.encode("utf-8"), spec.origin, engine.fingerprint(source))
 
 
 def _share_card(spec: PageSpec, site: Site) -> tuple[str, str]:

@@ -23,8 +23,11 @@ their file's digest and what cites them, and the site's "data as of").
 A template that uses any other function or value it is given (any global of its environment not
 in :data:`PROFILE_NAMES` or :data:`LIST_NAMES`, such as ``ds``, checked in its source) is never
 kept (:func:`kept_pages`). Entries live in ``render/`` of the project's cache folder
-(generator.cachedir, outside the project's tree), as JSON; best effort: an entry that cannot be
-read is a page rendered again. A page whose rendering reported anything is not kept.
+(generator.cachedir, outside the project's tree): a line of JSON (what the page read, and its
+Markdown's fingerprint for the page cache, generator.engine.fingerprint), then the page's bytes as
+the render holds them (compressed), so that keeping a page costs no compressing and no hashing;
+best effort: an entry that cannot be read, or whose bytes are not those it was written with, is a
+page rendered again. A page whose rendering reported anything is not kept.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import engine
 from ..cachedir import write_atomically
 from ..pagecache import digest, folder_digest
 from ..types import Page
@@ -98,7 +102,7 @@ class KeptPages:
         return out
 
     def _file(self, key: str) -> Path:
-        return self.folder / f"{key}.json"
+        return self.folder / f"{key}.page"
 
     def get(self, key: str) -> tuple[Page, list[str]] | None:
         """The page's Markdown (as a Page, to be moved to its path) and the sources it cites,
@@ -107,16 +111,10 @@ class KeptPages:
         if held is not None:
             page, sources, charts, reads = held
         else:
-            try:
-                with open(self._file(key), encoding="utf-8") as f:
-                    entry = json.load(f)
-                text, sources, charts, reads = (entry["text"], entry["sources"],
-                                                entry["charts"], entry["reads"])
-            except (OSError, ValueError, KeyError, TypeError):
+            got = self._read(key)
+            if got is None:
                 return None
-            if not isinstance(text, str):
-                return None
-            page = Page("", text.encode("utf-8"), "")
+            page, sources, charts, reads = got
         if self._reads(sources, charts) != reads:
             return None
         if held is None and self.memory is not None:
@@ -124,12 +122,32 @@ class KeptPages:
         self.hits += 1
         return page, list(sources)
 
+    def _read(self, key: str) -> tuple[Page, list[str], list[str], list[str]] | None:
+        # an entry: a line of JSON, then the page's bytes as the render held them (compressed
+        # from PACK_MIN up: nothing is compressed, decompressed or hashed again to keep it)
+        try:
+            with open(self._file(key), "rb") as f:
+                head, _, data = f.read().partition(b"\n")
+            entry = json.loads(head)
+            sources, charts, reads = entry["sources"], entry["charts"], entry["reads"]
+            (text_digest, placed), packed, check = entry["markdown"], entry["packed"], entry["check"]
+            fingerprint = (text_digest, tuple(placed))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if check != digest(data) or not isinstance(packed, bool) or \
+                not isinstance(text_digest, str) or not all(isinstance(c, str) for c in placed):
+            return None  # damaged
+        return Page.held(data, packed, fingerprint), sources, charts, reads
+
     def put(self, key: str, page: Page, sources: list[str], charts: list[str]) -> None:
         reads = self._reads(sources, charts)
         if self.memory is not None:
             self.memory.keep(key, (page, list(sources), list(charts), reads))
-        entry = {"text": page.text, "sources": sources, "charts": charts, "reads": reads}
-        write_atomically(self._file(key), json.dumps(entry).encode("utf-8"))
+        data, packed = page.stored()
+        text_digest, placed = page.fingerprint or engine.fingerprint(page.text)
+        head = {"sources": sources, "charts": charts, "reads": reads, "packed": packed,
+                "markdown": [text_digest, list(placed)], "check": digest(data)}
+        write_atomically(self._file(key), json.dumps(head).encode("utf-8") + b"\n" + data)
 
 
 class KeptMemory:
