@@ -150,9 +150,13 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
     # a company file's words that name a company file are all a profile's key needs
     # (generator.render.reuse); all of them were 8 KB a company (40 MB at 5,000)
     names = frozenset(path.name[: -len(".yaml")] for path, _ in files.get("companies", ()))
+    if cache is not None:
+        cache.begin(names)
     for kind in ds.kinds:
         for path, rel in files[kind.folder]:
             _load_file(ds, kind, path, rel, problems, cache, names)
+    if cache is not None:
+        cache.finish()
     cross_check(ds, problems, today, as_of=as_of, max_age=max_age)
     return ds
 
@@ -164,7 +168,7 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
     ds.refused[folder].add(stem)  # until it is read and valid
     status = cache.status(path) if cache is not None else None  # before it is read
     seen = cache.unchanged(folder, rel, status) if cache is not None else None
-    if seen is not None:  # serve: the file is as the last load read it (its record in memory)
+    if seen is not None:  # the file is as a load read it before: not read again
         record, text_digest, words = seen
         _take(ds, folder, path, rel, stem, record)
         ds.digests[rel] = text_digest

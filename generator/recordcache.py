@@ -40,27 +40,81 @@ def code_version() -> str:
     return code_digest()
 
 
+# the files a load read, by status, for the next load (see RecordCache.unchanged)
+_INDEX = "files.index"  # (pickle)
+_INDEX_FORMAT = 1
+
+
 class RecordCache:
     """Checked records of the project whose cache folder is ``folder`` (see the module).
     ``in_memory``: the records are also kept in this process, by the same key, for the next load
     (serve's rebuilds: no file of the cache is read again; records are frozen models, never
     changed once checked, so one load's record can be the next one's); :meth:`forget_unused`
-    lets go of those the last load did not use."""
+    lets go of those the last load did not use.
+
+    A file is not read at all while its status is what it was when a load read it (as git's
+    index trusts a file's status): each load ends by writing, in ``files.index``, every file's
+    status, its entry's name, its text's digest and its words that name a company file; the next
+    load (serve's next rebuild, or a new process) takes the record of a file whose status is
+    unchanged from its entry. Call :meth:`begin` before a load and :meth:`finish` after it."""
 
     def __init__(self, folder: Path, *, in_memory: bool = False):
         self.folder = folder
         self.memory: dict[str, Any] | None = {} if in_memory else None
         self._used: set[str] = set()
-        # in memory: (kind, path) → (the file's status as it was read, its entry's name, its
-        # text's digest, its words), for :meth:`unchanged`
-        self._files: dict[tuple[str, str], tuple[tuple, str, str, Any]] = {}
+        # (kind, path) → (the file's status as it was read, its entry's name, its text's digest,
+        # its words, the company files they were cut to: None when they are all of them)
+        self._files: dict[tuple[str, str], tuple] = {}
+        self._index_read = False
+        self._written: dict[tuple[str, str], tuple] | None = None  # the index as on disk
+        self._names: frozenset[str] = frozenset()
+        self._seen_now: set[tuple[str, str]] = set()
+
+    def begin(self, names: frozenset[str]) -> None:
+        """Before a load of a dataset whose company files are ``names`` (their ids)."""
+        self._names = names
+        self._seen_now = set()
+        if not self._index_read:
+            self._index_read = True
+            for key, entry in self._read_index().items():
+                self._files.setdefault(key, entry)
+
+    def _read_index(self) -> dict[tuple[str, str], tuple]:
+        try:
+            with open(self.folder / _INDEX, "rb") as f:
+                got = pickle.load(f)
+            if got["format"] != _INDEX_FORMAT or got["code"] != code_version():
+                return {}
+            names, files = got["names"], got["files"]
+            self._written = files
+            return {key: (*entry, None if entry[3] is None else names)
+                    for key, entry in files.items()}
+        except Exception:  # noqa: BLE001 - missing or damaged: every file is read
+            return {}
+
+    def finish(self) -> None:
+        """After a load: the files it read or took, as :meth:`begin` of the next load reads them
+        (written when they changed); in a build's process they are let go of."""
+        names = self._names
+        files = {key: (status, name, text_digest,
+                       words if words is None or cut == names else words & names)
+                 for key, (status, name, text_digest, words, cut) in self._files.items()
+                 if key in self._seen_now}
+        if files != self._written:
+            payload = pickle.dumps({"format": _INDEX_FORMAT, "code": code_version(),
+                                    "names": names, "files": files},
+                                   protocol=pickle.HIGHEST_PROTOCOL)
+            if write_atomically(self.folder / _INDEX, payload):
+                self._written = files
+        if self.memory is None:
+            self._files, self._written, self._index_read = {}, None, False
+        else:  # serve: what the next rebuild may take (a file gone is forgotten)
+            self._files = {k: v for k, v in self._files.items() if k in self._seen_now}
 
     def status(self, path: Path) -> tuple | None:
-        """In memory (serve): what any write to the file at ``path`` changes — its change time
-        (in nanoseconds; no program sets it), modification time, size, and which file it is —
-        taken before the file is read; else None."""
-        if self.memory is None:
-            return None
+        """What any write to the file at ``path`` changes — its change time (in nanoseconds; no
+        program sets it), modification time, size, and which file it is — taken before the file
+        is read; None when it cannot be taken."""
         try:
             st = os.stat(path, follow_symlinks=False)
         except OSError:
@@ -69,33 +123,43 @@ class RecordCache:
 
     def unchanged(self, folder: str, rel: str, status: tuple | None
                   ) -> tuple[Any, str, Any] | None:
-        """In memory (serve): the record of a file whose :meth:`status` is what it was before a
-        load read it — (record, its text's digest, its words) — without reading it; else None."""
+        """The record of a file whose :meth:`status` is what it was when a load read it —
+        (record, its text's digest, its words) — without reading the file; else None."""
         seen = self._files.get((folder, rel)) if status is not None else None
-        if seen is None or seen[1] not in self.memory or status != seen[0]:
+        if seen is None or status != seen[0] or seen[4] not in (None, self._names):
+            return None  # (words cut to other company files: a company came or went)
+        record = self._entry(seen[1])
+        if record is None:
             return None
-        self._used.add(seen[1])
-        return self.memory[seen[1]], seen[2], seen[3]
+        self._seen_now.add((folder, rel))
+        return record, seen[2], seen[3]
 
     def seen(self, folder: str, rel: str, status: tuple | None, text: str, text_digest: str,
              words: Any) -> None:
-        """In memory: the file whose :meth:`status` before it was read is ``status`` was read as
-        ``text``, and its record is held (see :meth:`unchanged`). A write during the read
-        changes the file's status after it: the next load reads the file again. A file written
-        in the last second is not trusted so (a file system's clock may tick coarsely, so that
-        two writes of one size in one tick leave one status, as git's "racy" entries): it is
-        read again next time."""
-        if status is None or self.memory is None or time.time_ns() - status[4] < RACY_NS:
+        """The file whose :meth:`status` before it was read is ``status`` was read as ``text``,
+        and its record is kept (see :meth:`unchanged`). A write during the read changes the
+        file's status after it: the next load reads the file again. A file written in the last
+        second is not trusted so (a file system's clock may tick coarsely, so that two writes of
+        one size in one tick leave one status, as git's "racy" entries): it is read again next
+        time. serve keeps all of a company file's words (a company added later may be named by
+        one); a build only those naming a company file."""
+        if status is None or time.time_ns() - status[4] < RACY_NS:
             return
         name = self._name(folder, rel, text)
-        if name in self.memory:
-            self._files[(folder, rel)] = (status, name, text_digest, words)
+        if words is not None and self.memory is None:
+            words, cut = words & self._names, self._names
+        else:
+            cut = None
+        self._files[(folder, rel)] = (status, name, text_digest, words, cut)
+        self._seen_now.add((folder, rel))
 
     def _name(self, folder: str, rel: str, text: str) -> str:
         return f"{digest(code_version(), folder, rel, text)}.pickle"
 
     def get(self, folder: str, rel: str, text: str) -> Any:
-        name = self._name(folder, rel, text)
+        return self._entry(self._name(folder, rel, text))
+
+    def _entry(self, name: str) -> Any:
         if self.memory is not None:
             self._used.add(name)
             if name in self.memory:
@@ -126,7 +190,6 @@ class RecordCache:
         if self.memory is not None:
             for name in set(self.memory) - self._used:
                 del self.memory[name]
-            self._files = {k: v for k, v in self._files.items() if v[1] in self.memory}
             self._used = set()
 
 

@@ -149,16 +149,54 @@ def test_a_file_written_within_the_last_second_is_read_again(project: Path, tmp_
     assert "data/companies/acme-ai.yaml" in reads
 
 
-def test_a_build_s_record_cache_never_trusts_a_file_s_status(project: Path, tmp_path: Path,
-                                                             reads, monkeypatch):
+def test_a_new_process_reads_only_the_files_written_since_the_last_load(project: Path,
+                                                                       tmp_path: Path, reads,
+                                                                       monkeypatch):
+    """A build in a new process trusts a file's status as the last load (any process's) wrote
+    it down, as git's index does: it reads the files written since, and a file it does not read
+    gives the record, digest and words a clean load gives."""
     import generator.recordcache as recordcache
 
     monkeypatch.setattr(recordcache, "RACY_NS", 0)
-    cache = RecordCache(tmp_path / "records")
-    load(project, Problems(), cache=cache)
+    clean = load(project, Problems())
+    load(project, Problems(), cache=RecordCache(tmp_path / "records"))
     reads.clear()
-    load(project, Problems(), cache=cache)
-    assert len(reads) == 7
+    again = load(project, Problems(), cache=RecordCache(tmp_path / "records"))
+    assert reads == []
+    assert again.records == clean.records
+    assert (again.digests, again.words, again.origins) == (clean.digests, clean.words,
+                                                           clean.origins)
+    acme = project / "data" / "companies" / "acme-ai.yaml"
+    acme.write_text(acme.read_text(encoding="utf-8").replace(
+        "summary: A fictional AI lab used by the tests.",
+        "summary: A fictional AI lab the tests use."), encoding="utf-8")
+    edited = load(project, Problems(), cache=RecordCache(tmp_path / "records"))
+    assert reads == ["data/companies/acme-ai.yaml"]
+    assert edited.records["companies"]["acme-ai"].summary == "A fictional AI lab the tests use."
+    reads.clear()
+    # a company that came: every company file is read again (the words kept of each were those
+    # naming the company files there were), the others are not
+    big = project / "data" / "companies" / "bigcloud.yaml"
+    (project / "data" / "companies" / "fictional.yaml").write_text(
+        big.read_text(encoding="utf-8").replace("id: bigcloud", "id: fictional").replace(
+            "name: BigCloud", "name: Fictional"), encoding="utf-8")
+    added = load(project, Problems(), cache=RecordCache(tmp_path / "records"))
+    assert sorted(reads) == ["data/companies/acme-ai.yaml", "data/companies/bigcloud.yaml",
+                             "data/companies/fictional.yaml"]
+    assert "fictional" in added.words["acme-ai"]
+    assert added.words == load(project, Problems()).words
+    reads.clear()
+    # what it wrote down damaged: every file is read
+    (tmp_path / "records" / "files.index").write_bytes(b"not a pickle")
+    load(project, Problems(), cache=RecordCache(tmp_path / "records"))
+    assert len(reads) == 8
+    # a file written within a second of its status being taken is read again by the next load
+    monkeypatch.setattr(recordcache, "RACY_NS", 10**18)
+    acme.write_text(acme.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    for _ in range(2):
+        reads.clear()
+        load(project, Problems(), cache=RecordCache(tmp_path / "records"))
+        assert reads == ["data/companies/acme-ai.yaml"]
 
 
 @pytest.mark.parametrize("in_memory", [True, False], ids=["serve", "one-build-a-process"])
