@@ -231,8 +231,9 @@ class PluginEvents:
         # _markdown_digest).
         lazy = self._cache_for(config)[0] is not None
         self._sources = {}
+        by_uri = {f.src_uri: f for f in files}  # (the engine's lookup makes a path each time)
         for page in pages:
-            existing = files.get_file_from_path(page.path)
+            existing = by_uri.pop(page.path, None)
             if existing is not None:
                 files.remove(existing)
             if isinstance(page, FilePage):
@@ -244,7 +245,8 @@ class PluginEvents:
                 files.append(f)
             elif lazy and page.path.endswith(".md"):
                 # empty, not None: MkDocs reads None as "not read yet"
-                files.append(File.generated(config, page.path, content=""))
+                f = File.generated(config, page.path, content="")
+                files.append(f)
                 self._sources[page.path] = page
             else:
                 content = page.content
@@ -258,6 +260,7 @@ class PluginEvents:
                     f = File.generated(config, page.path, content=content)
                 files.append(f)
                 del content
+            by_uri[page.path] = f
             self.origins[page.path] = page.origin
         # Markdown that the core did not render (not under site_src) is never published raw.
         for f in list(files.documentation_pages()):
@@ -467,15 +470,16 @@ class PluginEvents:
         for the pages in the navigation (which every page shows), their title and metadata."""
         if not self._reused:
             return
+        by_uri = {f.src_uri: f for f in files}  # (the engine's lookup makes a path each time)
         for uri, rec in self._reused.items():
-            f = files.get_file_from_path(uri)
+            f = by_uri.get(uri)
             page = f.page if f is not None else None
             if page is None:
                 continue
             page.present_anchor_ids = set(rec.anchors) if rec.anchors is not None else None
             links = {}
             for target, anchors in rec.links.items():
-                tf = files.get_file_from_path(target)
+                tf = by_uri.get(target)
                 if tf is not None:
                     links[tf] = dict(anchors)
             page.links_to_anchors = links
