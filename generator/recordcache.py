@@ -42,7 +42,7 @@ def code_version() -> str:
 
 # the files a load read, by status, for the next load (see RecordCache.unchanged)
 _INDEX = "files.index"  # (pickle)
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
 
 
 class RecordCache:
@@ -63,16 +63,18 @@ class RecordCache:
         self.memory: dict[str, Any] | None = {} if in_memory else None
         self._used: set[str] = set()
         # (kind, path) → (the file's status as it was read, its entry's name, its text's digest,
-        # its words, the company files they were cut to: None when they are all of them)
+        # its words, a digest of the company files they were cut to: None when they are all)
         self._files: dict[tuple[str, str], tuple] = {}
         self._index_read = False
         self._written: dict[tuple[str, str], tuple] | None = None  # the index as on disk
         self._names: frozenset[str] = frozenset()
+        self._names_key = ""
         self._seen_now: set[tuple[str, str]] = set()
 
     def begin(self, names: frozenset[str]) -> None:
         """Before a load of a dataset whose company files are ``names`` (their ids)."""
         self._names = names
+        self._names_key = digest(*sorted(names))
         self._seen_now = set()
         if not self._index_read:
             self._index_read = True
@@ -85,9 +87,9 @@ class RecordCache:
                 got = pickle.load(f)
             if got["format"] != _INDEX_FORMAT or got["code"] != code_version():
                 return {}
-            names, files = got["names"], got["files"]
+            names_key, files = got["names"], got["files"]
             self._written = files
-            return {key: (*entry, None if entry[3] is None else names)
+            return {key: (*entry, None if entry[3] is None else names_key)
                     for key, entry in files.items()}
         except Exception:  # noqa: BLE001 - missing or damaged: every file is read
             return {}
@@ -95,14 +97,14 @@ class RecordCache:
     def finish(self) -> None:
         """After a load: the files it read or took, as :meth:`begin` of the next load reads them
         (written when they changed); in a build's process they are let go of."""
-        names = self._names
+        names, names_key = self._names, self._names_key
         files = {key: (status, name, text_digest,
-                       words if words is None or cut == names else words & names)
+                       words if words is None or cut == names_key else words & names)
                  for key, (status, name, text_digest, words, cut) in self._files.items()
                  if key in self._seen_now}
         if files != self._written:
             payload = pickle.dumps({"format": _INDEX_FORMAT, "code": code_version(),
-                                    "names": names, "files": files},
+                                    "names": names_key, "files": files},
                                    protocol=pickle.HIGHEST_PROTOCOL)
             if write_atomically(self.folder / _INDEX, payload):
                 self._written = files
@@ -126,7 +128,7 @@ class RecordCache:
         """The record of a file whose :meth:`status` is what it was when a load read it —
         (record, its text's digest, its words) — without reading the file; else None."""
         seen = self._files.get((folder, rel)) if status is not None else None
-        if seen is None or status != seen[0] or seen[4] not in (None, self._names):
+        if seen is None or status != seen[0] or seen[4] not in (None, self._names_key):
             return None  # (words cut to other company files: a company came or went)
         record = self._entry(seen[1])
         if record is None:
@@ -147,7 +149,7 @@ class RecordCache:
             return
         name = self._name(folder, rel, text)
         if words is not None and self.memory is None:
-            words, cut = words & self._names, self._names
+            words, cut = words & self._names, self._names_key
         else:
             cut = None
         self._files[(folder, rel)] = (status, name, text_digest, words, cut)

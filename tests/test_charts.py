@@ -943,3 +943,18 @@ def test_a_built_chart_keeps_its_spec_packed_and_gives_it_back_exactly():
     text = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     assert ch.base_json == text and ch.base == spec
     assert len(ch.packed_spec) < len(text.encode("utf-8")) // 5
+
+
+def test_capital_raised_is_drawn_when_a_lab_has_a_sum_in_us_dollars(project):
+    """The chart exists when any lab has a sum in US dollars (the first one found answers), and
+    not when every lab's money is in another currency."""
+    from generator.charts import capital_raised
+
+    ds = load(project, Problems())
+    assert [i.id for i in capital_raised.instances(ds)] == ["capital-raised"]
+    for f in (project / "data" / "companies").glob("*.yaml"):
+        f.write_text(f.read_text(encoding="utf-8").replace("USD ", "EUR "), encoding="utf-8")
+    problems = Problems()
+    ds = load(project, problems)
+    assert not problems.errors
+    assert capital_raised.instances(ds) == []

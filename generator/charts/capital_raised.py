@@ -30,7 +30,9 @@ def _labs(ds) -> dict[str, CompanyMoney]:
 
 
 def instances(ds) -> list[Instance]:
-    has = any(cur == "USD" for money in _labs(ds).values() for _, cur in money.totals)
+    # (the first lab with a sum in US dollars answers: summing them all was 0.25 s at 5,000)
+    has = any(cur == "USD" for c in ds.companies.values() if c.kind in LABS
+              for _, cur in company_money(c).totals)
     return [Instance(ID, "data/companies", (("companies", None),))] if has else []
 
 
