@@ -234,7 +234,7 @@ def _alternatives(e: Any, ds: Any) -> str | None:
 
 def event_rows(companies: list[Any], ds: Any) -> Iterator[list[Any]]:
     for c in companies:
-        for e in sorted(c.events, key=lambda e: (e.date, e.id)):
+        for e in sorted(c.events, key=lambda e: (e.date.order, e.id)):
             row: list[Any] = [c.id, e.id, e.date, e.kind, e.round]
             for f in MONEY_FIELDS:
                 row += money_cells(getattr(e, f))

@@ -19,7 +19,7 @@ NOT_DEALS = ("offer-declined", "target")
 
 def valuation_marks(c: m.Company) -> list[m.Event]:
     """The company's events with a valuation, of any basis, oldest first."""
-    return sorted((e for e in c.events if e.valuation), key=lambda e: e.date)
+    return sorted((e for e in c.events if e.valuation), key=lambda e: e.date.order)
 
 
 def marks_of(c: m.Company, basis: str) -> list[m.Event]:

@@ -90,7 +90,7 @@ def _named(e: m.Event) -> str:
 def lines_of(c: m.Company) -> list[Line]:
     """Every investor line of a company's events, in the order of the events."""
     out = []
-    for e in sorted(c.events, key=lambda e: (e.date, e.id)):
+    for e in sorted(c.events, key=lambda e: (e.date.order, e.id)):
         sole = len(e.investors) == 1
         for inv in e.investors:
             sale = e.kind in SHARE_SALES
@@ -184,7 +184,7 @@ def pair_totals(lines: Iterable[Line]) -> list[PairTotal]:
         if ln.undisclosed:
             t.undisclosed += 1
     for t in out.values():
-        t.lines.sort(key=lambda ln: (ln.event.date, ln.event.id))
+        t.lines.sort(key=lambda ln: (ln.event.date.order, ln.event.id))
     return list(out.values())
 
 
@@ -251,7 +251,7 @@ class CompanyMoney:
 def company_money(c: m.Company) -> CompanyMoney:
     """What a company raised, had committed and saw sold, by kind of money (see LAB_CATEGORIES)."""
     out = CompanyMoney()
-    for e in sorted(c.events, key=lambda e: (e.date, e.id)):
+    for e in sorted(c.events, key=lambda e: (e.date.order, e.id)):
         raised = e.amount_raised
         if raised is not None:
             if e.counted_in is not None:

@@ -368,6 +368,12 @@ class PartialDate:
     month: int = 0  # 0 when not known
     day: int = 0
 
+    @property
+    def order(self) -> tuple[int, int, int]:
+        """The date as a tuple, which sorts as the date does: a sort key compared in C (dates
+        compared as dates call Python for each comparison: a million calls at 5,000 companies)."""
+        return (self.year, self.month, self.day)
+
     def __str__(self) -> str:
         if self.day:
             return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"

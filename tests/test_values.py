@@ -451,3 +451,18 @@ def test_ranges_round_trip_and_keep_their_order(cur, a, b, scale, qualifier):
     assert m.amount < m.high
     assert parse_money(str(m)) == m
 
+
+
+def test_a_date_s_order_sorts_as_the_dates_do():
+    """Sorts key on ``PartialDate.order`` (a plain tuple, compared in C) instead of the date:
+    the same order, a year before its months, a month before its days."""
+    from generator.values import PartialDate
+
+    dates = [PartialDate(2024, 3, 1), PartialDate(2024), PartialDate(2023, 12, 31),
+             PartialDate(2024, 3), PartialDate(2024, 2, 29), PartialDate(2024, 3),
+             PartialDate(2025, 1, 1), PartialDate(2024, 12)]
+    by_order = sorted(dates, key=lambda d: d.order)
+    assert by_order == sorted(dates)
+    assert [str(d) for d in by_order] == ["2023-12-31", "2024", "2024-02-29", "2024-03",
+                                          "2024-03", "2024-03-01", "2024-12", "2025-01-01"]
+    assert PartialDate(2024, 3).order == (2024, 3, 0)

@@ -126,7 +126,7 @@ class _Plot:
 def valuation_timeline(b: SpecBuilder, t: Timeline) -> Chart:
     """The timeline of ``t.companies``' marks (at least two of them)."""
     pairs = marks_in(t.companies, t.currency, t.basis)
-    pairs.sort(key=lambda ce: (ce[1].date, ce[0].name.casefold()))
+    pairs.sort(key=lambda ce: (ce[1].date.order, ce[0].name.casefold()))
     companies = [c for c in t.companies if any(cc.id == c.id for cc, _ in pairs)]
     plot = _Plot(pairs, companies, t.single)
     spec = _spec(b, t, plot, pairs, companies)

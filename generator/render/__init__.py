@@ -67,7 +67,7 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
                     validate=settings.validate_specs)
     api = Api(ds, charts)
     source_pagers = paginate(sorted(ds.sources.values(), key=lambda s: (s.publisher.casefold(),
-                                                                        s.as_of, s.id)),
+                                                                        s.as_of.order, s.id)),
                              settings.lists.sources_per_page, "sources.md", "sources", source_span)
     source_page = {s.id: pg.path for pg in source_pagers for s in pg.items}
     kinds = {k.name: k for k in settings.kinds.pages}
@@ -153,7 +153,7 @@ def _template_env(ds: Any, settings: Any, api: Api) -> Any:
                                  if not parent_of(ds.companies, c) and (e := latest_mark(c))],
         "all_marks": lambda: sorted(((c, e) for c in ds.companies.values()
                                      for e in valuation_marks(c)),
-                                    key=lambda ce: (ce[1].date, ce[0].name.casefold())),
+                                    key=lambda ce: (ce[1].date.order, ce[0].name.casefold())),
     })
     return env
 

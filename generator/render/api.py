@@ -360,7 +360,7 @@ class Api:
         event, status."""
         marks = sorted(((c, e) for c in self.ds.companies.values()
                         if not parent_of(self.ds.companies, c) and (e := latest_mark(c))),
-                       key=lambda ce: (ce[1].date, ce[0].name.casefold()), reverse=True)
+                       key=lambda ce: (ce[1].date.order, ce[0].name.casefold()), reverse=True)
         shown = marks[:self._count("latest_marks", count)]
         current_page().event_dates.extend(e.date for _, e in shown)  # the page's "data as of"
         rows = [f"| {self.link(c.id)} | "
