@@ -66,7 +66,10 @@ class RecordCache:
         # its words, a digest of the company files they were cut to: None when they are all)
         self._files: dict[tuple[str, str], tuple] = {}
         self._index_read = False
-        self._written: dict[tuple[str, str], tuple] | None = None  # the index as on disk
+        # whether a load recorded a file anew, and how many files the index on disk holds (-1:
+        # none is known to be there): what finish() compares to know whether to write it
+        self._changed = False
+        self._written = -1
         self._names: frozenset[str] = frozenset()
         self._names_key = ""
         self._seen_now: set[tuple[str, str]] = set()
@@ -76,6 +79,7 @@ class RecordCache:
         self._names = names
         self._names_key = digest(*sorted(names))
         self._seen_now = set()
+        self._changed = False
         if not self._index_read:
             self._index_read = True
             for key, entry in self._read_index().items():
@@ -88,7 +92,7 @@ class RecordCache:
             if got["format"] != _INDEX_FORMAT or got["code"] != code_version():
                 return {}
             names_key, files = got["names"], got["files"]
-            self._written = files
+            self._written = len(files)
             return {key: (*entry, None if entry[3] is None else names_key)
                     for key, entry in files.items()}
         except Exception:  # noqa: BLE001 - missing or damaged: every file is read
@@ -97,19 +101,21 @@ class RecordCache:
     def finish(self) -> None:
         """After a load: the files it read or took, as :meth:`begin` of the next load reads them
         (written when they changed); in a build's process they are let go of."""
-        names, names_key = self._names, self._names_key
-        files = {key: (status, name, text_digest,
-                       words if words is None or cut == names_key else words & names)
-                 for key, (status, name, text_digest, words, cut) in self._files.items()
-                 if key in self._seen_now}
-        if files != self._written:
+        # (a file gone, or one recorded anew: every file the load took was recorded on disk)
+        if self._changed or len(self._seen_now) != self._written:
+            names, names_key = self._names, self._names_key
+            files = {key: (status, name, text_digest,
+                           words if words is None or cut == names_key else words & names)
+                     for key, (status, name, text_digest, words, cut) in self._files.items()
+                     if key in self._seen_now}
             payload = pickle.dumps({"format": _INDEX_FORMAT, "code": code_version(),
                                     "names": names_key, "files": files},
                                    protocol=pickle.HIGHEST_PROTOCOL)
-            if write_atomically(self.folder / _INDEX, payload):
-                self._written = files
+            del files
+            self._written = len(self._seen_now) if write_atomically(
+                self.folder / _INDEX, payload) else -1
         if self.memory is None:
-            self._files, self._written, self._index_read = {}, None, False
+            self._files, self._written, self._index_read = {}, -1, False
         else:  # serve: what the next rebuild may take (a file gone is forgotten)
             self._files = {k: v for k, v in self._files.items() if k in self._seen_now}
 
@@ -154,6 +160,7 @@ class RecordCache:
             cut = None
         self._files[(folder, rel)] = (status, name, text_digest, words, cut)
         self._seen_now.add((folder, rel))
+        self._changed = True
 
     def _name(self, folder: str, rel: str, text: str) -> str:
         return f"{digest(code_version(), folder, rel, text)}.pickle"

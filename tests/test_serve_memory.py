@@ -161,8 +161,11 @@ def test_a_new_process_reads_only_the_files_written_since_the_last_load(project:
     clean = load(project, Problems())
     load(project, Problems(), cache=RecordCache(tmp_path / "records"))
     reads.clear()
+    index = tmp_path / "records" / "files.index"
+    written = index.stat().st_ino
     again = load(project, Problems(), cache=RecordCache(tmp_path / "records"))
     assert reads == []
+    assert index.stat().st_ino == written  # nothing changed: not written again
     assert again.records == clean.records
     assert (again.digests, again.words, again.origins) == (clean.digests, clean.words,
                                                            clean.origins)
