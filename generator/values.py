@@ -370,8 +370,7 @@ class PartialDate:
 
     @property
     def order(self) -> tuple[int, int, int]:
-        """The date as a tuple, which sorts as the date does: a sort key compared in C (dates
-        compared as dates call Python for each comparison: a million calls at 5,000 companies)."""
+        """A sort key that sorts as the date does, compared in C (dates compare in Python)."""
         return (self.year, self.month, self.day)
 
     def __str__(self) -> str:
@@ -741,9 +740,8 @@ Url = Annotated[str, BeforeValidator(parse_url), WithJsonSchema(
     {"type": "string", "format": "uri", "pattern": "^https://"})]
 
 # Numbers in tables (integer and decimal columns), documented in CONTRIBUTING.md: from 0 to 10^15,
-# and at most six digits after the decimal point. In that range every figure is exact as a Decimal,
-# turns into a float for a chart without overflow, and a ratio of two of them stays well inside
-# Decimal's 28 digits.
+# at most six digits after the decimal point. In that range every figure is exact as a Decimal,
+# becomes a float for a chart without overflow, and a ratio of two stays within Decimal's 28 digits.
 NUMBER_MAX = 10**15
 NUMBER_RANGE = "from 0 to 1,000,000,000,000,000 (10^15)"
 DECIMAL_PLACES = 6
