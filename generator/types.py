@@ -72,12 +72,6 @@ class Page:
         return (Page._unpickle, (self.path, self._data, self._packed, self.origin,
                                  self.fingerprint))
 
-    def same_content(self, other: "Page") -> bool:
-        """Whether ``other`` holds this page's content as the very same object (a page moved,
-        see :meth:`moved`): true means the same content without comparing it; false means
-        nothing."""
-        return self._data is other._data
-
     def moved(self, path: str, origin: str) -> "Page":
         """The same content at another path, from another origin, as it is held (a page kept
         in memory between serve's rebuilds is not compressed again)."""
