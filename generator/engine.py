@@ -19,6 +19,7 @@ import re
 from typing import Any, Callable
 
 from .escape import front_matter_value, md, plain_text, url_path
+from .pagecache import digest
 from .types import PageMeta
 
 # ---------------------------------------------------------------------------------------------
@@ -198,8 +199,6 @@ _CHART_PLACED = re.compile(r'<span class="fl-svg-chart-([^"<>]+)"></span>')
 def fingerprint(text: str) -> tuple[str, tuple[str, ...]]:
     """What the page cache keys a page's Markdown by (see generator.plugin): a hash of ``text``
     and the ids of the charts it places, sorted."""
-    from .pagecache import digest
-
     return digest(text), tuple(sorted(set(_CHART_PLACED.findall(text))))
 
 
