@@ -52,6 +52,14 @@ def _hash(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
+def file_status(st: os.stat_result) -> tuple:
+    """What any write to a file changes, from its ``os.stat`` (links not followed): which file it
+    is (device, inode), its size, its modification time and its change time (in nanoseconds; no
+    program sets it). The check's digests and the records' index (generator.recordcache) are
+    trusted while it is the same."""
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
 def code_digest() -> str:
     """The generator's code (every module's bytes), the Python, and the installed packages (the
     names, with versions, of the distributions beside pydantic)."""
@@ -151,7 +159,7 @@ class CheckCache:
                     continue
                 self._entry(f"{rel}/{name}", e.path, inner, known, now, entries)
         elif stat.S_ISREG(st.st_mode):
-            status = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+            status = file_status(st)
             seen = known.get(rel)
             if seen is not None and seen[0] == status:
                 digest = seen[1]

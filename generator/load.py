@@ -178,13 +178,13 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
     text = read_file(path, rel, problems)
     if text is None:
         return
-    if cache is not None:
-        record = cache.get(folder, rel, text)
-        if record is not None:  # read and checked before, without a problem
-            _take(ds, folder, path, rel, stem, record)
-            words = _remember(ds, folder, rel, record.id, text, names)
-            cache.seen(folder, rel, status, text, ds.digests[rel], words)
-            return
+    name = cache.name(folder, rel, text) if cache is not None else ""
+    record = cache.get(name) if cache is not None else None
+    if record is not None:  # read and checked before, without a problem
+        _take(ds, folder, path, rel, stem, record)
+        words = _remember(ds, folder, rel, record.id, text, names)
+        cache.seen(folder, rel, status, name, ds.digests[rel], words)
+        return
     before = len(problems.items)
     _check_file(ds, kind, path, rel, text, problems)
     record = ds.records[folder].get(stem)
@@ -192,8 +192,8 @@ def _load_file(ds: Dataset, kind: DataKind, path: Path, rel: str, problems: Prob
         return
     words = _remember(ds, folder, rel, record.id, text, names)
     if cache is not None and len(problems.items) == before:
-        cache.put(folder, rel, text, record)
-        cache.seen(folder, rel, status, text, ds.digests[rel], words)
+        cache.put(name, record)
+        cache.seen(folder, rel, status, name, ds.digests[rel], words)
 
 
 def _take(ds: Dataset, folder: str, path: Path, rel: str, stem: str, record: Any) -> None:

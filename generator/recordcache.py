@@ -24,12 +24,10 @@ from pathlib import Path
 from typing import Any
 
 from .cachedir import write_atomically
-from .checkcache import code_digest
+# RACY_NS: a file whose change time is this recent when it is read is read again by the next load
+from .checkcache import RACY_NS, code_digest, file_status
 from .pagecache import digest
 from .values import Money, PartialDate
-
-# a file whose change time is this recent when it is read is read again by the next load
-RACY_NS = 1_000_000_000
 
 
 @functools.cache
@@ -120,14 +118,13 @@ class RecordCache:
             self._files = {k: v for k, v in self._files.items() if k in self._seen_now}
 
     def status(self, path: Path) -> tuple | None:
-        """What any write to the file at ``path`` changes — its change time (in nanoseconds; no
-        program sets it), modification time, size, and which file it is — taken before the file
-        is read; None when it cannot be taken."""
+        """The file's status (generator.checkcache.file_status), taken before it is read; None
+        when it cannot be taken."""
         try:
             st = os.stat(path, follow_symlinks=False)
         except OSError:
             return None
-        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+        return file_status(st)
 
     def unchanged(self, folder: str, rel: str, status: tuple | None
                   ) -> tuple[Any, str, Any] | None:
@@ -136,16 +133,16 @@ class RecordCache:
         seen = self._files.get((folder, rel)) if status is not None else None
         if seen is None or status != seen[0] or seen[4] not in (None, self._names_key):
             return None  # (words cut to other company files: a company came or went)
-        record = self._entry(seen[1])
+        record = self.get(seen[1])
         if record is None:
             return None
         self._seen_now.add((folder, rel))
         return record, seen[2], seen[3]
 
-    def seen(self, folder: str, rel: str, status: tuple | None, text: str, text_digest: str,
+    def seen(self, folder: str, rel: str, status: tuple | None, name: str, text_digest: str,
              words: Any) -> None:
-        """The file whose :meth:`status` before it was read is ``status`` was read as ``text``,
-        and its record is kept (see :meth:`unchanged`). A write during the read changes the
+        """The file whose :meth:`status` before it was read is ``status`` was read, and its
+        record is kept under ``name`` (:meth:`name`; see :meth:`unchanged`). A write during the read changes the
         file's status after it: the next load reads the file again. A file written in the last
         second is not trusted so (a file system's clock may tick coarsely, so that two writes of
         one size in one tick leave one status, as git's "racy" entries): it is read again next
@@ -153,7 +150,6 @@ class RecordCache:
         one); a build only those naming a company file."""
         if status is None or time.time_ns() - status[4] < RACY_NS:
             return
-        name = self._name(folder, rel, text)
         if words is not None and self.memory is None:
             words, cut = words & self._names, self._names_key
         else:
@@ -162,13 +158,14 @@ class RecordCache:
         self._seen_now.add((folder, rel))
         self._changed = True
 
-    def _name(self, folder: str, rel: str, text: str) -> str:
+    @staticmethod
+    def name(folder: str, rel: str, text: str) -> str:
+        """The entry of a file of kind ``folder`` at ``rel`` read as ``text`` (hashed once a
+        file: :meth:`get`, :meth:`put` and :meth:`seen` take it)."""
         return f"{digest(code_version(), folder, rel, text)}.pickle"
 
-    def get(self, folder: str, rel: str, text: str) -> Any:
-        return self._entry(self._name(folder, rel, text))
-
-    def _entry(self, name: str) -> Any:
+    def get(self, name: str) -> Any:
+        """The record kept under ``name``, or None."""
         if self.memory is not None:
             self._used.add(name)
             if name in self.memory:
@@ -182,8 +179,7 @@ class RecordCache:
             self.memory[name] = record
         return record
 
-    def put(self, folder: str, rel: str, text: str, record: Any) -> None:
-        name = self._name(folder, rel, text)
+    def put(self, name: str, record: Any) -> None:
         try:
             data = dumps_shared(record)
         except Exception:  # noqa: BLE001 - not cached: checked again next time
