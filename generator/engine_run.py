@@ -26,11 +26,12 @@ from .collector import IdleCollector
 from .engines import DEFAULT_ENGINE, Engine, EngineMissing, load_engine
 from .escape import escape_unseen
 from .finish import site_pages, unfinished_pages
-from .plugin import Session, _docs_rel, attach, check_and_render, serve_script_as_file
+from .plugin import (Session, _docs_rel, attach, builds_in_kept_site, check_and_render,
+                     serve_script_as_file)
 from .problems import Problems
 from .settings import Settings
-from .sitedir import (SITE_MARKER, SITE_MARKER_TEXT, clean_leftovers, shown_path, site_target,
-                      source_date_epoch)
+from .sitedir import (SITE_MARKER, SITE_MARKER_TEXT, clean_leftovers, keep_spare, shown_path,
+                      site_target, source_date_epoch, spare_slot, take_spare)
 from .watcher import watch_changes
 
 # ---------------------------------------------------------------------------------------------
@@ -193,6 +194,13 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
         print(problems.report())
     session.prepared = rendered  # the plugin takes them (on_files): each page's Markdown is let
     del rendered  # go of once it is read
+    # the previous site, kept, to build in (generator.sitedir): the plugin prunes it first
+    spare = None
+    if plugin is not None and builds_in_kept_site(cfg, session):
+        from .cachedir import project_cache
+
+        spare = spare_slot(project_cache(root), site_dir)
+        session.site_reused = take_spare(spare, tmp)
     try:
         with _dirty_quietly(eng):
             eng.build(cfg, dirty=True)
@@ -225,7 +233,10 @@ def _build_into(eng: Engine, root: Path, site_dir: Path, tmp: Path, *, strict: b
                                     prefix=f".{site_dir.name}.old-{os.getpid()}-"))
         os.replace(site_dir, old)  # onto the empty folder just made
         os.replace(tmp, site_dir)
-        shutil.rmtree(old, ignore_errors=True)
+        if spare is not None:
+            keep_spare(spare, old)  # the next build's folder
+        else:
+            shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(tmp, site_dir)
     n = sum(1 for rel in html if rel.rpartition("/")[2] == "index.html")  # (one walk, not two)

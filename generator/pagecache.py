@@ -35,12 +35,12 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from .cachedir import write_atomically
+from .sitedir import link_file
 
 # Changed whenever what a record holds, or how a key is made, changes.
 CACHE_VERSION = "3"
@@ -186,15 +186,8 @@ class PageCache:
     def place(self, rec: Record, dest: str) -> bool:
         """Put the page of ``rec`` at ``dest`` (a hard link to the kept file, or a copy where
         linking is not possible); False when the kept file is gone."""
-        src = self.blob_path(rec.blob)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(dest)  # serve: the previous build's file (never written through)
-        try:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            try:
-                os.link(src, dest)
-            except OSError:
-                shutil.copyfile(src, dest)
+        try:  # (a file there, from serve's previous build or a kept site, is never written through)
+            link_file(str(self.blob_path(rec.blob)), dest)
         except OSError:
             return False
         return True

@@ -34,6 +34,7 @@ from .load import load
 from .problems import Problems
 from .render import Rendered, render
 from .settings import Settings
+from .sitedir import link_file, prune_site
 from .types import FilePage, Page
 
 # Generated files larger than this are written to a temporary folder for MkDocs to copy.
@@ -82,6 +83,9 @@ class Session:
     page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
     records: Any = None  # serve: the checked records, kept in memory (generator.recordcache)
     kept: Any = None  # serve: the kept pages, held in memory (generator.render.reuse)
+    # build_site: the site folder is the previous site, kept (generator.sitedir.take_spare),
+    # which the plugin prunes before anything is written into it
+    site_reused: bool = False
 
     def commit(self) -> None:
         """The build succeeded: what it recorded of its pages becomes the page cache's."""
@@ -135,19 +139,42 @@ def _unmodified() -> bool:
     return False
 
 
+def _in_place(dirty: bool = False) -> None:
+    """``f.copy_file`` for a file already in place (see PluginEvents._prune_site)."""
+
+
 def _linker(f: Any) -> Any:
     """``f.copy_file`` for a build into a new folder: a hard link to the file, where the file
     system allows one, else the engine's copy."""
     copy = f.copy_file
 
     def copy_file(dirty: bool = False) -> None:
-        dest = f.abs_dest_path
         try:
-            os.makedirs(os.path.dirname(dest), exist_ok=True)
-            os.link(f.abs_src_path, dest)
+            link_file(f.abs_src_path, f.abs_dest_path)
         except OSError:
             copy(dirty)
     return copy_file
+
+
+def _known_plugins(config: Any) -> tuple[bool, Any]:
+    """Whether the plugins of ``config`` are only this one and Material's search, whose per-page
+    work the page cache knows to redo, and whose files are written only after the navigation
+    (see PluginEvents._prune_site); and the search plugin, if any."""
+    search = None
+    for plugin in config.plugins.values():
+        if isinstance(plugin, PluginEvents):
+            continue
+        if type(plugin).__module__ == "material.plugins.search.plugin":
+            search = plugin
+            continue
+        return False, None
+    return True, search
+
+
+def builds_in_kept_site(config: Any, session: Session) -> bool:
+    """Whether a build with ``config`` may start from the previous site (generator.sitedir):
+    an incremental build, not clean, run by this plugin and no plugin it does not know."""
+    return session.incremental and not session.clean and _known_plugins(config)[0]
 
 
 class PluginEvents:
@@ -179,6 +206,8 @@ class PluginEvents:
         # the pages' Markdown, compressed (generator.types.Page), while MkDocs's files stand in
         # for them empty: a build with the page cache (see on_files)
         self._sources: dict[str, Page] = {}
+        # a build into a new folder: the files linked, not copied, into it, by destination
+        self._linked: dict[str, Any] = {}
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
@@ -219,7 +248,7 @@ class PluginEvents:
         pages = rendered.pages
         del rendered
         self._refuse_unsafe_files(files, config)
-        self.origins = {}
+        self.origins, self._linked = {}, {}
         self._discard_spilled()
         File = self.engine.file
         # Memory: a build with the page cache hands MkDocs its pages' files empty and keeps their
@@ -242,6 +271,7 @@ class PluginEvents:
                     # a chart's files, from the chart cache: linked, not copied, into the new
                     # folder of a build (nothing writes into a built site's files)
                     f.copy_file = _linker(f)  # an instance attribute: this file only
+                    self._linked[f.dest_uri] = f
                 files.append(f)
             elif lazy and page.path.endswith(".md"):
                 # empty, not None: MkDocs reads None as "not read yet"
@@ -372,15 +402,9 @@ class PluginEvents:
         Material's search are known)."""
         if not self.session.incremental:
             return None, None
-        search = None
-        for plugin in config.plugins.values():
-            if isinstance(plugin, PluginEvents):
-                continue
-            if type(plugin).__module__ == "material.plugins.search.plugin" and \
-                    isinstance(getattr(getattr(plugin, "search_index", None), "entries", None),
-                               list):
-                search = plugin
-                continue
+        known, search = _known_plugins(config)
+        if not known or search is not None and not isinstance(
+                getattr(getattr(search, "search_index", None), "entries", None), list):
             return None, None
         if self.session.page_cache is None:
             from .cachedir import project_cache
@@ -430,9 +454,12 @@ class PluginEvents:
         self._order, self._keys, self._reused, self._records = [], {}, {}, {}
         self._fragments, self._seen, self._nav = {}, 0, nav
         if self._cache is None:
+            if self.session.site_reused:
+                self._prune_site(config, [])
             return
         site = self._site_key(config, files)
         in_nav = {p.file.src_uri for p in nav.pages}
+        found = []
         for f in files.documentation_pages():
             self._order.append(f.src_uri)
             if f.generated_by is None or f._content is None:
@@ -443,7 +470,13 @@ class PluginEvents:
             key = digest(site, f.src_uri, text_digest,
                          *(self._chart_svgs.get(c, "") for c in charts))
             rec = self._cache.get(f.src_uri, key)
-            if rec is not None and self._cache.place(rec, f.abs_dest_path):
+            if rec is None:
+                self._keys[f.src_uri] = key
+            else:
+                found.append((f, key, rec))
+        placed = self._prune_site(config, found) if self.session.site_reused else set()
+        for f, key, rec in found:
+            if f.dest_uri in placed or self._cache.place(rec, f.abs_dest_path):
                 f.is_modified = _unmodified  # an instance attribute: this file only
                 self._reused[f.src_uri] = rec
                 if f.src_uri not in in_nav and not self.session.serving:
@@ -454,6 +487,24 @@ class PluginEvents:
                     self._sources.pop(f.src_uri, None)
             else:
                 self._keys[f.src_uri] = key
+
+    def _prune_site(self, config, found: list) -> set[str]:
+        """A build into the previous site, kept (generator.sitedir), before anything is written
+        into it: every file of it goes but those that already are the file this build links
+        there (a kept page, a chart's file), which are left in place; their paths."""
+        keep = {}
+        for dest, src in [*((f.dest_uri, str(self._cache.blob_path(rec.blob)))
+                            for f, _, rec in found),
+                          *((dest, f.abs_src_path) for dest, f in self._linked.items())]:
+            try:
+                st = os.stat(src)
+            except OSError:
+                continue
+            keep[dest] = (st.st_dev, st.st_ino)
+        placed = prune_site(config.site_dir, keep)
+        for dest in placed.intersection(self._linked):
+            self._linked[dest].copy_file = _in_place  # an instance attribute: this file only
+        return placed
 
     def _markdown_digest(self, f: Any, source: Page | None) -> tuple[str, tuple[str, ...]]:
         """A page's Markdown, as its key in the page cache has it (generator.engine.fingerprint:

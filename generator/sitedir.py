@@ -133,3 +133,102 @@ def clean_leftovers(root: Path, target: Path) -> list[Path]:
             shutil.rmtree(p, ignore_errors=True)
             removed.append(p)
     return removed
+
+
+# ---------------------------------------------------------------------------------------------
+# The previous site, kept to build the next one in (issue 19)
+#
+# A build publishes a new folder in one rename, and the folder it replaced held the same pages
+# as links into the caches. Rather than remove that folder (7,000 files and 1,000 folders at
+# 1,000 companies) and make the next one from nothing, a build keeps it in the project's cache
+# ("sites/<hash of the site's path>") and the next build starts from it: before anything is
+# written, every file in it is removed except those that are already the very file (the same
+# inode) the build would link there from a cache, and every folder left empty. What remains is
+# what an empty folder would hold once those links were made; the rest is written as into an
+# empty folder. Nothing is ever written through a file of the kept folder: a file there that the
+# build writes is removed first, so a link into a cache is never written through.
+
+
+def spare_slot(cache: Path, site_dir: Path) -> Path:
+    """Where the previous site of ``site_dir`` is kept, in the project's cache ``cache``."""
+    import hashlib
+
+    return cache / "sites" / hashlib.sha256(os.fsencode(site_dir)).hexdigest()[:20]
+
+
+def take_spare(slot: Path, into: Path) -> bool:
+    """Move the kept previous site at ``slot`` onto the empty folder ``into``; False (and the
+    kept folder removed, when it cannot be moved) if there is none or it cannot be taken."""
+    if slot.is_symlink() or not slot.is_dir():
+        return False
+    try:
+        os.replace(slot, into)  # onto an empty folder: a rename
+    except OSError:  # on another file system than the site, say: never of use
+        shutil.rmtree(slot, ignore_errors=True)
+        return False
+    return True
+
+
+def keep_spare(slot: Path, old: Path) -> None:
+    """The site a build replaced (``old``), kept at ``slot`` for the next build; removed when it
+    cannot be (another file system, or a kept folder there already)."""
+    try:
+        slot.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.replace(old, slot)
+    except OSError:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def prune_site(folder: str, keep: dict[str, tuple[int, int]]) -> set[str]:
+    """Make ``folder`` (a kept previous site) hold only the files of ``keep`` — relative path:
+    (device, inode) of the file the build puts there — that are that very file; every other
+    file, link or folder is removed (links are never followed), and every folder left empty.
+    Returns the relative paths of the files that stayed (already in place)."""
+    kept: set[str] = set()
+
+    def walk(path: str, prefix: str) -> bool:  # True when ``path`` is left empty
+        left = 0
+        with os.scandir(path) as it:
+            entries = list(it)
+        for e in entries:
+            rel = prefix + e.name
+            if e.is_dir(follow_symlinks=False):
+                if walk(e.path, rel + "/"):
+                    os.rmdir(e.path)
+                else:
+                    left += 1
+                continue
+            want = keep.get(rel)
+            if want is not None and e.is_file(follow_symlinks=False):
+                st = e.stat(follow_symlinks=False)
+                if (st.st_dev, st.st_ino) == want:
+                    left += 1
+                    kept.add(rel)
+                    continue
+            os.unlink(e.path)
+        return left == 0
+
+    walk(folder, "")
+    return kept
+
+
+def link_file(src: str, dest: str) -> None:
+    """``dest`` made the file ``src`` (a hard link, else a copy), its folder made if need be; a
+    file already there is left when it is ``src`` itself and removed first otherwise (it may be
+    a link into a cache: never written through). OSError when neither can be done."""
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    try:
+        os.link(src, dest)
+        return
+    except FileExistsError:
+        if os.path.samestat(os.stat(src), os.lstat(dest)):
+            return
+        os.unlink(dest)
+        try:
+            os.link(src, dest)
+            return
+        except OSError:
+            pass
+    except OSError:  # no hard links here (another file system, say)
+        pass
+    shutil.copyfile(src, dest)
