@@ -4,19 +4,24 @@ front-matter keys: the front matter a page's metadata becomes, the attribute-lis
 the extension reads as one, the marker that keeps a block out of the search index, the
 placeholder a chart's SVG stands behind, the marks that say a page was rendered by the core and
 finished, and what the finished pages get (Material's table wrappers, the table of contents made
-safe, the Content-Security-Policy, the 404 page).
+safe, the Content-Security-Policy, the 404 page); and the theme's files listed without its hidden
+folders (:func:`list_theme_without_hidden`).
 
-Pure text: nothing here imports MkDocs; the finishing pass (generator.finish) and the engine
+Nothing here imports MkDocs; the finishing pass (generator.finish), the plugin and the engine
 adapters call these.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import html as _html
+import os
 import re
 from typing import Any, Callable
+
+from jinja2 import FileSystemLoader
 
 from .escape import front_matter_value, md, plain_text, url_path
 from .pagecache import digest
@@ -411,3 +416,36 @@ def is_finished(html: str) -> bool:
     """Whether the finishing pass made ``html``: its mark opens the head."""
     head = html.find("<head>")
     return head >= 0 and html.startswith("<head>\n" + FINISHED, head)
+
+
+def list_theme_without_hidden(theme: Any) -> None:
+    """The engine lists every file of the theme's folders on each build to copy its assets, and
+    leaves out what lies in a hidden folder: Material's 14,000 icons (``.icons/``, which its
+    emoji extension reads itself), walked and matched against a dozen patterns each time (0.1 s
+    a build). The theme's templates are listed here without descending into a hidden folder;
+    the engine's filter then gives the same files. An instance attribute of this theme only."""
+    get_env = theme.get_env
+
+    def env() -> Any:
+        made = get_env()
+        loader = made.loader
+        if type(loader).list_templates is FileSystemLoader.list_templates:  # (jinja2's own)
+            loader.list_templates = functools.partial(_templates_not_hidden, loader)
+        return made
+    theme.get_env = env
+
+
+def _templates_not_hidden(loader: Any) -> list[str]:
+    """jinja2's FileSystemLoader.list_templates, not descending into folders whose name starts
+    with a dot (the engine's filter leaves out every path with such a part: '.*', '*/.*')."""
+    found = set()
+    for searchpath in loader.searchpath:
+        for dirpath, dirnames, filenames in os.walk(searchpath, followlinks=loader.followlinks):
+            dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+            for filename in filenames:
+                template = os.path.join(dirpath, filename)[len(searchpath):]
+                template = template.strip(os.path.sep).replace(os.path.sep, "/")
+                if template[:2] == "./":
+                    template = template[2:]
+                found.add(template)
+    return sorted(found)

@@ -211,6 +211,7 @@ class PluginEvents:
 
     def on_config(self, config):
         self.root = (Path(config.config_file_path).parent / self.config.data_root).resolve()
+        engine.list_theme_without_hidden(config.theme)
         return config
 
     def _rendered(self, config) -> Rendered:

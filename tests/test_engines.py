@@ -191,3 +191,35 @@ def test_ledger_serve_with_properdocs_without_mkdocs(without_mkdocs: str, projec
     assert_reloads_under_the_policy(served(
         [without_mkdocs, "-m", "generator", "--root", str(project), "serve", "--engine",
          "properdocs", "--addr", f"127.0.0.1:{port}"], project, port))
+
+
+def test_the_theme_s_files_are_listed_without_walking_hidden_folders(project: Path):
+    """The plugin lists the theme's folders without descending into hidden ones (Material's
+    14,000 icons): the engine takes the same theme files as from jinja2's whole listing, with
+    hidden folders and files in the project's overrides too."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    overrides = project / "overrides"
+    (overrides / ".hidden/deeper").mkdir(parents=True)
+    (overrides / ".hidden/deeper/x.css").write_text("a{}", encoding="utf-8")
+    (overrides / "assets/.cache").mkdir(parents=True)
+    (overrides / "assets/.cache/y.js").write_text("", encoding="utf-8")
+    (overrides / "assets/.dotfile.css").write_text("", encoding="utf-8")
+    (overrides / "assets/shown.css").write_text("b{}", encoding="utf-8")
+
+    def theme_files(cfg) -> list[tuple[str, str]]:
+        files = Files([])
+        env = cfg.theme.get_env()
+        files.add_files_from_theme(env, cfg)
+        return [(f.src_uri, f.abs_src_path) for f in files]
+
+    cfg = load_config(str(project / "mkdocs.yml"))
+    cfg = cfg.plugins.on_config(cfg)  # as a build runs it first
+    plain = load_config(str(project / "mkdocs.yml"))  # the engine's own listing
+    ours, theirs = theme_files(cfg), theme_files(plain)
+    assert "get_env" in cfg.theme.__dict__
+    assert ours == theirs
+    assert ("assets/shown.css", str(overrides / "assets/shown.css")) in ours
+    assert "assets/images/favicon.png" in {uri for uri, _ in ours}  # Material's assets
+    assert not any("/." in uri or uri.startswith(".") for uri, _ in ours)
