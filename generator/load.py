@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .collector import paused
 from .crossref import cross_check
 from .dataset import Dataset
 from .kinds import DATA_KINDS, DataKind
@@ -152,9 +153,12 @@ def load(root: Path, problems: Problems, *, today: _dt.date | None = None,
     names = frozenset(path.name[: -len(".yaml")] for path, _ in files.get("companies", ()))
     if cache is not None:
         cache.begin(names)
-    for kind in ds.kinds:
-        for path, rel in files[kind.folder]:
-            _load_file(ds, kind, path, rel, problems, cache, names)
+    # the collector held off while thousands of records are read back or made (they live
+    # until the run ends: generator.collector), as while the charts are
+    with paused():
+        for kind in ds.kinds:
+            for path, rel in files[kind.folder]:
+                _load_file(ds, kind, path, rel, problems, cache, names)
     if cache is not None:
         cache.finish()
     cross_check(ds, problems, today, as_of=as_of, max_age=max_age)
