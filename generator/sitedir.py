@@ -5,6 +5,7 @@ stopped; and the time of the last commit, which a reproducible build dates its f
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import os
 import re
 import shutil
@@ -151,8 +152,6 @@ def clean_leftovers(root: Path, target: Path) -> list[Path]:
 
 def spare_slot(cache: Path, site_dir: Path) -> Path:
     """Where the previous site of ``site_dir`` is kept, in the project's cache ``cache``."""
-    import hashlib
-
     return cache / "sites" / hashlib.sha256(os.fsencode(site_dir)).hexdigest()[:20]
 
 
