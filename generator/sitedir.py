@@ -4,6 +4,7 @@ stopped; and the time of the last commit, which a reproducible build dates its f
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import hashlib
 import os
@@ -170,12 +171,21 @@ def take_spare(slot: Path, into: Path) -> bool:
 
 def keep_spare(slot: Path, old: Path) -> None:
     """The site a build replaced (``old``), kept at ``slot`` for the next build; removed when it
-    cannot be (another file system, or a kept folder there already)."""
+    cannot be (another file system, or a kept folder there already). One site is kept a
+    project: those kept for other site folders, built into before, are removed."""
     try:
         slot.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.replace(old, slot)
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
+        return
+    for other in slot.parent.iterdir():
+        if other.name != slot.name:
+            if other.is_dir() and not other.is_symlink():
+                shutil.rmtree(other, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    other.unlink()
 
 
 def prune_site(folder: str, keep: dict[str, tuple[int, int]]) -> set[str]:

@@ -54,6 +54,18 @@ def test_a_build_starts_from_the_site_it_replaced_two_builds_ago(project):
     assert not project_cache(project).is_relative_to(project)
 
 
+def test_one_site_is_kept_a_project(project):
+    """Builds into another site folder keep its previous site, and the first folder's goes."""
+    for _ in range(2):
+        assert build_site(project, Path("site")) == 0
+    assert _kept(project).is_dir()
+    for _ in range(2):
+        assert build_site(project, Path("preview")) == 0
+    other = spare_slot(project_cache(project), project / "preview")
+    assert [p.name for p in other.parent.iterdir()] == [other.name]
+    assert (other / "index.html").is_file()
+
+
 def test_what_the_kept_folder_holds_never_reaches_the_site(project, tmp_path):
     assert build_site(project, Path("site")) == 0
     expected = tree_digest(project / "site")
