@@ -142,12 +142,12 @@ class RecordCache:
     def seen(self, folder: str, rel: str, status: tuple | None, name: str, text_digest: str,
              words: Any) -> None:
         """The file whose :meth:`status` before it was read is ``status`` was read, and its
-        record is kept under ``name`` (:meth:`name`; see :meth:`unchanged`). A write during the read changes the
-        file's status after it: the next load reads the file again. A file written in the last
-        second is not trusted so (a file system's clock may tick coarsely, so that two writes of
-        one size in one tick leave one status, as git's "racy" entries): it is read again next
-        time. serve keeps all of a company file's words (a company added later may be named by
-        one); a build only those naming a company file."""
+        record is kept under ``name`` (:meth:`name`; see :meth:`unchanged`). A write during the
+        read changes the file's status after it: the next load reads the file again. A file
+        written in the last second is not trusted so (a file system's clock may tick coarsely,
+        so that two writes of one size in one tick leave one status, as git's "racy" entries):
+        it is read again next time. serve keeps all of a company file's words (a company added
+        later may be named by one); a build only those naming a company file."""
         if status is None or time.time_ns() - status[4] < RACY_NS:
             return
         if words is not None and self.memory is None:
