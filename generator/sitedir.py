@@ -1,6 +1,8 @@
 """Where a build may put the site, and only there: the site folder a build made (it carries a
 marker), never a link, a file or anyone else's folder; the temporary folders of builds that were
-stopped; and the time of the last commit, which a reproducible build dates its files by."""
+stopped; the time of the last commit, which a reproducible build dates its files by; and the
+previous site, kept in the cache for a later build to start from (pruned first, and never
+written through: :func:`prune_site`, :func:`link_file`)."""
 
 from __future__ import annotations
 
