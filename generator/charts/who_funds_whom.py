@@ -4,7 +4,7 @@ and money committed apart, the same money never twice (see :mod:`generator.flows
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 from ..facts import dedup, event_name, sources_of
 from ..flows import Line, PairTotal, lines_of, pair_totals
@@ -27,14 +27,20 @@ NOT_DISCLOSED_AREA = 70.0
 
 def _found(ds) -> list[Line]:
     """Every line of a strategic investor with a profile in a lab, in the order of the labs."""
+    return list(_lines(ds))
+
+
+def _lines(ds) -> Iterator[Line]:
     investors = {c.id for c in ds.companies.values() if c.kind in STRATEGIC_KINDS}
-    return [ln for lab in ds.companies.values() if lab.kind in LABS
+    return (ln for lab in ds.companies.values() if lab.kind in LABS
             for ln in lines_of(lab) if ln.investor.company in investors
-            and ln.bought is None]
+            and ln.bought is None)
 
 
 def instances(ds) -> list[Instance]:
-    return [Instance(ID, "data/companies", (("companies", None),))] if _found(ds) else []
+    # (the first line answers: making every lab's lines was 0.1 s at 1,000 companies)
+    has = next(_lines(ds), None) is not None
+    return [Instance(ID, "data/companies", (("companies", None),))] if has else []
 
 
 def _most(found: list[Line]) -> list[Line]:
