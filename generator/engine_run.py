@@ -32,7 +32,6 @@ from .problems import Problems
 from .settings import Settings
 from .sitedir import (SITE_MARKER, SITE_MARKER_TEXT, clean_leftovers, keep_spare, shown_path,
                       site_target, source_date_epoch, spare_slot, take_spare)
-from .watcher import watch_changes
 
 # ---------------------------------------------------------------------------------------------
 # The commands
@@ -316,6 +315,8 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
     _log_to_report(eng, logging.INFO)
     root = Path(root).resolve()
     host, _, port = addr.rpartition(":")
+    from .watcher import watch_changes  # (watchdog: serve's alone, as the livereload server)
+
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     get_config, rebuild = serve_builder(eng, root, settings or Settings.for_project(root),
                                         site_dir, addr, clean=clean)

@@ -31,8 +31,14 @@ class Engine:
     abort: type  # exceptions.Abort: a build stopped with a message
     plugin_error: type  # exceptions.PluginError: what a plugin raises to stop a build
     file: type  # structure.files.File, whose generated() makes an in-memory file
-    livereload: Any  # the livereload module: LiveReloadServer, its script, _timestamp
+    livereload_module: str  # its livereload module's name: LiveReloadServer, its script, …
     plugin: type  # the plugin class of the adapter (the entry point the engine loads)
+
+    @property
+    def livereload(self) -> Any:
+        """The livereload module, imported when serve first asks (a build never does: 15 ms of
+        imports, the web server's among them, that a one-file rebuild would wait for)."""
+        return importlib.import_module(self.livereload_module)
 
     def logger(self, suffix: str = "") -> str:
         """The name of the engine's logger (or of one below it: ``commands.build``)."""

@@ -7,7 +7,6 @@ commands are generator.engine_run (``build_site`` and ``serve`` are named here t
 from __future__ import annotations
 
 import mkdocs
-import mkdocs.livereload
 from mkdocs.commands.build import build
 from mkdocs.config import config_options, load_config
 from mkdocs.config.base import Config
@@ -27,6 +26,6 @@ class LedgerPlugin(PluginEvents, BasePlugin[LedgerConfig]):  # type: ignore[vali
 
 
 ENGINE = Engine(name="mkdocs", version=mkdocs.__version__, load_config=load_config, build=build,
-                abort=Abort, plugin_error=PluginError, file=File, livereload=mkdocs.livereload,
-                plugin=LedgerPlugin)
+                abort=Abort, plugin_error=PluginError, file=File,
+                livereload_module="mkdocs.livereload", plugin=LedgerPlugin)
 LedgerPlugin.engine = ENGINE

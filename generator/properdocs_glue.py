@@ -18,7 +18,6 @@ if _loaded is not None and not getattr(_loaded, "__name__", "").startswith("prop
                       "of its own (./ledger build --engine properdocs)")
 
 import properdocs  # noqa: E402
-import properdocs.livereload  # noqa: E402
 import properdocs.replacement  # noqa: E402,F401 - Material's `import mkdocs.…` finds ProperDocs
 from properdocs.commands.build import build  # noqa: E402
 from properdocs.config import config_options, load_config  # noqa: E402
@@ -39,5 +38,5 @@ class LedgerPlugin(PluginEvents, BasePlugin[LedgerConfig]):  # type: ignore[vali
 
 ENGINE = Engine(name="properdocs", version=properdocs.__version__, load_config=load_config,
                 build=build, abort=Abort, plugin_error=PluginError, file=File,
-                livereload=properdocs.livereload, plugin=LedgerPlugin)
+                livereload_module="properdocs.livereload", plugin=LedgerPlugin)
 LedgerPlugin.engine = ENGINE
