@@ -945,6 +945,25 @@ def test_a_built_chart_keeps_its_spec_packed_and_gives_it_back_exactly():
     assert len(ch.packed_spec) < len(text.encode("utf-8")) // 5
 
 
+def test_the_render_key_names_a_chart_s_spec_by_the_digest_made_with_it(tmp_path):
+    """A kept chart's spec is not unpacked and hashed again for its render key: the chart carries
+    its spec's SHA-256, made with it, and the key changes with the spec and the words around it."""
+    from generator.charts.base import Col, chart
+    from generator.charts.cache import RenderCache
+    from generator.charts.pipeline import render_key
+
+    def made(spec, title="T"):
+        return chart("c", title, "t", "a", [], [Col("x", "X")], [], [], "data/companies", spec)
+
+    ch = made({"b": "x", "a": [1, 2]})
+    assert ch.spec_digest == "d0f56dda38d34376527524ddd98f7ec117d5cbfb240f86e11bfb9d2d01a717d9"
+    cache = RenderCache(tmp_path)
+    key = render_key(ch, cache)[0]
+    assert render_key(made({"a": [1, 2], "b": "x"}), cache)[0] == key  # the same spec
+    assert render_key(made({"a": [1, 3], "b": "x"}), cache)[0] != key
+    assert render_key(made({"a": [1, 2], "b": "x"}, title="U"), cache)[0] != key
+
+
 def test_capital_raised_is_drawn_when_a_lab_has_a_sum_in_us_dollars(project):
     """The chart exists when any lab has a sum in US dollars (the first one found answers), and
     not when every lab's money is in another currency."""

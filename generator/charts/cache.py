@@ -22,6 +22,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import os
 import pickle
 import re
 import sys
@@ -310,9 +311,21 @@ class RenderCache:
         """A file of one rendering: "svg" and "png" as rendered, and the files made from them
         ("inline.svg", "dl.svg", "vl.json"), which also depend on the code that makes them
         (``made_by``: its version, as the main process sees it)."""
+        return self.dir / self.name(key, kind, made_by)
+
+    @staticmethod
+    def name(key: str, kind: str, made_by: str | None = None) -> str:
+        """The name of :meth:`path` in the folder."""
         if kind in ("svg", "png"):
-            return self.dir / f"{key}.{kind}"
-        return self.dir / f"{key}.{made_by or module_digest(*DERIVING_MODULES)[:12]}.{kind}"
+            return f"{key}.{kind}"
+        return f"{key}.{made_by or module_digest(*DERIVING_MODULES)[:12]}.{kind}"
+
+    def names(self) -> set[str]:
+        """The names of the files in the folder now (empty when it cannot be listed)."""
+        try:
+            return set(os.listdir(self.dir))
+        except OSError:
+            return set()
 
     def get(self, key: str, png: bool = True) -> tuple[str, bytes | None] | None:
         try:
