@@ -60,6 +60,10 @@ class DownloadCache:
     def __init__(self, folder: Path, *, read: bool = True):
         self.folder = folder
         self.read = read
+        # name → the copy that holds the bytes the last finish() gave for it, unchanged: a
+        # build links it into the site instead of holding, compressing and copying its bytes
+        # (14 MB at 1,000 companies, 68 MB at 5,000)
+        self.copies: dict[str, Path] = {}
 
     def _index(self, name: str) -> Path:
         return self.folder / f"{name}.index"
@@ -96,19 +100,26 @@ class DownloadCache:
             return None
         return Kept(file, size, starts, ends)
 
-    def store(self, name: str, data: bytes, parts: list[str | int]) -> None:
+    def store(self, name: str, data: bytes, parts: list[str | int], *, spare: str = ""
+              ) -> None:
         """Keep ``data`` as the download ``name``, with its parts (key, start, end, key, …): the
         copy first, under a new token, then the index naming it (each written atomically, so a
-        reader finds a whole copy or none), then any other copy of the download is removed."""
+        reader finds a whole copy or none), then every other copy of the download is removed
+        but ``spare`` (a name: the copy this one was made from, which a build running beside
+        this one, such as serve's, may be about to link). Copies are readable by all, as the
+        site's files they become; their folder is the user's alone."""
         token = os.urandom(8).hex()
-        if not write_atomically(self._copy(name, token), data):
+        copy = self._copy(name, token)
+        if not write_atomically(copy, data, mode=0o644):
             return
         index = json.dumps({"token": token, "size": len(data), "parts": parts},
                            separators=(",", ":")).encode()
-        keep = self._copy(name, token).name if write_atomically(self._index(name), index) else ""
+        keep = copy.name if write_atomically(self._index(name), index) else ""
+        if keep:
+            self.copies[name] = copy
         with contextlib.suppress(OSError):
             for p in self.folder.glob(f"{_glob_escape(name)}.*.bin"):
-                if p.name != keep:
+                if p.name not in (keep, spare):
                     p.unlink()
 
 
@@ -175,11 +186,15 @@ class Assembly:
         """The download's bytes, kept in ``cache`` unless they are the kept copy already. A
         copy that cannot be read to the end (OSError) is the caller's to make whole."""
         kept = self.kept
+        cache.copies.pop(name, None)
         try:
             if kept is not None and self.made == 0 and self.out.tell() == 0 and \
                     self._start == 0 and self._end == kept.size and \
                     len(self.parts) == 3 * len(kept.starts):
-                return kept.read(0, kept.size)  # all of it, in its order: nothing to write
+                data = kept.read(0, kept.size)  # all of it, in its order: nothing to write
+                if os.fstat(kept.file.fileno()).st_mode & 0o044 == 0o044:  # (readable by all)
+                    cache.copies[name] = Path(kept.file.name)
+                return data
             self._flush()
         finally:
             self.kept = None
@@ -187,5 +202,6 @@ class Assembly:
                 kept.close()
         data = self.out.getvalue()
         self.out = io.BytesIO()
-        cache.store(name, data, self.parts)
+        cache.store(name, data, self.parts,
+                    spare=Path(kept.file.name).name if kept is not None else "")
         return data

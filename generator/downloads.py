@@ -34,6 +34,7 @@ import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from .downloadcache import Assembly, DownloadCache
@@ -320,12 +321,16 @@ A figure whose secondary_sources_only is true rests on copies, summaries or aggr
 
 
 def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
-                  cache: DownloadCache | None = None) -> dict[str, bytes]:
+                  cache: DownloadCache | None = None,
+                  copies: dict[str, Path] | None = None) -> dict[str, bytes]:
     """Every download, by its path: each data kind's CSV files, in the kinds' order, then one JSON
     file of every kind that has a key in it. ``cache``: the downloads the last build made, each
     record's part of them taken again when nothing it is made of changed (:class:`_Keys`), and
-    these kept for the next; the bytes are those made without it."""
+    these kept for the next; the bytes are those made without it. ``copies``: filled with the
+    path of each download that a file of the cache holds, byte for byte (DownloadCache.copies),
+    and that file, which a build may link instead of holding the bytes."""
     kinds = tuple(kinds if kinds is not None else ds.kinds)
+    named: dict[str, str] = {}  # path → its name in the cache
     keys = _Keys(ds, code_version()) if cache is not None else None
     out: dict[str, bytes] = {}
     in_json: dict[str, tuple[Any, list[tuple[str, Any]]]] = {}
@@ -337,6 +342,7 @@ def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
             else:
                 out[f.path] = _kept_file(cache, f.name, functools.partial(
                     _csv_into, f, ds, keys, kind, records))
+                named[f.path] = f.name
         if kind.json_key:
             in_json[kind.json_key] = (kind, records)
 
@@ -350,8 +356,12 @@ def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
         out[JSON_FILE] = stream.out.getvalue()
     elif in_json and cache is not None:
         out[JSON_FILE] = _kept_file(cache, JSON_NAME, json_into)
+        named[JSON_FILE] = JSON_NAME
     if out:
         out[LICENSE_FILE] = LICENSE_TEXT.encode("utf-8")
+    if copies is not None and cache is not None:
+        copies.update((path, cache.copies[name]) for path, name in named.items()
+                      if name in cache.copies)
     return out
 
 

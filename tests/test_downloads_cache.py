@@ -114,6 +114,46 @@ def test_a_rebuild_makes_only_what_changed_and_the_same_bytes(
     assert probe(again) == after
 
 
+def test_each_download_names_the_file_of_the_cache_that_holds_it_byte_for_byte(
+        project, tmp_path):
+    """A build links a download from the cache instead of holding its bytes: ``copies`` names,
+    for each download the cache keeps, the file that holds exactly its bytes, readable by all
+    (it becomes a file of the site). A rebuild that changes a download names its new copy, and
+    keeps the copy it was made from (a build running beside it may be linking that one) but
+    none older."""
+    import os
+    import stat
+
+    folder = tmp_path / "downloads-cache"
+    kept = ["downloads/companies.csv", "downloads/events.csv", "downloads/investments.csv",
+            "downloads/sources.csv", "downloads/frontier-ledger.json"]
+
+    def build() -> tuple[dict[str, bytes], dict[str, Path]]:
+        copies: dict[str, Path] = {}
+        files = dataset_files(_ds(project), cache=DownloadCache(folder), copies=copies)
+        assert sorted(copies) == sorted(kept)  # not LICENSE.txt: it is not kept
+        for path, copy in copies.items():
+            assert copy.parent == folder and copy.read_bytes() == files[path], path
+            assert stat.S_IMODE(os.stat(copy).st_mode) == 0o644, path
+        return files, copies
+
+    _, first = build()
+    _, same = build()
+    assert same == first  # nothing changed: the very files
+    replace("data/companies/acme-ai.yaml", "name: Acme AI", "name: Acme Labs")(project)
+    files, second = build()
+    assert b"Acme Labs" in files["downloads/companies.csv"]
+    assert second["downloads/companies.csv"] != first["downloads/companies.csv"]
+    assert second["downloads/sources.csv"] == first["downloads/sources.csv"]
+    assert first["downloads/companies.csv"].is_file()  # the copy it was made from
+    replace("data/companies/acme-ai.yaml", "name: Acme Labs", "name: Acme Works")(project)
+    _, third = build()
+    assert not first["downloads/companies.csv"].exists()  # older: removed
+    assert second["downloads/companies.csv"].is_file()
+    assert sorted(p.name for p in folder.glob("companies.csv.*.bin")) == sorted(
+        [second["downloads/companies.csv"].name, third["downloads/companies.csv"].name])
+
+
 def test_a_first_build_with_an_empty_cache_makes_every_part(project, tmp_path, monkeypatch):
     made = _made(monkeypatch)
     _kept(project, tmp_path / "empty")

@@ -113,6 +113,29 @@ def test_a_page_that_changes_is_never_written_through_its_kept_link(project):
     assert tree_digest(project / "site") == tree_digest(project / "clean-site")
 
 
+def test_the_downloads_are_the_cache_s_copies_linked_and_a_change_is_never_written_through(
+        project):
+    """A build links each download from the downloads' cache (it neither holds nor copies its
+    bytes); an edit makes a new copy, so the site it replaced and the kept copies keep theirs."""
+    downloads = project_cache(project) / "downloads"
+    assert build_site(project, Path("site")) == 0
+    site_csv = project / "site/downloads/companies.csv"
+    [copy] = downloads.glob("companies.csv.*.bin")
+    assert os.path.samefile(site_csv, copy)
+    assert site_csv.stat().st_mode & 0o444 == 0o444
+    before = copy.read_bytes()
+    path = project / "data/companies/acme-ai.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("name: Acme AI", "name: Acme Zed"),
+                    encoding="utf-8")
+    assert build_site(project, Path("site")) == 0
+    assert b"Acme Zed" in site_csv.read_bytes() and b"Acme Zed" not in before
+    assert copy.read_bytes() == before  # the copy the first site linked: as it was
+    [new] = [p for p in downloads.glob("companies.csv.*.bin") if p != copy]
+    assert os.path.samefile(site_csv, new)
+    assert build_site(project, Path("clean-site"), clean=True) == 0
+    assert tree_digest(project / "site") == tree_digest(project / "clean-site")
+
+
 def test_a_failed_build_in_the_kept_folder_leaves_the_site_and_nothing_else(project):
     assert build_site(project, Path("site")) == 0
     assert build_site(project, Path("site")) == 0

@@ -35,7 +35,7 @@ from ..flows import investments_by, investments_index, investors_in
 from ..markup import cite_marks, on_page, rel, settle_citations, status_badge
 from ..problems import Problems
 from ..share import SHARE_SIZE, Card, ShareCards
-from ..types import Page, PageMeta, PageState
+from ..types import FilePage, Page, PageMeta, PageState
 from .api import Api, event_cell, investors_text, template_globals
 from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
 from .pagination import paginate, pager_nav, pager_steps, source_span
@@ -76,8 +76,9 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
                            kinds.get("article"), kinds.get("page"), share, api.articles)
     # the check leaves out the downloads (about a second for a thousand companies): only the
     # data page's list of their sizes uses them
+    copies: dict[str, Path] = {}  # the downloads a file of the cache holds (linked, not held)
     files = dict.fromkeys(download_paths(ds.kinds), b"") if settings.check else dataset_files(
-        ds, cache=download_cache(settings))
+        ds, cache=download_cache(settings), copies=copies)
     latest = latest_event(ds.companies.values())
     site = Site(ds, settings, source_pagers, _citing(ds),
                 data_as_of(latest.date if latest else None), hand.articles, files, share)
@@ -93,7 +94,8 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
                      kept_pages(kind, site, env, charts.figure_key, source_page, kept))
     if kept is not None:
         kept.forget_unused()
-    pages.extend(Page(p, b, "data") for p, b in files.items())
+    pages.extend(FilePage(p, copies[p], "data") if p in copies else Page(p, b, "data")
+                 for p, b in files.items())
     if settings.site_url:
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
                           f"{settings.site_src}/articles"))
