@@ -246,3 +246,36 @@ def test_a_kept_chart_s_figure_shows_what_changed_in_what_it_reads(project, edit
     EDITS[edit](project, 1)
     _built_equal(project)
     assert shown in (project / "site" / page).read_text(encoding="utf-8")
+
+
+def test_what_a_template_uses_is_kept_by_its_source_and_read_again_when_damaged(
+        tmp_path, monkeypatch):
+    """Whether a profile may be kept depends on the names its template uses; a build keeps the
+    answer by the template's source (no parse of an unchanged template), and a template that
+    changes, or a kept answer that is damaged, is looked at again."""
+    from generator.render import reuse, sandbox
+
+    (tmp_path / "t").mkdir()
+    template = tmp_path / "t/company.md.j2"
+    template.write_text("{{ c.name }} {{ link(c) }}{% set x = 1 %}{{ x }}", encoding="utf-8")
+    env = sandbox.make_env(sandbox.TemplateLoader(tmp_path / "t"))
+    memo = tmp_path / "memo"
+    assert reuse.template_names(env, "company.md.j2", memo=memo)[1] == {"c", "link"}
+    [kept] = memo.iterdir()
+
+    def no_parse(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    real_make_env = sandbox.make_env
+    monkeypatch.setattr(sandbox, "make_env", no_parse)
+    assert reuse.template_names(env, "company.md.j2", memo=memo)[1] == {"c", "link"}
+    monkeypatch.setattr(sandbox, "make_env", real_make_env)
+    template.write_text("{{ ds.companies | length }} {{ c.name }}", encoding="utf-8")
+    assert reuse.template_names(env, "company.md.j2", memo=memo)[1] == {"c", "ds"}
+    template.write_text("{% include 'other.j2' %}", encoding="utf-8")
+    assert reuse.template_names(env, "company.md.j2", memo=memo)[1] is None
+    assert reuse.template_names(env, "company.md.j2", memo=memo)[1] is None  # kept: None
+    template.write_text("{{ c.name }} {{ link(c) }}{% set x = 1 %}{{ x }}", encoding="utf-8")
+    kept.write_text('{"names": ["c", 3]}', encoding="utf-8")  # damaged: looked at again
+    assert reuse.template_names(env, "company.md.j2", memo=memo)[1] == {"c", "link"}
+    assert kept.read_text(encoding="utf-8") == '{"names": ["c", "link"]}'
