@@ -117,18 +117,24 @@ class PageCache:
         self.blobs = folder / "blobs"
         self.manifest = folder / f"{name}.json"
         self.clean = clean
+        # how many files blobs/ held after the last prune (_prune): what its growth is told by
+        self.left = 0
         self.records: dict[str, Record] = {} if clean else self._read()
         self.pending: dict[str, Record] | None = None
 
     def _read(self) -> dict[str, Record]:
+        from .collector import paused
+
         try:
-            with open(self.manifest, encoding="utf-8") as f:
-                data = json.load(f)
+            with open(self.manifest, encoding="utf-8") as f, paused():
+                data = json.load(f)  # (2 MB at 1,000 companies: no collection meanwhile)
         except (OSError, ValueError):
             return {}
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or \
                 not isinstance(data.get("pages"), dict):
             return {}
+        left = data.get("left", 0)
+        self.left = left if type(left) is int and left >= 0 else 0
         out = {}
         for uri, v in data["pages"].items():
             rec = Record.from_json(v)
@@ -203,28 +209,38 @@ class PageCache:
             return
         self.records, self.pending = self.pending, None
         self.clean = False  # serve: its later rebuilds read what this one recorded
-        data = {"version": CACHE_VERSION,
+        self._prune()
+        data = {"version": CACHE_VERSION, "left": self.left,
                 "pages": {uri: r.to_json() for uri, r in self.records.items()}}
-        if write_atomically(self.manifest, json.dumps(data, separators=(",", ":")).encode("utf-8")):
-            self._prune()
+        write_atomically(self.manifest, json.dumps(data, separators=(",", ":")).encode("utf-8"))
 
     def _prune(self) -> None:
+        """Now and then, not after every build: the kept files no record of any kind names are
+        removed once blobs/ holds more than twice what the last prune left (or than this kind's
+        records name), plus 64. (It used to compare with this kind's records alone: with serve's
+        records beside a build's, every build read serve's and listed the folder in vain.) A
+        file removed before the new records are written is a page that its old record named: it
+        is built again, as a damaged entry is."""
         try:
             names = os.listdir(self.blobs)
         except OSError:
             return
-        if len(names) <= 2 * len(self.records) + 64:
-            return  # now and then, not after every build
+        if len(names) <= 2 * max(self.left, 2 * len(self.records)) + 64:
+            return
         used = {f"{r.blob}.html" for r in self.records.values()} | \
             {f"{r.search}.json" for r in self.records.values() if r.search}
         for other in self.folder.glob("*.json"):
             if other != self.manifest:
                 for r in PageCache(self.folder, other.stem).records.values():
                     used |= {f"{r.blob}.html", f"{r.search}.json"}
+        left = 0
         for name in names:
             if name.endswith((".html", ".json")) and name not in used:
                 with contextlib.suppress(OSError):
                     os.unlink(self.blobs / name)
+                    continue
+            left += 1
+        self.left = left
 
 
 def write_search_index(path: Path, config_part: dict[str, Any], fragments: Iterable[str]) -> None:

@@ -123,3 +123,55 @@ def test_a_record_names_its_search_entries_by_a_hash_alone(search, kept):
 
     rec = Record.from_json(["key", "f" * 32, None, None, {}, search])
     assert (rec is not None) is kept
+
+
+def test_kept_pages_no_record_names_are_let_go_now_and_then_not_after_every_build(
+        tmp_path, monkeypatch):
+    """The page cache removes the files no record of any kind (a build's, serve's) names once
+    blobs/ has grown to more than twice what the last prune left, plus 64: not after every
+    build, and not again and again while another kind's records keep many files alive."""
+    from generator import pagecache
+    from generator.pagecache import PageCache, Record
+
+    folder = tmp_path / "pages"
+
+    def commit(name: str, pages: dict[str, str]) -> PageCache:
+        cache = PageCache(folder, name)
+        cache.stage({uri: Record("k" * 64, cache.store(text.encode()), None, None, {}, "")
+                     for uri, text in pages.items()})
+        cache.commit()
+        return cache
+
+    serve = {f"s{i}.md": f"serve {i}" for i in range(100)}
+    commit("mkdocs-serve", serve)
+    build = {f"b{i}.md": f"build {i}" for i in range(10)}
+    commit("mkdocs-build", build)
+    blobs = folder / "blobs"
+    assert len(list(blobs.iterdir())) == 110
+    reads: list[str] = []
+    real_read = PageCache._read
+
+    def counted(self):
+        reads.append(self.manifest.name)
+        return real_read(self)
+
+    monkeypatch.setattr(pagecache.PageCache, "_read", counted)
+    made = iter(range(1000))
+
+    def edits(n: int) -> None:  # builds of 10 pages, one of them changed each time
+        for _ in range(n):
+            build["b0.md"] = f"build 0, edit {next(made)}"
+            commit("mkdocs-build", build)
+
+    # the build's first commit pruned (110 files > 2 * 2 * 10 + 64), in vain: serve's 100 files
+    # are named by serve's records; 110 are left, and the next prune comes past 2 * 110 + 64
+    edits(174)
+    assert len(list(blobs.iterdir())) == 284
+    assert "mkdocs-serve.json" not in reads  # (the rule before read serve's 174 times)
+    edits(1)  # 285 files: the stale 175 go, the 110 named stay
+    assert reads.count("mkdocs-serve.json") == 1
+    edits(10)
+    assert len(list(blobs.iterdir())) == 120 and reads.count("mkdocs-serve.json") == 1
+    named = [f"{r.blob}.html" for kind in ("mkdocs-build", "mkdocs-serve")
+             for r in PageCache(folder, kind).records.values()]
+    assert len(named) == 110 and set(named) < {p.name for p in blobs.iterdir()}
