@@ -37,7 +37,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from .downloadcache import Assembly, DownloadCache
+from .downloadcache import Assembly, Copy, DownloadCache
 from .escape import csv_cell
 from .facts import secondary_only
 from .flows import lines_of
@@ -321,18 +321,22 @@ A figure whose secondary_sources_only is true rests on copies, summaries or aggr
 
 
 def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
-                  cache: DownloadCache | None = None,
-                  copies: dict[str, Path] | None = None) -> dict[str, bytes]:
+                  cache: DownloadCache | None = None) -> dict[str, bytes]:
+    """Every download's bytes, by its path (:func:`dataset_downloads`, each copy read)."""
+    return {path: d.read_bytes() if isinstance(d, Copy) else d
+            for path, d in dataset_downloads(ds, kinds, cache=cache).items()}
+
+
+def dataset_downloads(ds: Any, kinds: Iterable[Any] | None = None, *,
+                      cache: DownloadCache | None = None) -> dict[str, bytes | Copy]:
     """Every download, by its path: each data kind's CSV files, in the kinds' order, then one JSON
     file of every kind that has a key in it. ``cache``: the downloads the last build made, each
     record's part of them taken again when nothing it is made of changed (:class:`_Keys`), and
-    these kept for the next; the bytes are those made without it. ``copies``: filled with the
-    path of each download that a file of the cache holds, byte for byte (DownloadCache.copies),
-    and that file, which a build may link instead of holding the bytes."""
+    these kept for the next; a download a file of the cache holds is that :class:`Copy` (never
+    read back: a build links it), any other its bytes, those made without the cache."""
     kinds = tuple(kinds if kinds is not None else ds.kinds)
-    named: dict[str, str] = {}  # path → its name in the cache
     keys = _Keys(ds, code_version()) if cache is not None else None
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes | Copy] = {}
     in_json: dict[str, tuple[Any, list[tuple[str, Any]]]] = {}
     for kind in kinds:
         records = sorted(ds.records[kind.folder].items())
@@ -342,7 +346,6 @@ def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
             else:
                 out[f.path] = _kept_file(cache, f.name, functools.partial(
                     _csv_into, f, ds, keys, kind, records))
-                named[f.path] = f.name
         if kind.json_key:
             in_json[kind.json_key] = (kind, records)
 
@@ -356,16 +359,12 @@ def dataset_files(ds: Any, kinds: Iterable[Any] | None = None, *,
         out[JSON_FILE] = stream.out.getvalue()
     elif in_json and cache is not None:
         out[JSON_FILE] = _kept_file(cache, JSON_NAME, json_into)
-        named[JSON_FILE] = JSON_NAME
     if out:
         out[LICENSE_FILE] = LICENSE_TEXT.encode("utf-8")
-    if copies is not None and cache is not None:
-        copies.update((path, cache.copies[name]) for path, name in named.items()
-                      if name in cache.copies)
     return out
 
 
-def _kept_file(cache: DownloadCache, name: str, fill: Callable[[Any], None]) -> bytes:
+def _kept_file(cache: DownloadCache, name: str, fill: Callable[[Any], None]) -> bytes | Copy:
     """The download ``name`` written by ``fill(sink)`` into an Assembly of what ``cache`` kept of
     it; made whole when the kept copy cannot be read to the end."""
     try:

@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .cachedir import write_atomically
+from .collector import paused
 from .sitedir import link_file
 
 # Changed whenever what a record holds, or how a key is made, changes.
@@ -123,8 +124,6 @@ class PageCache:
         self.pending: dict[str, Record] | None = None
 
     def _read(self) -> dict[str, Record]:
-        from .collector import paused
-
         try:
             with open(self.manifest, encoding="utf-8") as f, paused():
                 data = json.load(f)  # (2 MB at 1,000 companies: no collection meanwhile)

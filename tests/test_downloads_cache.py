@@ -14,8 +14,9 @@ import pytest
 
 from generator import downloads
 from generator.cachedir import project_cache
-from generator.downloadcache import DownloadCache, Kept
-from generator.downloads import JSON_FILE, CsvFile, dataset_files, download_cache
+from generator.downloadcache import Copy, DownloadCache, Kept
+from generator.downloads import (JSON_FILE, CsvFile, dataset_downloads, dataset_files,
+                                 download_cache)
 from generator.kinds import COMPANIES, DATA_KINDS
 from generator.load import load
 from generator.problems import Problems
@@ -116,11 +117,11 @@ def test_a_rebuild_makes_only_what_changed_and_the_same_bytes(
 
 def test_each_download_names_the_file_of_the_cache_that_holds_it_byte_for_byte(
         project, tmp_path):
-    """A build links a download from the cache instead of holding its bytes: ``copies`` names,
-    for each download the cache keeps, the file that holds exactly its bytes, readable by all
-    (it becomes a file of the site). A rebuild that changes a download names its new copy, and
-    keeps the copy it was made from (a build running beside it may be linking that one) but
-    none older."""
+    """A build links a download from the cache instead of holding its bytes: each download the
+    cache keeps is a Copy naming the file that holds exactly its bytes, readable by all (it
+    becomes a file of the site), and its size. A rebuild that changes a download names its new
+    copy, and keeps the copy it was made from (a build running beside it may be linking that
+    one) but none older."""
     import os
     import stat
 
@@ -129,13 +130,17 @@ def test_each_download_names_the_file_of_the_cache_that_holds_it_byte_for_byte(
             "downloads/sources.csv", "downloads/frontier-ledger.json"]
 
     def build() -> tuple[dict[str, bytes], dict[str, Path]]:
-        copies: dict[str, Path] = {}
-        files = dataset_files(_ds(project), cache=DownloadCache(folder), copies=copies)
+        made = dataset_downloads(_ds(project), cache=DownloadCache(folder))
+        expected = dataset_files(_ds(project))  # without a cache
+        assert list(made) == list(expected)
+        copies = {path: d for path, d in made.items() if isinstance(d, Copy)}
         assert sorted(copies) == sorted(kept)  # not LICENSE.txt: it is not kept
+        assert made["downloads/LICENSE.txt"] == expected["downloads/LICENSE.txt"]
         for path, copy in copies.items():
-            assert copy.parent == folder and copy.read_bytes() == files[path], path
-            assert stat.S_IMODE(os.stat(copy).st_mode) == 0o644, path
-        return files, copies
+            assert copy.path.parent == folder and copy.path.read_bytes() == expected[path], path
+            assert copy.size == len(expected[path]), path
+            assert stat.S_IMODE(os.stat(copy.path).st_mode) == 0o644, path
+        return expected, {path: copy.path for path, copy in copies.items()}
 
     _, first = build()
     _, same = build()
@@ -152,6 +157,29 @@ def test_each_download_names_the_file_of_the_cache_that_holds_it_byte_for_byte(
     assert second["downloads/companies.csv"].is_file()
     assert sorted(p.name for p in folder.glob("companies.csv.*.bin")) == sorted(
         [second["downloads/companies.csv"].name, third["downloads/companies.csv"].name])
+
+
+def test_a_download_the_cache_holds_unchanged_is_not_read_back(project, tmp_path, monkeypatch):
+    """Nothing changed: each kept download is handed on as its copy, and of the copies only the
+    fixed text between the records' parts is read (to find it is the same), never their bytes
+    (14 MB at 1,000 companies)."""
+    folder = tmp_path / "downloads-cache"
+    sizes = {p: len(b) for p, b in _kept(project, folder).items()}
+    read: list[int] = []
+    real = Kept.read
+
+    def spy(self, start, n):
+        # never into a record's part: only the fixed text between them
+        assert not any(s < start + n and start < self.ends[k] for k, s in self.starts.items()
+                       if s < self.ends[k]), (start, n)
+        read.append(n)
+        return real(self, start, n)
+
+    monkeypatch.setattr(Kept, "read", spy)
+    again = dataset_downloads(_ds(project), cache=DownloadCache(folder))
+    assert {p: d.size if isinstance(d, Copy) else len(d) for p, d in again.items()} == sizes
+    assert [p for p, d in again.items() if not isinstance(d, Copy)] == ["downloads/LICENSE.txt"]
+    assert read and sum(read) < sum(sizes.values()) / 4
 
 
 def test_a_first_build_with_an_empty_cache_makes_every_part(project, tmp_path, monkeypatch):

@@ -58,7 +58,8 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
     (serve keeps one across rebuilds), else the project's; ``kept``: the kept pages held in
     memory (serve's generator.render.reuse.KeptMemory), else none."""
     from ..charts import ChartStore, Charts
-    from ..downloads import atom_feed, dataset_files, download_cache, download_paths
+    from ..downloadcache import Copy
+    from ..downloads import atom_feed, dataset_downloads, download_cache, download_paths
 
     if store is None and not settings.check:
         store = ChartStore(settings.chart_folder(), keep_in_memory=settings.serve)
@@ -76,12 +77,12 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
                            kinds.get("article"), kinds.get("page"), share, api.articles)
     # the check leaves out the downloads (about a second for a thousand companies): only the
     # data page's list of their sizes uses them
-    copies: dict[str, Path] = {}  # the downloads a file of the cache holds (linked, not held)
-    files = dict.fromkeys(download_paths(ds.kinds), b"") if settings.check else dataset_files(
-        ds, cache=download_cache(settings), copies=copies)
+    files = dict.fromkeys(download_paths(ds.kinds), b"") if settings.check else \
+        dataset_downloads(ds, cache=download_cache(settings))
     latest = latest_event(ds.companies.values())
     site = Site(ds, settings, source_pagers, _citing(ds),
-                data_as_of(latest.date if latest else None), hand.articles, files, share)
+                data_as_of(latest.date if latest else None), hand.articles,
+                {p: d.size if isinstance(d, Copy) else len(d) for p, d in files.items()}, share)
     env = _template_env(ds, settings, api)
     pages: list = []
     cited = set(hand.cited)
@@ -94,8 +95,9 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
                      kept_pages(kind, site, env, charts.figure_key, source_page, kept))
     if kept is not None:
         kept.forget_unused()
-    pages.extend(FilePage(p, copies[p], "data") if p in copies else Page(p, b, "data")
-                 for p, b in files.items())
+    # a download a file of the cache holds is linked from it, not held
+    pages.extend(FilePage(p, d.path, "data") if isinstance(d, Copy) else Page(p, d, "data")
+                 for p, d in files.items())
     if settings.site_url:
         pages.append(Page("feed.xml", atom_feed(hand.articles, settings.site_url),
                           f"{settings.site_src}/articles"))

@@ -49,7 +49,7 @@ class Site:
     citing: dict[str, list[tuple[str, str]]]  # source id → (text, docs path) of what cites it
     latest_event: str | None  # "data as of" of pages about all the data (frame.data_as_of)
     articles: list[dict] = field(default_factory=list)
-    files: dict[str, bytes] = field(default_factory=dict)  # the downloads by path
+    files: dict[str, int] = field(default_factory=dict)  # the downloads' sizes by path
     share: Any = None  # the pages' share cards (generator.share.ShareCards)
 
 
@@ -190,7 +190,7 @@ def _data(site: Site) -> Iterable[PageSpec]:
     yield PageSpec("data.md", "data", "Download the data",
                    "Every company, event and source behind this site, as CSV and JSON files at "
                    "stable addresses.",
-                   {"files": {p: len(b) for p, b in files.items()}, "csv_files": csv_files},
+                   {"files": files, "csv_files": csv_files},
                    data_as_of=site.latest_event, jsonld=jsonld)
 
 
