@@ -139,14 +139,18 @@ class RenderError(Exception):
 @dataclass
 class PageState:
     """The page being rendered: its path, its sources numbered in order of first citation, the
-    glossary terms already linked on it, the charts placed on it and the dates of the events whose
-    figures it states (its "data as of" is the latest)."""
+    glossary terms already linked on it, the charts placed on it, the dates of the events whose
+    figures it states (its "data as of" is the latest) and the records it read."""
 
     path: str
     sources: list[str] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)  # glossary terms already linked on this page
     charts: dict[str, int] = field(default_factory=dict)  # chart id → times placed on this page
     event_dates: list = field(default_factory=list)  # dates of the events its figures come from
+    # the records its template code looked up through the Api ("companies:<id>", "sources:<id>",
+    # "companies:*" when it went over all of them, "articles": the articles list), for the key
+    # of a kept hand-written page (render/reuse.HandCache)
+    reads: set[str] = field(default_factory=set)
     # citations of computed figures, placed at the end of their sentence (markup.settle_citations)
     deferred: list[tuple[list[int], str, bool]] = field(default_factory=list)
     _numbers: dict[str, int] = field(default_factory=dict, repr=False)  # source id → number

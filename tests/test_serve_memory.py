@@ -76,7 +76,8 @@ def test_serve_s_kept_pages_are_held_in_memory_between_renders(project: Path, mo
 
     first = profile()
     assert "companies/acme-ai.md" in made
-    assert len(kept.entries) == 3  # two profiles and the sources list's page
+    # two profiles, the sources list's page and the four pages of site_src
+    assert len(kept.entries) == 7
     shutil.rmtree(project_cache(project) / "render")  # the entries' files gone
     profiles = {"companies/acme-ai.md", "companies/bigcloud.md"}
     assert profile() == first and profiles & set(made) == set()
@@ -88,11 +89,14 @@ def test_serve_s_kept_pages_are_held_in_memory_between_renders(project: Path, mo
     edited = profile()
     assert "A fictional AI lab the tests use." in edited
     assert "companies/acme-ai.md" in made
-    assert len(kept.entries) == 3
-    # bigcloud's profile names acme-ai (its investor): both rendered again; the sources page,
-    # which shows no summary, is the object held before (not rendered, read or compressed)
+    assert len(kept.entries) == 7
+    # bigcloud's profile names acme-ai (its investor): both rendered again, as are the article
+    # and the home page, which state its figures; the sources page, which shows no summary, and
+    # the about and methodology pages are the objects held before (not rendered, read or
+    # compressed)
     assert profiles & set(made) == profiles
-    assert len([k for k, page in held.items() if kept.entries.get(k, (None,))[0] is page]) == 1
+    assert sorted(entry[0].path for k, entry in kept.entries.items()
+                  if held.get(k) is entry[0]) == ["about.md", "methodology.md", "sources.md"]
 
 
 @pytest.fixture

@@ -40,7 +40,7 @@ from .api import Api, event_cell, investors_text, template_globals
 from .frame import data_as_of, meta_line, source_entry, sources_footer, with_meta_line
 from .pagination import paginate, pager_nav, pager_steps, source_span
 from .pages import PageKind, PageSpec, Site
-from .reuse import kept_pages
+from .reuse import hand_pages, kept_pages
 from .sandbox import TemplateLoader, bytecode_cache, make_env, render_template
 from .site_src import claim_addresses, render_site_src
 
@@ -74,7 +74,9 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
     kinds = {k.name: k for k in settings.kinds.pages}
     share = ShareCards(None if settings.check else settings.chart_folder() / "share-cards")
     hand = render_site_src(ds.sources, settings, template_globals(api), problems, source_page,
-                           kinds.get("article"), kinds.get("page"), share, api.articles)
+                           kinds.get("article"), kinds.get("page"), share, api.articles,
+                           hand_pages(settings, ds, charts.figure_key, source_page, api.articles,
+                                      kept))
     # the check leaves out the downloads (about a second for a thousand companies): only the
     # data page's list of their sizes uses them
     files = dict.fromkeys(download_paths(ds.kinds), b"") if settings.check else \
@@ -174,7 +176,7 @@ def _render_kind(kind: PageKind, site: Site, env: Any, source_page: dict[str, st
             key = kept.key(spec) if kept is not None else None
             got = kept.get(key) if key is not None else None
             if got is not None:
-                held, sources = got
+                held, sources, _ = got
                 cited.update(sources)
                 _share_card(spec, site)  # its card is a file of the site, as if rendered
                 pages.append(held.moved(spec.path, spec.origin))

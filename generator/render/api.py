@@ -4,9 +4,10 @@ and every unknown id a RenderError with a suggestion."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from markupsafe import Markup
 
@@ -74,12 +75,76 @@ class Figure:
 LIST_MOST = 20  # the longest list latest_marks() and latest_articles() make
 
 
+def _note(read: str) -> None:
+    try:
+        current_page().reads.add(read)
+    except LookupError:  # (no page is being rendered)
+        pass
+
+
+class Noted(Mapping):
+    """A folder's records (the companies, the sources) as the Api reads them: each record looked
+    up is noted on the page being rendered (PageState.reads: ``<folder>:<id>``, found or not),
+    and going over all of them notes the folder (``<folder>:*``), so that a kept hand-written
+    page is taken again only when none of what it read changed (render/reuse.HandCache)."""
+
+    __slots__ = ("folder", "records")
+
+    def __init__(self, folder: str, records: Mapping):
+        self.folder = folder
+        self.records = records
+
+    def __getitem__(self, key: str) -> Any:
+        _note(f"{self.folder}:{key}")
+        return self.records[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        _note(f"{self.folder}:{key}")
+        return self.records.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        _note(f"{self.folder}:{key}")
+        return key in self.records
+
+    def __iter__(self) -> Iterator[str]:
+        _note(f"{self.folder}:*")
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        _note(f"{self.folder}:*")
+        return len(self.records)
+
+    def keys(self) -> Any:
+        _note(f"{self.folder}:*")
+        return self.records.keys()
+
+    def values(self) -> Any:
+        _note(f"{self.folder}:*")
+        return self.records.values()
+
+    def items(self) -> Any:
+        _note(f"{self.folder}:*")
+        return self.records.items()
+
+
+class DataView:
+    """The dataset as the Api reads it: its companies and sources :class:`Noted`; its glossary
+    and tables as they are (every kept page's key covers their files: KeptPages.site_key).
+    Nothing else of the dataset is reachable from here."""
+
+    def __init__(self, ds: Any):
+        self.companies = Noted("companies", ds.companies)
+        self.sources = Noted("sources", ds.sources)
+        self.glossary = ds.glossary
+        self.tables = ds.tables
+
+
 class Api:
     """What data-bound prose can reach. Every unknown id raises RenderError with a suggestion.
     ``charts``: the charts of the render (generator.charts.Charts), which ``chart()`` places."""
 
     def __init__(self, ds: Any, charts: Any):
-        self.ds = ds
+        self.ds = DataView(ds) if ds is not None else None
         self.charts = charts
         # the articles rendered so far ({path, meta, minutes}), filled by site_src.py, which
         # renders them before the other hand-written pages (the home page lists the newest)
@@ -373,6 +438,7 @@ class Api:
     def latest_articles(self, count: int = 5) -> Markup:
         """The newest articles, newest first, as a list: each linked, with its date, reading
         time and description (the articles are rendered before the other hand-written pages)."""
+        _note("articles")
         newest = sorted(self.articles, key=lambda a: (a["meta"].published, a["meta"].title),
                         reverse=True)[:self._count("latest_articles", count)]
         items = [f"- [{md(a['meta'].title)}]({rel(a['path'])}): "

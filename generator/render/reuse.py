@@ -1,8 +1,9 @@
 """Rendered pages kept between builds: a build renders again only the pages whose inputs
-changed since a build rendered them. Two kinds of page are kept: the company profiles (most of
-a build's pages) and the pages of a kind that says what its pages read (``PageKind.reads``: the
-sources list's pages); the other kinds, a few pages that list everything and change with almost
-any edit, are always rendered.
+changed since a build rendered them. Kept are the company profiles (most of a build's pages),
+the pages of a kind that says what its pages read (``PageKind.reads``: the sources list's pages)
+and the pages of site_src, articles and hand-written pages, by their text and the records their
+template code read (:class:`HandCache`); the other kinds, a few pages that list everything and
+change with almost any edit, are always rendered.
 
 What every kept page reads, in its key: the render's code and templates, the settings that shape
 pages, and every data file that is not a company or a source (glossary, tables, …: any page can
@@ -33,6 +34,7 @@ page rendered again. A page whose rendering reported anything is not kept.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,11 @@ from .. import engine
 from ..cachedir import write_atomically
 from ..pagecache import digest, folder_digest
 from ..types import Page
+
+# a kept page: its Page, the sources it cites, the charts it places, the records it read
+# (PageState.reads), what all those were when it was kept (KeptPages._reads), and what its
+# caller kept with it
+Entry = tuple[Page, list[str], list[str], list[str], list[str], dict]
 
 # What the profile template may use for its profiles to be cached: its company, and the
 # functions whose reads the key covers (they read the company and the companies it names or that
@@ -91,7 +98,7 @@ class KeptPages:
     def key(self, spec: Any) -> str | None:
         raise NotImplementedError
 
-    def _reads(self, sources: list[str], charts: list[str]) -> list[str]:
+    def _reads(self, sources: list[str], charts: list[str], data: list[str]) -> list[str]:
         out = []
         for sid in sources:
             rel = self.ds.origins.get(("sources", sid))
@@ -99,30 +106,32 @@ class KeptPages:
                        f"{self.source_page.get(sid, '')}")
         for chart_id in charts:
             out.append(f"{chart_id}:{self.figure_key(chart_id)}")
+        out += (f"{read}={self._read_digest(read)}" for read in data)
         return out
+
+    def _read_digest(self, read: str) -> str:
+        """What a record the page read is now (PageState.reads; see :class:`HandCache`)."""
+        raise NotImplementedError
 
     def _file(self, key: str) -> Path:
         return self.folder / f"{key}.page"
 
-    def get(self, key: str) -> tuple[Page, list[str]] | None:
-        """The page's Markdown (as a Page, to be moved to its path) and the sources it cites,
-        when nothing it reads changed."""
+    def get(self, key: str) -> tuple[Page, list[str], dict] | None:
+        """The page's Markdown (as a Page, to be moved to its path), the sources it cites and
+        what was kept with it (``extra``), when nothing it reads changed."""
         held = self.memory.get(key) if self.memory is not None else None
-        if held is not None:
-            page, sources, charts, reads = held
-        else:
-            got = self._read(key)
-            if got is None:
-                return None
-            page, sources, charts, reads = got
-        if self._reads(sources, charts) != reads:
+        entry = held if held is not None else self._read(key)
+        if entry is None:
+            return None
+        page, sources, charts, data, reads, extra = entry
+        if self._reads(sources, charts, data) != reads:
             return None
         if held is None and self.memory is not None:
-            self.memory.keep(key, (page, sources, charts, reads))
+            self.memory.keep(key, entry)
         self.hits += 1
-        return page, list(sources)
+        return page, list(sources), dict(extra)
 
-    def _read(self, key: str) -> tuple[Page, list[str], list[str], list[str]] | None:
+    def _read(self, key: str) -> Entry | None:
         # an entry: a line of JSON, then the page's bytes as the render held them (compressed
         # from PACK_MIN up: nothing is compressed, decompressed or hashed again to keep it)
         try:
@@ -130,24 +139,33 @@ class KeptPages:
                 head, _, data = f.read().partition(b"\n")
             entry = json.loads(head)
             sources, charts, reads = entry["sources"], entry["charts"], entry["reads"]
+            read, extra = entry["data"], entry["extra"]
             (text_digest, placed), packed, check = entry["markdown"], entry["packed"], entry["check"]
             fingerprint = (text_digest, tuple(placed))
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if check != digest(data) or not isinstance(packed, bool) or \
-                not isinstance(text_digest, str) or not all(isinstance(c, str) for c in placed):
+                not isinstance(text_digest, str) or not all(isinstance(c, str) for c in placed) \
+                or not isinstance(extra, dict) or \
+                not all(isinstance(r, str) for r in (*sources, *charts, *read)):
             return None  # damaged
-        return Page.held(data, packed, fingerprint), sources, charts, reads
+        return Page.held(data, packed, fingerprint), sources, charts, read, reads, extra
 
-    def put(self, key: str, page: Page, sources: list[str], charts: list[str]) -> None:
-        reads = self._reads(sources, charts)
+    def put(self, key: str, page: Page, sources: list[str], charts: list[str],
+            data: list[str] | None = None, extra: dict | None = None) -> None:
+        """Keep ``page`` under ``key``, with the sources it cites, the charts it places, the
+        records it read (``data``: PageState.reads, for a kind whose key does not cover them)
+        and ``extra`` (JSON: what the caller needs of it besides its bytes)."""
+        data, extra = sorted(data or ()), dict(extra or {})
+        reads = self._reads(sources, charts, data)
         if self.memory is not None:
-            self.memory.keep(key, (page, list(sources), list(charts), reads))
-        data, packed = page.stored()
+            self.memory.keep(key, (page, list(sources), list(charts), data, reads, extra))
+        stored, packed = page.stored()
         text_digest, placed = page.fingerprint or engine.fingerprint(page.text)
-        head = {"sources": sources, "charts": charts, "reads": reads, "packed": packed,
-                "markdown": [text_digest, list(placed)], "check": digest(data)}
-        write_atomically(self._file(key), json.dumps(head).encode("utf-8") + b"\n" + data)
+        head = {"sources": sources, "charts": charts, "data": data, "reads": reads,
+                "extra": extra, "packed": packed, "markdown": [text_digest, list(placed)],
+                "check": digest(stored)}
+        write_atomically(self._file(key), json.dumps(head).encode("utf-8") + b"\n" + stored)
 
 
 class KeptMemory:
@@ -156,17 +174,17 @@ class KeptMemory:
     kept page again; :meth:`forget_unused` lets go of those the last render did not use."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[Page, list[str], list[str], list[str]]] = {}
+        self.entries: dict[str, Entry] = {}
         self.used: set[str] = set()
 
-    def get(self, key: str) -> tuple[Page, list[str], list[str], list[str]] | None:
+    def get(self, key: str) -> Entry | None:
         """The entry held under ``key``, used by this render (None: none is held)."""
         entry = self.entries.get(key)
         if entry is not None:
             self.used.add(key)
         return entry
 
-    def keep(self, key: str, entry: tuple[Page, list[str], list[str], list[str]]) -> None:
+    def keep(self, key: str, entry: Entry) -> None:
         self.entries[key] = entry
         self.used.add(key)
 
@@ -214,6 +232,55 @@ class ListCache(KeptPages):
 
     def key(self, spec: Any) -> str | None:
         return digest(self.site, "list", spec.path, *self.reads(spec))
+
+
+class HandCache(KeptPages):
+    """The pages of site_src (articles and hand-written pages): a page's key is its front matter
+    and body, and the budgets its template code runs under; what that code read through the Api
+    (render.api.Noted: each company and source it looked up, found or not, every company when it
+    went over them all, the articles list) is noted while it renders and kept with it, and the
+    page is taken again only when none of that changed, nor its sources and charts. ``articles``:
+    the articles of this render so far (the Api's list: they come before the pages that list
+    them)."""
+
+    def __init__(self, folder: Path, ds: Any, site: str, figure_key: Any,
+                 source_page: dict[str, str], articles: list[dict],
+                 memory: "KeptMemory | None" = None):
+        super().__init__(folder, ds, site, figure_key, source_page, memory)
+        self.articles = articles
+        self._folders: dict[str, str] = {}  # "companies:*" → a digest of all their files
+
+    def key_of(self, rel_doc: str, front_matter: str, body: str, limits: Any) -> str:
+        return digest(self.site, "site_src", rel_doc, front_matter, body, repr(limits))
+
+    def _read_digest(self, read: str) -> str:
+        folder, _, rid = read.partition(":")
+        if read == "articles":
+            return digest(json.dumps([[a["path"], a["meta"].model_dump_json(), a["minutes"]]
+                                      for a in self.articles]))
+        if rid == "*":
+            if read not in self._folders:
+                prefix = f"data/{folder}/"
+                self._folders[read] = digest(json.dumps(sorted(
+                    (rel, d) for rel, d in self.ds.digests.items() if rel.startswith(prefix))))
+            return self._folders[read]
+        rel = self.ds.origins.get((folder, rid))
+        if rel is None:
+            return "-"  # no such record
+        found = self.ds.digests.get(rel)
+        return found if found is not None else f"unknown {os.urandom(8).hex()}"  # (never equal)
+
+
+def hand_pages(settings: Any, ds: Any, figure_key: Any, source_page: dict[str, str],
+               articles: list[dict], memory: KeptMemory | None = None) -> HandCache | None:
+    """The kept pages of site_src in a render (None: a clean build, which keeps none)."""
+    from ..cachedir import project_cache
+
+    if settings.clean:
+        return None
+    return HandCache(project_cache(settings.root) / "render", ds,
+                     KeptPages.site_key(ds, settings, ""), figure_key, source_page, articles,
+                     memory)
 
 
 def kept_pages(kind: Any, site: Any, env: Any, figure_key: Any,

@@ -81,13 +81,14 @@ class HandPages:
 
 def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, problems: Problems,
                     source_page: dict[str, str], article: Any, page: Any,
-                    share: ShareCards | None = None, articles: list | None = None
-                    ) -> HandPages:
+                    share: ShareCards | None = None, articles: list | None = None,
+                    kept: Any = None) -> HandPages:
     """Hand-written pages and articles: front matter checked, markup checked, Jinja run in the
     sandbox under each page's budget (``settings.limits``). ``article`` and ``page``: the page
     kinds of the files under ``articles/`` and of the others; ``share``: their share cards;
     ``articles``: the list to put the rendered articles in (the Api's, which lists them), which
-    are rendered first."""
+    are rendered first; ``kept``: the pages kept from earlier builds (render/reuse.HandCache),
+    each taken again when neither its text nor anything it read changed."""
     share = share if share is not None else ShareCards(None)
     site_src = settings.site_src
     src = settings.root / site_src
@@ -121,6 +122,16 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
         check_article_markup(body, origin, offset, problems)
         if len(problems.items) > before:
             continue
+        dated = kind is article
+        key = kept.key_of(rel_doc, fm.model_dump_json(), body, settings.limits) \
+            if kept is not None else None
+        got_kept = kept.get(key) if key is not None else None
+        if got_kept is not None:
+            held, cited, extra = got_kept
+            out.cited.update(cited)
+            share.add(rel_doc, origin, Card(fm.title, description=fm.description))  # its file
+            _add(out, held.moved(rel_doc, origin), rel_doc, fm, extra.get("minutes"), dated)
+            continue
         state = PageState(rel_doc)
         with on_page(state):
             bodies[origin] = body
@@ -131,7 +142,6 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
             footer = sources_footer(sources, source_page)
             as_of = data_as_of(max(state.event_dates, default=None))
             out.cited.update(state.sources)
-        dated = kind is article
         image, alt = share.add(rel_doc, origin, Card(fm.title, description=fm.description))
         meta = PageMeta(fm.title, fm.description, kind.name, origin,
                         published=str(fm.published) if fm.published else None,
@@ -144,14 +154,23 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
                         share_alt=alt, share_size=SHARE_SIZE)
         text = with_meta_line(text, meta_line(meta))  # pages stating events show "data as of"
         source = engine.page_source(meta, text + footer, settings.edit_url_base)
-        out.pages.append(Page(rel_doc, source.encode("utf-8"), origin))
-        out.found[rel_doc].append(out.pages[-1])
-        if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
-            out.articles.append({"path": rel_doc, "meta": fm, "minutes": meta.reading_minutes,
-                                 "origin": origin})
+        made = Page(rel_doc, source.encode("utf-8"), origin)
+        _add(out, made, rel_doc, fm, meta.reading_minutes, dated)
+        if key is not None and len(problems.items) == before:
+            kept.put(key, made, list(state.sources), list(state.charts), sorted(state.reads),
+                     {"minutes": meta.reading_minutes})
     out.articles.sort(key=lambda a: (a["meta"].published, a["meta"].title), reverse=True)
     out.pages.sort(key=lambda p: Path(p.path))  # in path order, as they are found
     return out
+
+
+def _add(out: HandPages, page: Page, rel_doc: str, fm: FrontMatter, minutes: int | None,
+         dated: bool) -> None:
+    out.pages.append(page)
+    out.found[rel_doc].append(page)
+    if dated and rel_doc != f"{site_paths.ARTICLES}/index.md":
+        out.articles.append({"path": rel_doc, "meta": fm, "minutes": minutes,
+                             "origin": page.origin})
 
 
 def _lead_problem(is_article: bool, origin: str, at: tuple[int, int], out: HandPages,
