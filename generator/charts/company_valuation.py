@@ -15,10 +15,11 @@ def chart_id(company_id: str) -> str:
     return f"valuation-{company_id}"
 
 
-def main_currency(c: m.Company) -> tuple[str, int]:
-    """The currency most of the company's valuations are in, and how many are."""
+def main_currency(c: m.Company, marks: list[m.Event] | None = None) -> tuple[str, int]:
+    """The currency most of the company's valuations are in, and how many are (``marks``: its
+    valuation_marks, when the caller has them)."""
     counts: dict[str, int] = {}
-    for e in valuation_marks(c):
+    for e in valuation_marks(c) if marks is None else marks:
         counts[e.valuation.currency] = counts.get(e.valuation.currency, 0) + 1
     if not counts:
         return "", 0
@@ -28,14 +29,19 @@ def main_currency(c: m.Company) -> tuple[str, int]:
 
 def instances(ds) -> list[Instance]:
     # the sources its marks cite are read too: a mark's tip names their publishers
-    return [Instance(chart_id(c.id), ds.origin("companies", c.id),
-                     (("companies", c.id),) + tuple(("sources", s) for s in _cited(ds, c)), c.id)
-            for c in sorted(ds.companies.values(), key=lambda c: c.id)
-            if main_currency(c)[1] >= 2]
+    out = []
+    for cid in sorted(ds.companies):
+        c = ds.companies[cid]
+        marks = valuation_marks(c)
+        if len(marks) >= 2 and main_currency(c, marks)[1] >= 2:
+            out.append(Instance(chart_id(cid), ds.origin("companies", cid), (("companies", cid),)
+                                + tuple(("sources", s) for s in _cited(ds, c, marks)), cid))
+    return out
 
 
-def _cited(ds, c: m.Company) -> list[str]:
-    return sorted({s for e in valuation_marks(c) for s in e.sources if s in ds.sources})
+def _cited(ds, c: m.Company, marks: list[m.Event] | None = None) -> list[str]:
+    return sorted({s for e in (valuation_marks(c) if marks is None else marks)
+                   for s in e.sources if s in ds.sources})
 
 
 def build(ds, instance: Instance, b: SpecBuilder) -> Chart:
