@@ -159,6 +159,32 @@ def test_charts_without_data_are_not_registered(project):
                                         "valuations-over-time", "who-funds-whom"]
 
 
+@pytest.mark.parametrize("edit, drawn", [
+    ((), True),
+    # the latest mark in euros: no bar in US dollars
+    (("USD 1.5 billion", "EUR 1.5 billion", "USD 8.5 billion", "EUR 8.5 billion",
+      "valuation: USD 10 billion", "valuation: EUR 10 billion"), False),
+    # the latest mark is a price of another kind: named apart, not drawn
+    (("valuation_basis: post-money\n    status: reported", "valuation_basis: not-stated\n"
+      "    status: reported"), False),
+    # the company is now part of another: named apart, not drawn
+    (("relationships:\n", "relationships:\n  - company: bigcloud\n    role: parent\n"
+      "    since: 2024-01\n    status: confirmed\n    sources: [daily-2023]\n"), False),
+], ids=["post-money in US dollars", "in euros", "another kind", "part of another"])
+def test_latest_valuations_exists_when_one_company_s_latest_deal_is_a_bar(project, edit, drawn):
+    path = project / "data/companies/acme-ai.yaml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in zip(edit[::2], edit[1::2]):
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    problems = Problems()
+    ids = [inst.id for _, inst in instances(load(project, problems))]
+    assert problems.report() == "no problems found"
+    assert ("latest-valuations" in ids) is drawn
+    assert ("latest-valuations" in _charts(project)) is drawn
+
+
 def test_the_check_knows_exactly_the_charts_the_build_makes(project):
     """The check asks each kind which charts exist (no Altair, no specs); the build builds them."""
     for root in (project, REPO):
