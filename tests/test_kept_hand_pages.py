@@ -132,6 +132,25 @@ def test_a_damaged_entry_is_a_page_rendered_again(project, monkeypatch):
     assert again == first
 
 
+@pytest.mark.parametrize("field, value", [
+    ("data", 7), ("sources", "acme-news-2021"), ("extra", []), ("charts", [1]),
+    ("extra", {"minutes": "2"})])
+def test_an_entry_whose_record_is_not_what_was_written_is_a_page_rendered_again(
+        project, monkeypatch, field, value):
+    import json
+
+    first, _ = _render(project, monkeypatch)
+    for p in (project_cache(project) / "render").glob("*.page"):
+        head, _, data = p.read_bytes().partition(b"\n")
+        entry = json.loads(head)
+        entry[field] = value
+        p.write_bytes(json.dumps(entry).encode() + b"\n" + data)
+    again, ran = _render(project, monkeypatch)
+    # (an article's reading time that is not a number: the article alone)
+    assert ran == (ALL[:1] if value == {"minutes": "2"} else ALL)
+    assert again == first
+
+
 def test_the_records_a_page_s_template_code_looks_up_are_noted_on_it(project):
     problems = Problems()
     api = Api(load(project, problems), charts=None)

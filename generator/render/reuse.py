@@ -145,9 +145,9 @@ class KeptPages:
         except (OSError, ValueError, KeyError, TypeError):
             return None
         if check != digest(data) or not isinstance(packed, bool) or \
-                not isinstance(text_digest, str) or not all(isinstance(c, str) for c in placed) \
-                or not isinstance(extra, dict) or \
-                not all(isinstance(r, str) for r in (*sources, *charts, *read)):
+                not isinstance(text_digest, str) or not _strings(placed) or \
+                not isinstance(extra, dict) or \
+                not (_strings(sources) and _strings(charts) and _strings(read)):
             return None  # damaged
         return Page.held(data, packed, fingerprint), sources, charts, read, reads, extra
 
@@ -166,6 +166,10 @@ class KeptPages:
                 "extra": extra, "packed": packed, "markdown": [text_digest, list(placed)],
                 "check": digest(stored)}
         write_atomically(self._file(key), json.dumps(head).encode("utf-8") + b"\n" + stored)
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(x, str) for x in value)
 
 
 class KeptMemory:

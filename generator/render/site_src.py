@@ -126,7 +126,7 @@ def render_site_src(sources: dict[str, Any], settings: Any, globals_: dict, prob
         key = kept.key_of(rel_doc, fm.model_dump_json(), body, settings.limits) \
             if kept is not None else None
         got_kept = kept.get(key) if key is not None else None
-        if got_kept is not None:
+        if got_kept is not None and (not dated or type(got_kept[2].get("minutes")) is int):
             held, cited, extra = got_kept
             out.cited.update(cited)
             share.add(rel_doc, origin, Card(fm.title, description=fm.description))  # its file
