@@ -23,6 +23,7 @@ table or format it does not read gives None, never a guess), stays a ``<text>`` 
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import io
@@ -458,6 +459,28 @@ def outlines_match(fonts: Fonts, render: Callable[[str, float], bytes] = _vl_con
 # of the probe, about a quarter of a second): they save about 15 ms a card and more a chart's
 # download. Fewer (a one-file rebuild makes one card and one chart) are drawn from their text.
 WORTH_CHECKING = 16
+
+
+@functools.cache
+def fonts_identity(dirs: tuple[str, ...] = FONT_DIRS) -> str:
+    """What the fonts a PNG or SVG may be drawn with are, for the names of the files made with
+    them (share cards, rendered charts): every file under the system's font folders, by path,
+    size and time of change. vl-convert measures and draws text with the fonts it finds there,
+    so a font installed or removed changes what it makes: share cards drawn with a fallback
+    font before Liberation Sans was installed kept being linked by later builds, whose clean
+    build drew them otherwise."""
+    entries = []
+    for d in dirs:
+        for dirpath, dirnames, filenames in os.walk(os.path.expanduser(d)):
+            dirnames.sort()
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                entries.append(f"{path}\0{st.st_size}\0{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest()[:16]
 
 
 def outlines_for(count: int) -> Fonts | None:

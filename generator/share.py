@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .charts.cache import module_digest
 from .escape import xml_text
-from .glyphs import Fonts, outline_svg, outlines_for
+from .glyphs import Fonts, fonts_identity, outline_svg, outlines_for
 from .types import FilePage
 
 FOLDER = "share"  # in the site: share/<page's path>.png
@@ -126,10 +126,11 @@ class ShareCards:
     def assets(self) -> list[FilePage]:
         """Every card named, made where it is not kept already, as files the engine copies."""
         out, to_make = [], []
+        fonts = fonts_identity()
         for path, (origin, svg) in sorted(self._cards.items()):
             assert self.folder is not None
-            # named by the card and by the code that draws and compresses it
-            made = f"{svg}\0{module_digest('generator.png', 'generator.glyphs')}"
+            # named by the card, by the code that draws and compresses it and by the fonts
+            made = f"{svg}\0{module_digest('generator.png', 'generator.glyphs')}\0{fonts}"
             file = self.folder / f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
             if not file.is_file():
                 to_make.append((file, svg))

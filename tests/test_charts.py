@@ -990,6 +990,22 @@ def test_the_render_key_names_a_chart_s_spec_by_the_digest_made_with_it(tmp_path
     assert render_key(made({"a": [1, 2], "b": "x"}, title="U"), cache)[0] != key
 
 
+def test_the_render_key_names_the_fonts_vl_convert_finds(tmp_path, monkeypatch):
+    """vl-convert measures and draws a chart's text with the system's fonts: a font installed or
+    removed makes every chart's render key another, so no chart drawn with the old fonts is kept."""
+    from generator.charts import pipeline
+    from generator.charts.base import Col, chart
+    from generator.charts.cache import RenderCache
+
+    ch = chart("c", "T", "t", "a", [], [Col("x", "X")], [], [], "data/companies", {"a": 1})
+    cache = RenderCache(tmp_path)
+    monkeypatch.setattr(pipeline, "fonts_identity", lambda: "fonts one")
+    key = pipeline.render_key(ch, cache)[0]
+    assert pipeline.render_key(ch, cache)[0] == key
+    monkeypatch.setattr(pipeline, "fonts_identity", lambda: "fonts two")
+    assert pipeline.render_key(ch, cache)[0] != key
+
+
 def test_capital_raised_is_drawn_when_a_lab_has_a_sum_in_us_dollars(project):
     """The chart exists when any lab has a sum in US dollars (the first one found answers), and
     not when every lab's money is in another currency."""

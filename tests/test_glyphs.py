@@ -308,3 +308,23 @@ def test_outlines_are_checked_only_for_enough_pngs(fonts):
     assert outlines.cache_info().currsize == 0  # no check made
     assert outlines_for(WORTH_CHECKING) is not None
     assert outlines_for(1) is not None  # once checked, used for any number
+
+
+def test_the_fonts_identity_changes_when_a_font_is_added_changed_or_removed(tmp_path):
+    from generator.glyphs import fonts_identity
+
+    folder = tmp_path / "fonts"
+    (folder / "truetype").mkdir(parents=True)
+
+    def identity() -> str:
+        return fonts_identity.__wrapped__((str(folder), str(tmp_path / "absent")))
+
+    empty = identity()
+    font = folder / "truetype" / "Some-Regular.ttf"
+    font.write_bytes(b"font")
+    added = identity()
+    font.write_bytes(b"font, another version")
+    changed = identity()
+    assert identity() == changed  # (the same fonts, the same identity)
+    font.unlink()
+    assert len({empty, added, changed}) == 3 and identity() == empty

@@ -95,3 +95,22 @@ def test_a_profiles_card_gives_its_figures_date_status_and_sources(tmp_path, cit
     alt = next(line for line in pages["companies/acme-ai.md"].split("\n")
                if line.startswith("share_alt:"))
     assert alt == f'share_alt: "Acme AI&#46; Latest post&#45;money valuation&#58; {note}"'
+
+
+def test_a_card_is_made_again_when_the_fonts_change(tmp_path, monkeypatch):
+    # vl-convert draws a card's text with the fonts it finds: a card drawn before a font was
+    # installed is not the card a clean build makes after (generator.glyphs.fonts_identity)
+    import generator.share as share
+
+    def made() -> list:
+        cards = ShareCards(tmp_path / "cards")
+        cards.add("index.md", "site_src/index.md", Card("Home"))
+        return [f.source for f in cards.assets()]
+
+    monkeypatch.setattr(share, "fonts_identity", lambda: "fonts one")
+    first = made()
+    assert made() == first
+    monkeypatch.setattr(share, "fonts_identity", lambda: "fonts two")
+    again = made()
+    assert again != first and again[0].is_file()
+    assert len(list((tmp_path / "cards").iterdir())) == 2

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..glyphs import outline_svg, outlines_for
+from ..glyphs import fonts_identity, outline_svg, outlines_for
 from ..png import smaller
 from ..problems import Problem, Problems
 from .base import Chart
@@ -54,8 +54,10 @@ class RenderStats:
 
 def render_key(ch: Chart, cache: RenderCache) -> tuple[str, dict[str, Any]]:
     """The render cache's key for a chart, and the words its download SVG wraps it in."""
+    # (the fonts: vl-convert measures and draws the text with those it finds)
     wrap = {"title": ch.title, "takeaway": ch.takeaway, "alt": ch.alt,
-            "footer": ch.footer(), "vl_version": render_versions(cache.dir)[1]}
+            "footer": ch.footer(), "vl_version": render_versions(cache.dir)[1],
+            "fonts": fonts_identity()}
     if not ch.png_download:
         wrap["png"] = False
     return cache.key(ch.spec_digest, json.dumps(wrap, sort_keys=True)), wrap
