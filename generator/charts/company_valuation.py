@@ -15,11 +15,11 @@ def chart_id(company_id: str) -> str:
     return f"valuation-{company_id}"
 
 
-def main_currency(c: m.Company, marks: list[m.Event] | None = None) -> tuple[str, int]:
-    """The currency most of the company's valuations are in, and how many are (``marks``: its
-    valuation_marks, when the caller has them)."""
+def main_currency(marks: list[m.Event]) -> tuple[str, int]:
+    """The currency most of a company's valuations (``marks``: facts.valuation_marks) are in,
+    and how many are."""
     counts: dict[str, int] = {}
-    for e in valuation_marks(c) if marks is None else marks:
+    for e in marks:
         counts[e.valuation.currency] = counts.get(e.valuation.currency, 0) + 1
     if not counts:
         return "", 0
@@ -33,22 +33,22 @@ def instances(ds) -> list[Instance]:
     for cid in sorted(ds.companies):
         c = ds.companies[cid]
         marks = valuation_marks(c)
-        if len(marks) >= 2 and main_currency(c, marks)[1] >= 2:
+        if main_currency(marks)[1] >= 2:
             out.append(Instance(chart_id(cid), ds.origin("companies", cid), (("companies", cid),)
-                                + tuple(("sources", s) for s in _cited(ds, c, marks)), cid))
+                                + tuple(("sources", s) for s in _cited(ds, marks)), cid))
     return out
 
 
-def _cited(ds, c: m.Company, marks: list[m.Event] | None = None) -> list[str]:
-    return sorted({s for e in (valuation_marks(c) if marks is None else marks)
-                   for s in e.sources if s in ds.sources})
+def _cited(ds, marks: list[m.Event]) -> list[str]:
+    return sorted({s for e in marks for s in e.sources if s in ds.sources})
 
 
 def build(ds, instance: Instance, b: SpecBuilder) -> Chart:
     c = ds.companies[instance.subject]
+    marks = valuation_marks(c)
     ch = valuation_timeline(b, Timeline(
-        instance.id, f"{c.name}: valuations over time", [c], main_currency(c)[0], {},
-        instance.origin, publishers={s: ds.sources[s].publisher for s in _cited(ds, c)}))
+        instance.id, f"{c.name}: valuations over time", [c], main_currency(marks)[0], {},
+        instance.origin, publishers={s: ds.sources[s].publisher for s in _cited(ds, marks)}))
     ch.png_download = False
     return ch
 

@@ -34,30 +34,30 @@ class _Marks:
         self.other_kind: list[tuple[m.Company, m.Event]] = []
         self.absorbed: list[str] = []
         for c in ds.companies.values():
-            e = latest_mark(c)
-            if e is None:
-                continue
-            parent = parent_of(ds.companies, c)
-            if parent is not None:
+            group, e, parent = _group(ds, c)
+            if group == "absorbed":
                 self.absorbed.append(f"{c.name} (now part of {parent.name})")
-            elif e.valuation_basis != BASIS:
-                self.other_kind.append((c, e))
-            elif e.valuation.currency != "USD":
-                self.other_currency.append((c, e))
-            else:
-                self.pairs.append((c, e))
+            elif group is not None:
+                getattr(self, group).append((c, e))
 
 
-def _pair(ds, c: m.Company) -> bool:
-    """Whether the chart draws ``c`` (see :class:`_Marks`)."""
+def _group(ds, c: m.Company) -> tuple[str | None, m.Event | None, m.Company | None]:
+    """Where ``c`` goes in :class:`_Marks` (None: it has no latest mark), its latest mark, and
+    the company it is now part of."""
     e = latest_mark(c)
-    return e is not None and e.valuation_basis == BASIS and e.valuation.currency == "USD" and \
-        parent_of(ds.companies, c) is None
+    if e is None:
+        return None, None, None
+    parent = parent_of(ds.companies, c)
+    if parent is not None:
+        return "absorbed", e, parent
+    if e.valuation_basis != BASIS:
+        return "other_kind", e, None
+    return ("other_currency" if e.valuation.currency != "USD" else "pairs"), e, None
 
 
 def instances(ds) -> list[Instance]:
     # (the first company drawn answers: every company's marks were 25 ms at 1,000)
-    has = any(_pair(ds, c) for c in ds.companies.values())
+    has = any(_group(ds, c)[0] == "pairs" for c in ds.companies.values())
     return [Instance(ID, "data/companies", (("companies", None),))] if has else []
 
 
