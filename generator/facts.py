@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from . import model as m
+from .derived import per_record
 
 # the order of trust, strongest first
 STATUSES = ("confirmed", "reported", "rumored", "unverified")
@@ -17,9 +18,10 @@ STATUSES = ("confirmed", "reported", "rumored", "unverified")
 NOT_DEALS = ("offer-declined", "target")
 
 
-def valuation_marks(c: m.Company) -> list[m.Event]:
+@per_record
+def valuation_marks(c: m.Company) -> tuple[m.Event, ...]:
     """The company's events with a valuation, of any basis, oldest first."""
-    return sorted((e for e in c.events if e.valuation), key=lambda e: e.date.order)
+    return tuple(sorted((e for e in c.events if e.valuation), key=lambda e: e.date.order))
 
 
 def marks_of(c: m.Company, basis: str) -> list[m.Event]:
@@ -36,6 +38,17 @@ def is_deal(e: m.Event) -> bool:
 def latest_mark(c: m.Company, statuses: tuple[str, ...] = ("confirmed", "reported"),
                 basis: str | None = None) -> m.Event | None:
     """The newest valuation set by a deal, confirmed or reported (of one basis, if given)."""
+    if statuses == ("confirmed", "reported") and basis is None:
+        return _latest_deal(c)
+    return _latest(c, statuses, basis)
+
+
+@per_record
+def _latest_deal(c: m.Company) -> m.Event | None:
+    return _latest(c, ("confirmed", "reported"), None)
+
+
+def _latest(c: m.Company, statuses: tuple[str, ...], basis: str | None) -> m.Event | None:
     marks = [e for e in valuation_marks(c) if e.status in statuses and is_deal(e)
              and (basis is None or e.valuation_basis == basis)]
     return marks[-1] if marks else None

@@ -30,6 +30,7 @@ from typing import Iterable
 
 from . import model as m
 from .bounds import Span, Unbounded
+from .derived import per_record
 from .values import Money
 
 SHARE_SALES = ("tender-offer", "secondary-sale")  # money to the sellers, not the company
@@ -87,7 +88,8 @@ def _named(e: m.Event) -> str:
     return f"{e.round or m.EVENT_KIND_LABEL[e.kind]} ({e.date})"
 
 
-def lines_of(c: m.Company) -> list[Line]:
+@per_record
+def lines_of(c: m.Company) -> tuple[Line, ...]:
     """Every investor line of a company's events, in the order of the events."""
     out = []
     for e in sorted(c.events, key=lambda e: (e.date.order, e.id)):
@@ -102,7 +104,7 @@ def lines_of(c: m.Company) -> list[Line]:
                             c.event(inv.counted_in) if inv.counted_in else None,
                             c.event(e.paid_under) if e.paid_under else None,
                             paid if sale else None))
-    return out
+    return tuple(out)
 
 
 @dataclass
@@ -248,8 +250,10 @@ class CompanyMoney:
     counted: list[tuple[m.Event, m.Event | None]] = field(default_factory=list)
 
 
+@per_record
 def company_money(c: m.Company) -> CompanyMoney:
-    """What a company raised, had committed and saw sold, by kind of money (see LAB_CATEGORIES)."""
+    """What a company raised, had committed and saw sold, by kind of money (see LAB_CATEGORIES);
+    shared by every caller (generator.derived): read it, never change it."""
     out = CompanyMoney()
     for e in sorted(c.events, key=lambda e: (e.date.order, e.id)):
         raised = e.amount_raised

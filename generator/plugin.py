@@ -83,6 +83,7 @@ class Session:
     page_cache: Any = None  # the command's PageCache (serve keeps it across rebuilds)
     records: Any = None  # serve: the checked records, kept in memory (generator.recordcache)
     kept: Any = None  # serve: the kept pages, held in memory (generator.render.reuse)
+    derived: Any = None  # serve: values computed from its records (generator.derived)
     # build_site: the site folder is the previous site, kept (generator.sitedir.take_spare),
     # which the plugin prunes before anything is written into it
     site_reused: bool = False
@@ -109,12 +110,14 @@ def attach(config: Any, session: Session) -> "PluginEvents | None":
 
 
 def check_and_render(settings: Settings, problems: Problems, store: Any = None,
-                     records: Any = None, kept: Any = None) -> Rendered | None:
+                     records: Any = None, kept: Any = None,
+                     derived: Any = None) -> Rendered | None:
     """Load and render by ``settings``; None when the data has errors. Charts missing from the
     cache are rendered in the background while MkDocs works (see charts.pipeline);
     LedgerPlugin.on_env waits for them. ``records``: the record cache to use (serve keeps one in
     memory across rebuilds), else the project's; ``kept``: the kept pages held in memory
-    (serve's, generator.render.reuse.KeptMemory)."""
+    (serve's, generator.render.reuse.KeptMemory); ``derived``: the values computed from records
+    (serve's, generator.derived.Derived)."""
     from .recordcache import record_cache
 
     if records is None or settings.clean:
@@ -125,7 +128,7 @@ def check_and_render(settings: Settings, problems: Problems, store: Any = None,
     if problems.errors:
         return None
     settle(settings)  # the dataset lives until the build ends
-    rendered = render(ds, settings, problems, store=store, kept=kept)
+    rendered = render(ds, settings, problems, store=store, kept=kept, derived=derived)
     settle(settings)  # and so do the pages
     return rendered
 
@@ -225,13 +228,15 @@ class PluginEvents:
                                              edit_url_base=self.config.edit_url_base)
         problems = Problems()
         if self.session.serving and self.session.records is None and not self.session.clean:
+            from .derived import Derived
             from .recordcache import record_cache
             from .render.reuse import KeptMemory
 
             self.session.records = record_cache(settings, in_memory=True)
             self.session.kept = KeptMemory()
+            self.session.derived = Derived()
         rendered = check_and_render(settings, problems, self.session.store, self.session.records,
-                                    self.session.kept)
+                                    self.session.kept, self.session.derived)
         if problems.failed(strict=self.config.strict_data):
             if rendered is not None:
                 rendered.charts.abandon()

@@ -29,6 +29,7 @@ from typing import Any, Iterable
 from .. import engine
 from .. import model as m
 from ..crossref import unused_sources
+from ..derived import Derived, using
 from ..facts import (basis_label, chart_gap, event_title, incoming_relations, latest_event,
                      latest_mark, parent_of, relations, secondary_only, valuation_marks)
 from ..flows import investments_by, investments_index, investors_in
@@ -46,7 +47,7 @@ from .site_src import claim_addresses, render_site_src
 
 
 def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
-           kept: Any = None) -> "Rendered":
+           kept: Any = None, derived: Derived | None = None) -> "Rendered":
     """Every page and file of the site, by the settings (generator.settings.Settings). Problems
     are added to ``problems``; pages with problems are left out, so callers must check
     ``problems`` before publishing anything.
@@ -56,7 +57,16 @@ def render(ds: Any, settings: Any, problems: Problems, *, store: Any = None,
     charts.pipeline): pages hold a placeholder for each chart's SVG, and chart downloads are
     files in the cache; Rendered.complete() waits for them. ``store``: the chart caches to use
     (serve keeps one across rebuilds), else the project's; ``kept``: the kept pages held in
-    memory (serve's generator.render.reuse.KeptMemory), else none."""
+    memory (serve's generator.render.reuse.KeptMemory), else none; ``derived``: the values
+    computed from records to use (serve keeps one across rebuilds: generator.derived), else a
+    new one."""
+    derived = Derived() if derived is None else derived
+    derived.keep(r for records in ds.records.values() for r in records.values())
+    with using(derived):
+        return _render(ds, settings, problems, store, kept)
+
+
+def _render(ds: Any, settings: Any, problems: Problems, store: Any, kept: Any) -> "Rendered":
     from ..charts import ChartStore, Charts
     from ..downloadcache import Copy
     from ..downloads import atom_feed, dataset_downloads, download_cache, download_paths
