@@ -4,8 +4,9 @@ key figure (a profile: its latest valuation), else its description.
 
 A card is an SVG drawn here in Liberation Sans (Arial's metrics; a system font, no network font)
 and turned into a PNG by vl-convert, the library that already renders the charts, once every page
-is rendered, into a folder of the project's cache, named by the digest of their SVG, so a rebuild
-makes only the cards whose words changed; the engine copies them from there. Every text from data
+is rendered, into a folder of the project's cache, named by a digest of their words and of the
+code that draws them (and the fonts it finds), so a rebuild makes only the cards whose words
+changed; the engine copies them from there. Every text from data
 is XML-escaped (generator.escape.xml_text) before it is drawn.
 
 The card as made has its lines of text drawn as glyph outlines (generator.glyphs) where they can
@@ -19,6 +20,8 @@ made, and for a line the outlines do not draw, the card keeps its ``<text>``.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,27 +117,38 @@ class ShareCards:
 
     def __init__(self, folder: Path | None, site_name: str = SITE_NAME):
         self.folder, self.site_name = folder, site_name
-        self._cards: dict[str, tuple[str, str]] = {}  # site path → (origin, SVG)
+        self._cards: dict[str, tuple[str, Card]] = {}  # site path → (origin, card)
 
     def add(self, docs_path: str, origin: str, card: Card) -> tuple[str, str]:
         """Name the card of the page at ``docs_path``: (its site path, its alt text)."""
         path = image_path(docs_path)
         if self.folder is not None:
-            self._cards[path] = (origin, card_svg(card, self.site_name))
+            self._cards[path] = (origin, card)
         return path, card.alt
 
     def assets(self) -> list[FilePage]:
         """Every card named, made where it is not kept already, as files the engine copies."""
         out, to_make = [], []
-        fonts = fonts_identity()
-        for path, (origin, svg) in sorted(self._cards.items()):
-            assert self.folder is not None
-            # named by the card, by the code that draws and compresses it and by the fonts
-            made = f"{svg}\0{module_digest('generator.png', 'generator.glyphs')}\0{fonts}"
-            file = self.folder / f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
-            if not file.is_file():
-                to_make.append((file, svg))
-            out.append(FilePage(path, file, origin))
+        if self.folder is None:
+            return out
+        # named by what the card shows and the site's name, by the code that draws, escapes and
+        # compresses it, and by the fonts: its SVG is drawn only when it is to be made (drawing
+        # every page's card only to name it was 5 % of a rebuild after one edit)
+        drawn = (self.site_name, module_digest("generator.share", "generator.escape",
+                                               "generator.png", "generator.glyphs"),
+                 fonts_identity())
+        try:
+            kept = set(os.listdir(self.folder))  # one listing, not a look-up of every card
+        except OSError:
+            kept = set()
+        for path, (origin, card) in sorted(self._cards.items()):
+            made = json.dumps([card.title, card.label, card.figure, card.description, card.note,
+                               *drawn])
+            name = f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
+            if name not in kept:
+                to_make.append((self.folder / name, card_svg(card, self.site_name)))
+                kept.add(name)
+            out.append(FilePage(path, self.folder / name, origin))
         # their lines drawn as outlines where they can be: the same PNG (the module's docstring)
         fonts = outlines_for(len(to_make))
         for file, svg in to_make:

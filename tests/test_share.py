@@ -3,6 +3,8 @@ drawn as text, never as markup."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from generator.share import Card, ShareCards, card_svg, image_path
@@ -55,6 +57,29 @@ def test_a_check_makes_no_card_and_a_build_makes_each_once(tmp_path):
     assert files[0].source == files[1].source  # the same words: one card
     assert files[0].source.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(list((tmp_path / "cards").iterdir())) == 1
+
+
+@pytest.mark.parametrize("changed", [
+    Card("Acme AI, edited", "Latest", "US$1 billion", "", "2024"),
+    Card("Acme AI", "Earliest", "US$1 billion", "", "2024"),
+    Card("Acme AI", "Latest", "US$2 billion", "", "2024"),
+    Card("Acme AI", "Latest", "US$1 billion", "A lab.", "2024"),
+    Card("Acme AI", "Latest", "US$1 billion", "", "2025"),
+], ids=["title", "label", "figure", "description", "note"])
+def test_a_card_is_named_by_every_word_it_shows_and_the_site_s_name(tmp_path, changed):
+    # a card is named without drawing it: a change of any field it shows is another card
+    def made(card: Card, site: str = "Site") -> Path:
+        cards = ShareCards(tmp_path / "cards", site)
+        cards.add("companies/acme-ai.md", "data/companies/acme-ai.yaml", card)
+        [file] = cards.assets()
+        return file.source
+
+    card = Card("Acme AI", "Latest", "US$1 billion", "", "2024")
+    first = made(card)
+    assert made(card) == first
+    assert made(changed) != first
+    assert made(card, "Another site") != first
+    assert len(list((tmp_path / "cards").iterdir())) == 3
 
 
 def test_a_card_is_made_again_when_the_code_that_compresses_it_changes(tmp_path, monkeypatch):
