@@ -90,8 +90,8 @@ def test_a_kept_page_is_read_back_as_it_was_held_and_a_damaged_entry_is_rendered
         assert page.fingerprint[0] == digest(page.text)
     assert kept["companies/acme-ai.md"].packed  # long enough to be held compressed
     entries = sorted((project_cache(project) / "render").glob("*.page"))
-    # two profiles, the sources list's page and the four pages of site_src
-    assert len(entries) == 7
+    # two profiles, the sources list's page, the companies index and the four pages of site_src
+    assert len(entries) == 8
     for entry in entries:
         data = entry.read_bytes()
         head, _, body = data.partition(b"\n")

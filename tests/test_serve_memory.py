@@ -76,8 +76,8 @@ def test_serve_s_kept_pages_are_held_in_memory_between_renders(project: Path, mo
 
     first = profile()
     assert "companies/acme-ai.md" in made
-    # two profiles, the sources list's page and the four pages of site_src
-    assert len(kept.entries) == 7
+    # two profiles, the sources list's page, the companies index and the four pages of site_src
+    assert len(kept.entries) == 8
     shutil.rmtree(project_cache(project) / "render")  # the entries' files gone
     profiles = {"companies/acme-ai.md", "companies/bigcloud.md"}
     assert profile() == first and profiles & set(made) == set()
@@ -89,11 +89,11 @@ def test_serve_s_kept_pages_are_held_in_memory_between_renders(project: Path, mo
     edited = profile()
     assert "A fictional AI lab the tests use." in edited
     assert "companies/acme-ai.md" in made
-    assert len(kept.entries) == 7
+    assert len(kept.entries) == 8
     # bigcloud's profile names acme-ai (its investor): both rendered again, as are the article
-    # and the home page, which state its figures; the sources page, which shows no summary, and
-    # the about and methodology pages are the objects held before (not rendered, read or
-    # compressed)
+    # and the home page, which state its figures, and the companies index, which lists it (by
+    # its file); the sources page, which shows no summary, and the about and methodology pages
+    # are the objects held before (not rendered, read or compressed)
     assert profiles & set(made) == profiles
     assert sorted(entry[0].path for k, entry in kept.entries.items()
                   if held.get(k) is entry[0]) == ["about.md", "methodology.md", "sources.md"]

@@ -11,13 +11,14 @@ to MkDocs). Articles and hand-written pages are kinds too, whose pages are the f
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from markupsafe import Markup
 
 from ..downloads import LICENCE
-from ..facts import event_title, latest_event, latest_mark, secondary_only
+from ..facts import event_title, latest_event, latest_mark, parent_of, secondary_only
 from .frame import company_json_ld, data_as_of, json_ld
 from .pagination import Pager, numbered, paginate, span
 
@@ -71,6 +72,9 @@ class PageKind:
     # what a page of the kind reads beyond what every page reads, as text for its key (see
     # render/reuse.py); None: its pages are rendered every time
     reads: Callable[[Site, PageSpec], list[str]] | None = None
+    # the functions of the templates' environment whose reads ``reads`` covers, beyond those
+    # that read nothing but their arguments (render.reuse.LIST_NAMES)
+    uses: frozenset[str] = frozenset()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -109,6 +113,26 @@ def _companies(site: Site) -> Iterable[PageSpec]:
                        "Every company profiled, with its latest valuation mark and where it comes "
                        "from.", {"companies": pg.items, "pager": pg},
                        data_as_of=site.latest_event)
+
+
+def _company_list_reads(site: Site, spec: PageSpec) -> list[str]:
+    """A page of the companies index reads its place in the list, the date the site's data is
+    as of, and for each company it lists, its file and the file of the company it belongs to
+    (named and linked in its row; found as the row finds it); the sources its marks cite are the
+    kept page's own reads."""
+    ds, pg = site.ds, spec.context["pager"]
+    out = [repr((pg.number, pg.paths, pg.ranges, pg.start, pg.total)), site.latest_event or ""]
+    for c in pg.items:
+        parent = parent_of(ds.companies, c)
+        out.append(f"{c.id}:{_file_digest(ds, 'companies', c.id)} " + (
+            f"{parent.id}:{_file_digest(ds, 'companies', parent.id)}" if parent else "-"))
+    return out
+
+
+def _file_digest(ds: Any, folder: str, rid: str) -> str:
+    rel = ds.origins.get((folder, rid))
+    found = ds.digests.get(rel) if rel else None
+    return found if found is not None else f"unknown {os.urandom(8).hex()}"  # (never equal)
 
 
 def _valuations(site: Site) -> Iterable[PageSpec]:
@@ -197,7 +221,8 @@ def _data(site: Site) -> Iterable[PageSpec]:
 COMPANY = PageKind("company", "company.md.j2", _profiles,
                    (("company profile", "companies/anthropic/"),), search_boost=4, many=True)
 COMPANIES = PageKind("companies", "companies.md.j2", _companies,
-                     (("companies index", "companies/"),))
+                     (("companies index", "companies/"),), reads=_company_list_reads,
+                     uses=frozenset({"latest_mark", "parent_of", "event_cell"}))
 VALUATIONS = PageKind("valuations", "valuations.md.j2", _valuations, (("valuations", "valuations/"),))
 TABLE = PageKind("table", "table.md.j2", _tables, (("table", "tables/largest-ipos/"),))
 GLOSSARY = PageKind("glossary", "glossary.md.j2", _glossary, (("glossary", "glossary/"),))

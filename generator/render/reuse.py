@@ -1,7 +1,7 @@
 """Rendered pages kept between builds: a build renders again only the pages whose inputs
 changed since a build rendered them. Kept are the company profiles (most of a build's pages),
-the pages of a kind that says what its pages read (``PageKind.reads``: the sources list's pages)
-and the pages of site_src, articles and hand-written pages, by their text and the records their
+the pages of a kind that says what its pages read (``PageKind.reads``: the pages of the sources
+list and of the companies index) and the pages of site_src, articles and hand-written pages, by their text and the records their
 template code read (:class:`HandCache`); the other kinds, a few pages that list everything and
 change with almost any edit, are always rendered.
 
@@ -19,7 +19,10 @@ profile shows what those say of it, and their names); a file is named by its id 
 other's text, so the set is a superset of what the profile reads, and a company that appears or
 disappears changes it. What a page of another kept kind reads besides (:class:`ListCache`): what
 its kind says (for a page of the sources list, its place in the list, each record it shows,
-their file's digest and what cites them, and the site's "data as of").
+their file's digest and what cites them, and the site's "data as of"; for a page of the
+companies index, its place in the list, the file of each company it lists and of the company
+that one belongs to, and the "data as of"), and the functions its template may call besides
+(``PageKind.uses``) are those whose reads that covers.
 
 A template that uses any other function or value it is given (any global of its environment not
 in :data:`PROFILE_NAMES` or :data:`LIST_NAMES`, such as ``ds``, checked in its source) is never
@@ -305,7 +308,7 @@ def kept_pages(kind: Any, site: Any, env: Any, figure_key: Any,
     except Exception:  # noqa: BLE001 - its own problem is reported when it is rendered
         return None
     # a name the template sets itself, or its page's context, is not among the globals
-    allowed = PROFILE_NAMES if profiles else LIST_NAMES
+    allowed = PROFILE_NAMES if profiles else LIST_NAMES | kind.uses
     if names is None or {n for n in names if n in env.globals and n not in allowed}:
         return None
     args = (folder, site.ds, KeptPages.site_key(site.ds, settings, source), figure_key,
