@@ -195,6 +195,9 @@ class PluginEvents:
         self._held: dict[str, bytes] = {}  # page HTML between conversion and writing
         self._chart_svgs: dict[str, str] = {}
         self._digests: dict[str, bytes] | None = None
+        # the files of the site that are files of a cache (FilePage: charts, share cards,
+        # downloads), by path: each named by what it was made from, never written again
+        self._cache_files: dict[str, str] = {}
         self._cache: Any = None  # the page cache, when this build uses it (see on_nav)
         self._search: Any = None  # the search plugin whose index the cache completes
         self._order: list[str] = []  # every page, in the order the engine builds them
@@ -254,7 +257,7 @@ class PluginEvents:
         pages = rendered.pages
         del rendered
         self._refuse_unsafe_files(files, config)
-        self.origins, self._linked = {}, {}
+        self.origins, self._linked, self._cache_files = {}, {}, {}
         self._discard_spilled()
         File = self.engine.file
         # Memory: a build with the page cache hands MkDocs its pages' files empty and keeps their
@@ -273,6 +276,7 @@ class PluginEvents:
                 files.remove(existing)
             if isinstance(page, FilePage):
                 f = File.generated(config, page.path, abs_src_path=str(page.source))
+                self._cache_files[page.path] = f.abs_src_path
                 if self.session.incremental and not self.session.serving:
                     # a chart's files, from the chart cache: linked, not copied, into the new
                     # folder of a build (nothing writes into a built site's files)
@@ -387,7 +391,19 @@ class PluginEvents:
         state = self.session.digests.setdefault(os.path.abspath(config.site_dir), {})
         self._digests = {}
         for f in files:
-            if f.generated_by is None or f._content is None:
+            if f.generated_by is None:
+                continue
+            if f._content is None:
+                # a cache's file the last build placed at this path is still in place (the
+                # cache's names: what it was made from; serve's folder: its own), and is not
+                # looked at again (MkDocs's dirty build compares two files' times: 3,000 files,
+                # 6,000 stats a rebuild at 1,000 companies)
+                source = self._cache_files.get(f.src_uri)
+                if source is not None and source == f.abs_src_path:
+                    mark = b"file:" + os.fsencode(source)
+                    self._digests[f.src_uri] = mark
+                    if state.get(f.src_uri) == mark:
+                        f.copy_file = _in_place  # an instance attribute: this file only
                 continue
             if f.src_uri in self._keys or f.src_uri in self._reused:
                 continue  # a page: the page cache decides (see _reuse_pages)

@@ -72,3 +72,44 @@ def test_serve_s_rebuilds_leave_the_site_a_fresh_serve_builds(project: Path, tmp
         assert sorted(got) == sorted(want), what
         assert [p for p in want if got[p] != want[p]] == [], what
         assert any(shown.encode() in page for page in want.values()), what
+
+
+def test_a_rebuild_leaves_the_cache_files_it_placed_before_unlooked_at(project: Path,
+                                                                        tmp_path: Path,
+                                                                        monkeypatch):
+    """A chart's file, a share card or a download (a file of a cache, named by what it was made
+    from) placed at the same path by the last rebuild is neither copied nor compared again; one
+    whose name changed (an edit that draws the chart anew) is copied."""
+    import generator.recordcache as recordcache
+    from mkdocs.structure.files import File
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
+    monkeypatch.setattr(recordcache, "RACY_NS", 0)
+    looked: list[str] = []
+    plain = File.is_modified
+
+    def is_modified(self) -> bool:
+        looked.append(self.src_uri)
+        return plain(self)
+
+    monkeypatch.setattr(File, "is_modified", is_modified)
+    live = tmp_path / "live"
+    _, rebuild = serve_builder(load_engine("mkdocs"), project, Settings.for_project(project),
+                               str(live), ADDR)
+    rebuild()
+    cards = [p for p in looked if p.startswith("share/")]
+    assert "share/companies/acme-ai.png" in cards and "charts/valuation-acme-ai.svg" in looked
+    before = (live / "charts/valuation-acme-ai.svg").read_bytes()
+    looked.clear()
+    rebuild()  # nothing changed
+    assert [p for p in looked if p.startswith(("share/", "charts/", "data/"))] == []
+    _replace(project / "data/companies/acme-ai.yaml", "valuation: USD 10 billion",
+             "valuation: USD 12 billion")  # its latest mark, on its card
+    _replace(project / "data/companies/acme-ai.yaml", "pre_money_valuation: USD 8.5 billion",
+             "pre_money_valuation: USD 10.5 billion")
+    looked.clear()
+    rebuild()
+    # acme-ai's chart and card show the new figure: new files of the cache, copied
+    assert {"charts/valuation-acme-ai.svg", "share/companies/acme-ai.png"} <= set(looked)
+    assert "share/companies/bigcloud.png" not in looked
+    assert (live / "charts/valuation-acme-ai.svg").read_bytes() != before
