@@ -336,7 +336,7 @@ def serve(root: Path, addr: str, settings: Settings | None = None,
     config.plugins.on_startup(command="serve", dirty=True)
     server = serve_script_as_file(watch_changes(eng.livereload.LiveReloadServer(
         builder=builder, host=host, port=int(port), root=site_dir),
-        logging.getLogger(eng.logger())), eng)
+        logging.getLogger(eng.logger()), on_change=idle.put_off), eng)
     server.error_handler = lambda code: _error_page(site_dir, code)
     try:
         builder(config)

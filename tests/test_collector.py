@@ -78,6 +78,20 @@ def test_a_rebuild_before_serve_was_idle_puts_the_collection_off():
     assert idle.collections == 0 and gc.get_freeze_count() == 0
 
 
+def test_a_change_heard_before_serve_was_idle_puts_the_collection_off():
+    """The collection waits for the rebuild a change starts (the rebuild's end sets it again):
+    one that ran into the rebuild held it up."""
+    idle = IdleCollector(delay=0.05)
+    idle.after_build()
+    idle.put_off()
+    idle.wait()  # nothing pending: at once
+    assert idle.collections == 0
+    idle.after_build()
+    idle.wait()
+    assert idle.collections == 1
+    idle.stop()
+
+
 def test_the_collector_is_held_off_for_a_stretch_and_left_as_it_was():
     from generator.collector import paused
 

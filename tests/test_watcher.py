@@ -66,6 +66,31 @@ def test_the_watcher_hears_a_write_and_never_a_read(tmp_path: Path):
         watcher.join()
 
 
+def test_the_watcher_tells_of_a_change_before_the_server_hears_it(tmp_path: Path):
+    (tmp_path / "data").mkdir()
+    read = tmp_path / "data" / "read.yaml"
+    read.write_text("name: a\n", encoding="utf-8")
+    told: list[int] = []
+
+    class Heard_(Heard):
+        def on_any_event(self, event) -> None:
+            # serve's idle collection is put off before its server has the change
+            if not event.is_directory:
+                self.events.put((len(told), Path(os.fsdecode(event.src_path)).name))
+
+    heard, watcher = Heard_(), ChangeWatcher(on_change=lambda: told.append(1))
+    watcher.schedule(heard, str(tmp_path), recursive=True)
+    watcher.start()
+    try:
+        read.read_text(encoding="utf-8")  # no change: never told (the reads are not heard)
+        (tmp_path / "data" / "written.yaml").write_text("name: b\n", encoding="utf-8")
+        got = heard.until("written.yaml")
+        assert got[0][0] >= 1
+    finally:
+        watcher.stop()
+        watcher.join()
+
+
 def test_without_the_system_s_events_the_watcher_says_so_and_polls(tmp_path: Path, monkeypatch,
                                                                    caplog):
     from watchdog.observers import inotify
