@@ -142,6 +142,10 @@ def _unmodified() -> bool:
     return False
 
 
+def _modified() -> bool:
+    return True
+
+
 def _in_place(dirty: bool = False) -> None:
     """``f.copy_file`` for a file already in place (see PluginEvents._prune_site)."""
 
@@ -398,12 +402,17 @@ class PluginEvents:
                 # cache's names: what it was made from; serve's folder: its own), and is not
                 # looked at again (MkDocs's dirty build compares two files' times: 3,000 files,
                 # 6,000 stats a rebuild at 1,000 companies)
+                # Another file of the cache than the last build placed there is copied whatever
+                # the times say: a file made before the copy in place (an edit undone brings back
+                # a chart drawn earlier) is older than it, and MkDocs would keep the copy
                 source = self._cache_files.get(f.src_uri)
                 if source is not None and source == f.abs_src_path:
                     mark = b"file:" + os.fsencode(source)
                     self._digests[f.src_uri] = mark
                     if state.get(f.src_uri) == mark:
                         f.copy_file = _in_place  # an instance attribute: this file only
+                    else:
+                        f.is_modified = _modified
                 continue
             if f.src_uri in self._keys or f.src_uri in self._reused:
                 continue  # a page: the page cache decides (see _reuse_pages)

@@ -85,14 +85,14 @@ def test_a_rebuild_leaves_the_cache_files_it_placed_before_unlooked_at(project: 
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")
     monkeypatch.setattr(recordcache, "RACY_NS", 0)
-    looked: list[str] = []
-    plain = File.is_modified
+    looked: list[str] = []  # the files MkDocs's own copy was asked for
+    plain = File.copy_file
 
-    def is_modified(self) -> bool:
+    def copy_file(self, dirty: bool = False) -> None:
         looked.append(self.src_uri)
-        return plain(self)
+        return plain(self, dirty)
 
-    monkeypatch.setattr(File, "is_modified", is_modified)
+    monkeypatch.setattr(File, "copy_file", copy_file)
     live = tmp_path / "live"
     _, rebuild = serve_builder(load_engine("mkdocs"), project, Settings.for_project(project),
                                str(live), ADDR)
@@ -113,3 +113,10 @@ def test_a_rebuild_leaves_the_cache_files_it_placed_before_unlooked_at(project: 
     assert {"charts/valuation-acme-ai.svg", "share/companies/acme-ai.png"} <= set(looked)
     assert "share/companies/bigcloud.png" not in looked
     assert (live / "charts/valuation-acme-ai.svg").read_bytes() != before
+    # the edit undone: the chart drawn before, a file older than the copy in place, is copied
+    _replace(project / "data/companies/acme-ai.yaml", "valuation: USD 12 billion",
+             "valuation: USD 10 billion")
+    _replace(project / "data/companies/acme-ai.yaml", "pre_money_valuation: USD 10.5 billion",
+             "pre_money_valuation: USD 8.5 billion")
+    rebuild()
+    assert (live / "charts/valuation-acme-ai.svg").read_bytes() == before
