@@ -142,7 +142,7 @@ def _unmodified() -> bool:
     return False
 
 
-def _modified() -> bool:
+def _modified() -> bool:  # ``f.is_modified`` for a file copied whatever its times
     return True
 
 
@@ -199,9 +199,7 @@ class PluginEvents:
         self._held: dict[str, bytes] = {}  # page HTML between conversion and writing
         self._chart_svgs: dict[str, str] = {}
         self._digests: dict[str, bytes] | None = None
-        # the files of the site that are files of a cache (FilePage: charts, share cards,
-        # downloads), by path: each named by what it was made from, never written again
-        self._cache_files: dict[str, str] = {}
+        self._cache_files: dict[str, str] = {}  # by path: the site's files that are a cache's
         self._cache: Any = None  # the page cache, when this build uses it (see on_nav)
         self._search: Any = None  # the search plugin whose index the cache completes
         self._order: list[str] = []  # every page, in the order the engine builds them
@@ -257,8 +255,7 @@ class PluginEvents:
 
     def on_files(self, files, config):
         rendered = self._rendered(config)
-        self.charts = rendered.charts
-        pages = rendered.pages
+        self.charts, pages = rendered.charts, rendered.pages
         del rendered
         self._refuse_unsafe_files(files, config)
         self.origins, self._linked, self._cache_files = {}, {}, {}
@@ -398,13 +395,9 @@ class PluginEvents:
             if f.generated_by is None:
                 continue
             if f._content is None:
-                # a cache's file the last build placed at this path is still in place (the
-                # cache's names: what it was made from; serve's folder: its own), and is not
-                # looked at again (MkDocs's dirty build compares two files' times: 3,000 files,
-                # 6,000 stats a rebuild at 1,000 companies)
-                # Another file of the cache than the last build placed there is copied whatever
-                # the times say: a file made before the copy in place (an edit undone brings back
-                # a chart drawn earlier) is older than it, and MkDocs would keep the copy
+                # a cache's file the last build placed here is in place: not looked at again
+                # (MkDocs compares times: 6,000 stats at 1,000 companies); another is copied
+                # whatever the times say (an edit undone brings back an older chart file)
                 source = self._cache_files.get(f.src_uri)
                 if source is not None and source == f.abs_src_path:
                     mark = b"file:" + os.fsencode(source)
