@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from .charts.cache import module_digest
@@ -142,8 +142,7 @@ class ShareCards:
         except OSError:
             kept = set()
         for path, (origin, card) in sorted(self._cards.items()):
-            made = json.dumps([card.title, card.label, card.figure, card.description, card.note,
-                               *drawn])
+            made = json.dumps([*astuple(card), *drawn])  # every field the card shows
             name = f"{hashlib.sha256(made.encode('utf-8')).hexdigest()[:32]}.png"
             if name not in kept:
                 to_make.append((self.folder / name, card_svg(card, self.site_name)))
