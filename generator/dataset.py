@@ -58,6 +58,12 @@ class Dataset:
     def origin(self, folder: str, record_id: str) -> str:
         return self.origins[(folder, record_id)]
 
+    def file_digest(self, folder: str, record_id: str) -> str | None:
+        """The digest of the text of the file a record came from (None: no such record, or
+        its file's digest is not known)."""
+        rel = self.origins.get((folder, record_id))
+        return self.digests.get(rel) if rel is not None else None
+
     def where(self, rel: str, path: tuple) -> tuple[int, int]:
         doc = self.documents.get(rel)
         return doc.where(path) if doc else (0, 0)

@@ -130,8 +130,7 @@ def _company_list_reads(site: Site, spec: PageSpec) -> list[str]:
 
 
 def _file_digest(ds: Any, folder: str, rid: str) -> str:
-    rel = ds.origins.get((folder, rid))
-    found = ds.digests.get(rel) if rel else None
+    found = ds.file_digest(folder, rid)
     return found if found is not None else f"unknown {os.urandom(8).hex()}"  # (never equal)
 
 

@@ -220,8 +220,7 @@ class ProfileCache(KeptPages):
         related = sorted(self.names.get(cid, set()) | self.named_by.get(cid, set()) | {cid})
         files = []
         for other in related:
-            rel = ds.origins.get(("companies", other))
-            d = ds.digests.get(rel) if rel else None
+            d = ds.file_digest("companies", other)
             if d is None:
                 return None
             files.append(f"{other}:{d}")
@@ -271,10 +270,9 @@ class HandCache(KeptPages):
                 self._folders[read] = digest(json.dumps(sorted(
                     (rel, d) for rel, d in self.ds.digests.items() if rel.startswith(prefix))))
             return self._folders[read]
-        rel = self.ds.origins.get((folder, rid))
-        if rel is None:
+        if (folder, rid) not in self.ds.origins:
             return "-"  # no such record
-        found = self.ds.digests.get(rel)
+        found = self.ds.file_digest(folder, rid)
         return found if found is not None else f"unknown {os.urandom(8).hex()}"  # (never equal)
 
 
